@@ -1,0 +1,41 @@
+/*
+ * cli.h - the trykk command line: configuration, engine set-up and the commands.
+ *
+ * Exit status: 0 the command did its job, 1 some letters failed or were quarantined,
+ * 2 usage or configuration errors.
+ */
+#ifndef TRYKK_CLI_H
+#define TRYKK_CLI_H
+
+#include "../pipeline/pipeline.h"
+
+#define EXIT_LETTERS 1
+#define EXIT_USAGE 2
+
+struct config {
+    char *file; /* NULL when running on defaults */
+    char *dir;  /* relative paths in the file are relative to this */
+    GKeyFile *kf;
+    char *spool_root;
+};
+
+/* file: --config, else $TRYKK_CONFIG, else ./trykk.conf when present. */
+int config_load(struct config *c, const char *file, const char *spool, char **err);
+void config_free(struct config *c);
+char *config_path(struct config *c, const char *group, const char *key);
+/* Keys, trust anchors, limits, spool (opened and locked) and ledger. */
+int engine_setup(struct engine *e, struct config *c, char **err);
+void engine_teardown(struct engine *e);
+/* Spool and ledger only, for read-only commands. */
+int engine_open_ledger(struct engine *e, struct config *c, char **err);
+
+char *config_text(const char *orgnr, const char *key, const char *cert, const char *anchors,
+                  const char *root);
+
+int cmd_init(struct config *c, int argc, char **argv);
+int cmd_run(struct config *c, int argc, char **argv);
+int cmd_status(struct config *c, int argc, char **argv);
+int cmd_show(struct config *c, int argc, char **argv);
+int cmd_demo(struct config *c, int argc, char **argv);
+
+#endif

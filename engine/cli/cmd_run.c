@@ -1,0 +1,94 @@
+/*
+ * cmd_run.c - trykk run [--watch]
+ *
+ * Without --watch: recover, process everything in incoming/ (and what is due in deferred/),
+ * print a summary and exit: 0 all accepted, 1 some failed or were quarantined. With --watch:
+ * keep going, woken by inotify on incoming/ or every 30 s for retries, until SIGINT/SIGTERM,
+ * which finish the current letter first.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+#include "cli.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig) { stop = 1; }
+
+static void summary(const struct run_stats *st)
+{
+    printf("claimed %d: accepted %d, failed %d, quarantined %d, deferred %d, held %d",
+           st->claimed, st->accepted, st->failed, st->quarantined, st->deferred, st->held);
+    if (st->recovered)
+        printf(" (recovered %d from an interrupted run)", st->recovered);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static int watch(struct engine *e, struct run_stats *total)
+{
+    int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    struct sigaction sa = {.sa_handler = on_signal};
+    char buf[4096];
+
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (fd >= 0)
+        inotify_add_watch(fd, e->spool.incoming, IN_MOVED_TO | IN_CREATE);
+    log_info("watching %s", e->spool.incoming);
+    while (!stop) {
+        struct pollfd p = {fd, POLLIN, 0};
+        struct run_stats st = {0};
+        if (run_once(e, &st, false) < 0)
+            log_error("run stopped; retrying in 30 s");
+        total->claimed += st.claimed;
+        total->failed += st.failed + st.quarantined;
+        if (st.claimed)
+            summary(&st);
+        if (fd < 0 || poll(&p, 1, 30000) > 0)
+            while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
+                ;
+        else if (fd < 0)
+            sleep(30);
+    }
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+int cmd_run(struct config *c, int argc, char **argv)
+{
+    gboolean watch_mode = FALSE;
+    GOptionEntry entries[] = {
+        {"watch", 'w', 0, G_OPTION_ARG_NONE, &watch_mode, "keep running", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionContext *ctx = g_option_context_new("- process the spool");
+    struct engine e;
+    struct run_stats st = {0};
+    char *err = NULL;
+    int rc = EXIT_USAGE;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc > 1) {
+        fprintf(stderr, "usage: trykk run [--watch]\n");
+    } else if (engine_setup(&e, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+        engine_teardown(&e);
+    } else {
+        if (watch_mode)
+            rc = watch(&e, &st);
+        else {
+            rc = run_once(&e, &st, isatty(2)) < 0 ? EXIT_LETTERS : 0;
+            summary(&st);
+            if (rc == 0 && (st.failed || st.quarantined || st.held))
+                rc = EXIT_LETTERS;
+        }
+        engine_teardown(&e);
+        crypto_shutdown();
+    }
+    g_free(err);
+    g_option_context_free(ctx);
+    return rc;
+}

@@ -1,0 +1,157 @@
+/*
+ * cmd_status.c - trykk status [--json] and trykk show [--json] ID
+ *
+ * Read-only views of the ledger and the spool. No document content is ever shown.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static gboolean as_json;
+static GOptionEntry json_entry[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "machine-readable output", NULL},
+    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+
+static int parse(int *argc, char ***argv, const char *what)
+{
+    GOptionContext *ctx = g_option_context_new(what);
+    gboolean ok;
+
+    g_option_context_add_main_entries(ctx, json_entry, NULL);
+    ok = g_option_context_parse(ctx, argc, argv, NULL);
+    g_option_context_free(ctx);
+    return ok ? 0 : -1;
+}
+
+static int count_dir(const char *dir)
+{
+    GPtrArray *a = spool_list(dir);
+    int n = (int)a->len;
+
+    g_ptr_array_free(a, TRUE);
+    return n;
+}
+
+static void print_json(json_t *o)
+{
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+    puts(s);
+    free(s);
+}
+
+int cmd_status(struct config *c, int argc, char **argv)
+{
+    struct engine e = {0};
+    char *err = NULL;
+    json_t *o, *waiting;
+    const char *k;
+    json_t *v;
+
+    if (parse(&argc, &argv, "- letters per state") < 0 || argc > 1) {
+        fprintf(stderr, "usage: trykk status [--json]\n");
+        return EXIT_USAGE;
+    }
+    if (engine_open_ledger(&e, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+        g_free(err);
+        engine_teardown(&e);
+        return EXIT_USAGE;
+    }
+    waiting = json_pack("{s:i, s:i, s:i, s:i}", "incoming", count_dir(e.spool.incoming),
+                        "active", count_dir(e.spool.active), "deferred",
+                        count_dir(e.spool.deferred), "outbox", count_dir(e.spool.outbox));
+    o = json_pack("{s:s, s:o, s:o}", "spool", e.spool.root, "letters", ledger_counts(e.ledger),
+                  "waiting", waiting);
+    if (as_json)
+        print_json(o);
+    else {
+        printf("spool %s\nletters:\n", e.spool.root);
+        json_object_foreach(json_object_get(o, "letters"), k, v)
+            printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
+        printf("waiting:\n");
+        json_object_foreach(waiting, k, v)
+            printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
+    }
+    json_decref(o);
+    engine_teardown(&e);
+    return 0;
+}
+
+static void print_address(const char *title, json_t *a)
+{
+    static const char *const keys[] = {"navn", "adresselinje1", "adresselinje2", "adresselinje3",
+                                       "adresselinje4", NULL};
+    size_t i;
+
+    if (!a)
+        return;
+    printf("%s:\n", title);
+    for (i = 0; keys[i]; i++)
+        if (json_object_get(a, keys[i]))
+            printf("  %s\n", json_string_value(json_object_get(a, keys[i])));
+    if (json_object_get(a, "postnummer"))
+        printf("  %s %s\n", json_string_value(json_object_get(a, "postnummer")),
+               json_string_value(json_object_get(a, "poststed")));
+    if (json_object_get(a, "land") || json_object_get(a, "landkode"))
+        printf("  %s\n", json_string_value(json_object_get(a, json_object_get(a, "land") ? "land"
+                                                                                    : "landkode")));
+}
+
+static void print_letter(json_t *o)
+{
+    static const char *const fields[] = {"id", "state", "reason", "detail", "message_id",
+        "conversation_id", "sbdh_sender", "avsender", "avsenderidentifikator",
+        "faktura_referanse", "posttype", "colour", "return_handling", "documents", "pages",
+        "received_at", "updated_at", "duplicate_of", NULL};
+    json_t *ev;
+    size_t i;
+
+    for (i = 0; fields[i]; i++) {
+        json_t *v = json_object_get(o, fields[i]);
+        if (json_is_string(v))
+            printf("%-22s %s\n", fields[i], json_string_value(v));
+        else if (json_is_integer(v))
+            printf("%-22s %lld\n", fields[i], (long long)json_integer_value(v));
+    }
+    print_address("recipient", json_object_get(o, "recipient"));
+    print_address("return address", json_object_get(o, "return_address"));
+    printf("history:\n");
+    json_array_foreach(json_object_get(o, "history"), i, ev)
+        printf("  %s  %s\n", json_string_value(json_object_get(ev, "at")),
+               json_string_value(json_object_get(ev, "event")));
+    printf("receipts:\n");
+    json_array_foreach(json_object_get(o, "receipts"), i, ev)
+        printf("  %s  %s\n", json_string_value(json_object_get(ev, "type")),
+               json_string_value(json_object_get(ev, "file")));
+}
+
+int cmd_show(struct config *c, int argc, char **argv)
+{
+    struct engine e = {0};
+    char *err = NULL;
+    json_t *o;
+    int rc = 0;
+
+    if (parse(&argc, &argv, "ID - one letter") < 0 || argc != 2) {
+        fprintf(stderr, "usage: trykk show [--json] LETTER-ID|MESSAGE-ID\n");
+        return EXIT_USAGE;
+    }
+    if (engine_open_ledger(&e, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+        g_free(err);
+        engine_teardown(&e);
+        return EXIT_USAGE;
+    }
+    o = ledger_letter(e.ledger, argv[1]);
+    if (!o) {
+        fprintf(stderr, "trykk: no letter or message %s\n", argv[1]);
+        rc = EXIT_LETTERS;
+    } else if (as_json)
+        print_json(o);
+    else
+        print_letter(o);
+    json_decref(o);
+    engine_teardown(&e);
+    return rc;
+}

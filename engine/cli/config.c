@@ -1,0 +1,279 @@
+/*
+ * config.c - the configuration file (GKeyFile) and engine set-up.
+ *
+ *   [provider] orgnr, key, cert (decryption), sign_key, sign_cert (receipts; default key and
+ *              cert), previous_key, previous_cert (a key rollover)
+ *   [trust]    anchors (a directory of PEM/DER certificates), check_time=now|message,
+ *              max_skew_days
+ *   [spool]    root
+ *   [limits]   max_package_mib, max_zip_entries, max_zip_ratio, page_tolerance_mm,
+ *              retry_deadline_hours
+ */
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+int config_load(struct config *c, const char *file, const char *spool, char **err)
+{
+    GError *gerr = NULL;
+    const char *env = getenv("TRYKK_CONFIG");
+
+    memset(c, 0, sizeof *c);
+    c->kf = g_key_file_new();
+    if (!file && env && *env)
+        file = env;
+    if (!file && g_file_test("trykk.conf", G_FILE_TEST_EXISTS))
+        file = "trykk.conf";
+    if (file) {
+        c->file = g_canonicalize_filename(file, NULL);
+        c->dir = g_path_get_dirname(c->file);
+        if (!g_key_file_load_from_file(c->kf, c->file, G_KEY_FILE_NONE, &gerr)) {
+            *err = g_strdup_printf("config %s: %s", c->file, gerr->message);
+            g_error_free(gerr);
+            return -1;
+        }
+    } else {
+        c->dir = g_get_current_dir();
+    }
+    if (spool)
+        c->spool_root = g_canonicalize_filename(spool, NULL);
+    else if (!(c->spool_root = config_path(c, "spool", "root")))
+        c->spool_root = g_canonicalize_filename("spool", NULL);
+    return 0;
+}
+
+void config_free(struct config *c)
+{
+    g_free(c->file);
+    g_free(c->dir);
+    g_free(c->spool_root);
+    if (c->kf)
+        g_key_file_free(c->kf);
+    memset(c, 0, sizeof *c);
+}
+
+static char *value(struct config *c, const char *group, const char *key)
+{
+    char *v = g_key_file_get_string(c->kf, group, key, NULL);
+
+    if (v && !*g_strstrip(v)) {
+        g_free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+/* A path value; relative to the configuration file's directory. URIs are kept as they are. */
+char *config_path(struct config *c, const char *group, const char *key)
+{
+    char *v = value(c, group, key), *p;
+
+    if (!v || strstr(v, ":") || g_path_is_absolute(v))
+        return v;
+    p = g_canonicalize_filename(v, c->dir);
+    g_free(v);
+    return p;
+}
+
+static long number(struct config *c, const char *group, const char *key, long def, long min,
+                   long max, char **err)
+{
+    char *v = value(c, group, key), *end;
+    long n;
+
+    if (!v)
+        return def;
+    n = strtol(v, &end, 10);
+    if (*end || n < min || n > max) {
+        if (!*err)
+            *err = g_strdup_printf("config: [%s] %s must be a number from %ld to %ld", group, key,
+                                   min, max);
+        n = def;
+    }
+    g_free(v);
+    return n;
+}
+
+static int need(struct config *c, const char *group, const char *key, char **out, char **err)
+{
+    if ((*out = config_path(c, group, key)))
+        return 0;
+    *err = g_strdup_printf("config%s%s: [%s] %s is not set", c->file ? " " : "",
+                           c->file ? c->file : " (no file; run `trykk init`)", group, key);
+    return -1;
+}
+
+static int load_pair(struct keypair *kp, const char *key, const char *cert, char **err)
+{
+    if (key_load(&kp->key, key, err) < 0 || cert_load(&kp->cert, cert, err) < 0)
+        return -1;
+    if (!cert_matches_key(kp->cert, kp->key)) {
+        *err = g_strdup_printf("config: certificate %s does not belong to key %s", cert, key);
+        return -1;
+    }
+    return 0;
+}
+
+static int setup_keys(struct engine *e, struct config *c, char **err)
+{
+    char *key = NULL, *cert = NULL, *skey, *scert, *pkey, *pcert;
+    int rc = need(c, "provider", "key", &key, err) < 0 || need(c, "provider", "cert", &cert, err) < 0
+             || load_pair(&e->keys[0], key, cert, err) < 0 ? -1 : 0;
+
+    e->nkeys = 1;
+    skey = config_path(c, "provider", "sign_key");
+    scert = config_path(c, "provider", "sign_cert");
+    pkey = config_path(c, "provider", "previous_key");
+    pcert = config_path(c, "provider", "previous_cert");
+    if (rc == 0 && pkey && pcert && (rc = load_pair(&e->keys[1], pkey, pcert, err)) == 0)
+        e->nkeys = 2;
+    if (rc == 0 && skey && scert) {
+        struct keypair s = {0};
+        rc = load_pair(&s, skey, scert, err);
+        e->signer.key = s.key;
+        e->signer.cert = s.cert;
+    } else if (rc == 0) {
+        EVP_PKEY_up_ref(e->keys[0].key);
+        X509_up_ref(e->keys[0].cert);
+        e->signer.key = e->keys[0].key;
+        e->signer.cert = e->keys[0].cert;
+    }
+    g_free(key);
+    g_free(cert);
+    g_free(skey);
+    g_free(scert);
+    g_free(pkey);
+    g_free(pcert);
+    return rc;
+}
+
+static int setup_policy(struct engine *e, struct config *c, char **err)
+{
+    char *orgnr = value(c, "provider", "orgnr"), *anchors = NULL, *ct;
+    int rc = 0;
+
+    e->orgnr = text_orgnr_digits(orgnr);
+    if (!e->orgnr) {
+        *err = g_strdup_printf("config: [provider] orgnr must be a 9-digit organisation number");
+        g_free(orgnr);
+        return -1;
+    }
+    g_free(orgnr);
+    e->signer.orgnr = e->orgnr;
+    if (need(c, "trust", "anchors", &anchors, err) < 0 || trust_load(&e->trust, anchors, err) < 0)
+        rc = -1;
+    g_free(anchors);
+    ct = value(c, "trust", "check_time");
+    if (ct && strcmp(ct, "message") != 0 && strcmp(ct, "now") != 0 && !*err)
+        *err = g_strdup("config: [trust] check_time must be now or message");
+    e->check_time = ct && strcmp(ct, "message") == 0 ? CHECK_MESSAGE : CHECK_NOW;
+    g_free(ct);
+    e->max_skew_days = (int)number(c, "trust", "max_skew_days", 7, 0, 36500, err);
+    e->carrier_limits.max_package = (size_t)number(c, "limits", "max_package_mib", 50, 1, 1024,
+                                                   err) << 20;
+    e->carrier_limits.max_message = 1 << 20;
+    e->zip_limits.max_entries = (size_t)number(c, "limits", "max_zip_entries", 1000, 10, 100000, err);
+    e->zip_limits.max_total = 50 << 20;
+    e->zip_limits.max_ratio = (unsigned)number(c, "limits", "max_zip_ratio", 100, 2, 10000, err);
+    e->zip_limits.ratio_floor = 1 << 20;
+    e->page_tolerance_mm = (double)number(c, "limits", "page_tolerance_mm", 10, 0, 50, err);
+    e->retry_deadline_hours = (int)number(c, "limits", "retry_deadline_hours", 24, 1, 720, err);
+    return rc < 0 || *err ? -1 : 0;
+}
+
+int engine_open_ledger(struct engine *e, struct config *c, char **err)
+{
+    char *db;
+    int rc;
+
+    if (spool_open(&e->spool, c->spool_root, false, err) < 0)
+        return -1;
+    db = spool_db_path(&e->spool);
+    rc = ledger_open(&e->ledger, db, err);
+    g_free(db);
+    return rc;
+}
+
+int engine_setup(struct engine *e, struct config *c, char **err)
+{
+    memset(e, 0, sizeof *e);
+    e->spool.lock_fd = -1;
+    if (crypto_init() < 0) {
+        *err = g_strdup("cannot initialise xmlsec/OpenSSL");
+        return -1;
+    }
+    if (setup_policy(e, c, err) < 0 || setup_keys(e, c, err) < 0)
+        return -1;
+    if (spool_open(&e->spool, c->spool_root, false, err) < 0 || spool_lock(&e->spool, err) < 0)
+        return -1;
+    {
+        char *db = spool_db_path(&e->spool);
+        int rc = ledger_open(&e->ledger, db, err);
+        g_free(db);
+        if (rc < 0)
+            return -1;
+    }
+    if (ledger_integrity(e->ledger) < 0) {
+        *err = g_strdup("ledger integrity check failed; see `sqlite3 … 'PRAGMA integrity_check'`");
+        return -1;
+    }
+    return 0;
+}
+
+void engine_teardown(struct engine *e)
+{
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        EVP_PKEY_free(e->keys[i].key);
+        X509_free(e->keys[i].cert);
+    }
+    EVP_PKEY_free(e->signer.key);
+    X509_free(e->signer.cert);
+    trust_free(e->trust);
+    ledger_close(e->ledger);
+    spool_close(&e->spool);
+    g_free(e->orgnr);
+    memset(e, 0, sizeof *e);
+}
+
+char *config_text(const char *orgnr, const char *key, const char *cert, const char *anchors,
+                  const char *root)
+{
+    return g_strdup_printf(
+        "# trykk configuration (GKeyFile). Relative paths are relative to this file.\n"
+        "\n"
+        "[provider]\n"
+        "# Our 9-digit organisation number; the SBDH receiver of every forsendelse.\n"
+        "orgnr=%s\n"
+        "# Decryption key (file path or OSSL_STORE URI, e.g. pkcs11:…) and the certificate\n"
+        "# senders encrypt to (published in KRR).\n"
+        "key=%s\n"
+        "cert=%s\n"
+        "# Receipt signing key and business certificate; default: key and cert above.\n"
+        "#sign_key=\n"
+        "#sign_cert=\n"
+        "# During a key rollover, the previous decryption key and certificate.\n"
+        "#previous_key=\n"
+        "#previous_cert=\n"
+        "\n"
+        "[trust]\n"
+        "# Directory of trust anchors (PEM or DER). A sender's leaf placed here is pinned.\n"
+        "anchors=%s\n"
+        "# When certificates must be valid: now, or message (the message's creation time,\n"
+        "# for replays of old messages) within max_skew_days of now.\n"
+        "check_time=now\n"
+        "max_skew_days=7\n"
+        "\n"
+        "[spool]\n"
+        "root=%s\n"
+        "\n"
+        "[limits]\n"
+        "max_package_mib=50\n"
+        "max_zip_entries=1000\n"
+        "max_zip_ratio=100\n"
+        "page_tolerance_mm=10\n"
+        "# Our own failures are retried; past the message's expectedResponseDateTime (or this\n"
+        "# many hours after receipt) the letter is held and the sender gets feil SERVER.\n"
+        "retry_deadline_hours=24\n", orgnr, key, cert, anchors, root);
+}

@@ -1,0 +1,82 @@
+/*
+ * crypto.h - every signature, certificate and key operation of trykk.
+ *
+ * This is the only module that touches private keys. It verifies the business message
+ * (JWS), the certificate policy (chain, time, organisation number), the package fingerprint,
+ * decrypts the CMS package in memory, verifies the ASiC-E's XAdES signature, and signs
+ * receipts. Inputs arrive as bytes or parsed values; nothing here writes to disk.
+ */
+#ifndef TRYKK_CRYPTO_H
+#define TRYKK_CRYPTO_H
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include "../util/reason.h"
+#include "../util/util.h"
+
+int crypto_init(void);
+void crypto_shutdown(void);
+
+/* ---- keys and certificates (keys.c) ---------------------------------------------------- */
+/* A private key by file path or OSSL_STORE URI (file:, pkcs11: with a provider). */
+int key_load(EVP_PKEY **out, const char *uri, char **err);
+/* A certificate file in PEM or DER. */
+int cert_load(X509 **out, const char *path, char **err);
+X509 *cert_from_der(const unsigned char *der, size_t len);
+char *cert_der_b64(X509 *cert);
+bool cert_matches_key(X509 *cert, EVP_PKEY *key);
+/* 9-digit organisation number from organizationIdentifier NTRNO-… or serialNumber. */
+char *cert_orgnr(X509 *cert);
+
+/* A decryption key with the certificate senders encrypt to. */
+struct keypair {
+    EVP_PKEY *key;
+    X509 *cert;
+};
+
+/* ---- JWS compact serialisation (jws.c) -------------------------------------------------- */
+struct jws {
+    const char *input; /* not owned */
+    size_t len;
+    size_t dot1, dot2; /* offsets of the two dots */
+};
+
+int jws_split(struct jws *j, const char *s, size_t len);
+int jws_payload(const struct jws *j, size_t cap, json_t **out);
+int jws_verify(const struct jws *j, X509 **signer, STACK_OF(X509) **chain, struct reason *r);
+char *jws_sign(const char *header_json, const void *payload, size_t len, EVP_PKEY *key,
+               const EVP_MD *md);
+char *jws_sign_x5c(const char *alg, const void *payload, size_t len, EVP_PKEY *key, X509 *cert);
+
+/* ---- certificate policy (trust.c) -------------------------------------------------------- */
+struct trust;
+
+int trust_load(struct trust **out, const char *dir, char **err);
+void trust_free(struct trust *t);
+int trust_verify(struct trust *t, X509 *leaf, STACK_OF(X509) *untrusted, GDateTime *at,
+                 struct reason *r);
+
+/* ---- package (cms.c) ---------------------------------------------------------------------- */
+int fingerprint_check(const char *method, const char *value_b64, const struct bytes *cms,
+                      struct reason *r);
+int cms_decrypt(const struct keypair *keys, size_t nkeys, const struct bytes *in, size_t cap,
+                struct bytes *plain, struct reason *r);
+
+/* ---- XAdES over an ASiC-E package (xades.c) --------------------------------------------- */
+struct xades_package {
+    const struct bytes *signatures_xml;
+    const char *const *entries; /* every entry name in the zip */
+    size_t n_entries;
+    /* Read one entry (caps enforced by the reader); the bytes stay owned by the reader. */
+    int (*read)(void *ctx, const char *name, const struct bytes **out, struct reason *r);
+    void *ctx;
+};
+
+int xades_verify(const struct xades_package *pkg, X509 *signer, struct reason *r);
+
+/* Sender side (used by the forge for tests and the demo). */
+int xades_sign(const struct xades_package *pkg, EVP_PKEY *key, X509 *cert,
+               STACK_OF(X509) *chain, const char *signing_time, struct bytes *out);
+
+#endif

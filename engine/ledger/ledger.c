@@ -1,0 +1,205 @@
+/*
+ * ledger.c - schema, connection and writes.
+ *
+ * Invariants kept here:
+ *  1. One row per letter id; a message id is claimed by at most one authenticated, original
+ *     letter (partial UNIQUE index), so a message is never accepted twice.
+ *  2. Receipts are stored signed and byte-exact before they are published, so recovery and
+ *     duplicate handling re-publish identical bytes.
+ *  3. Names and addresses live only in `addresses`.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "ledger.h"
+#include "ledger_internal.h"
+#include "../util/util.h"
+
+#define SCHEMA_VERSION 1
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS letters ("
+    " id TEXT PRIMARY KEY, carrier TEXT NOT NULL, entry_name TEXT, state TEXT NOT NULL,"
+    " reason TEXT, detail TEXT, message_id TEXT, conversation_id TEXT,"
+    " authenticated INTEGER NOT NULL DEFAULT 0, duplicate_of TEXT,"
+    " sbdh_sender TEXT, avsender TEXT, avsenderidentifikator TEXT, faktura_referanse TEXT,"
+    " created TEXT, expected_response TEXT, posttype TEXT, colour TEXT, return_handling TEXT,"
+    " documents INTEGER, pages INTEGER, received_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS letters_message ON letters(message_id)"
+    " WHERE authenticated = 1 AND duplicate_of IS NULL;"
+    "CREATE INDEX IF NOT EXISTS letters_state ON letters(state);"
+    "CREATE TABLE IF NOT EXISTS addresses ("
+    " letter_id TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('recipient', 'return')),"
+    " navn TEXT, adresselinje1 TEXT, adresselinje2 TEXT, adresselinje3 TEXT, adresselinje4 TEXT,"
+    " postnummer TEXT, poststed TEXT, land TEXT, landkode TEXT, PRIMARY KEY (letter_id, role));"
+    "CREATE TABLE IF NOT EXISTS documents ("
+    " letter_id TEXT NOT NULL, seq INTEGER NOT NULL, role TEXT NOT NULL, mime TEXT,"
+    " bytes INTEGER, pages INTEGER, pdf_version TEXT, PRIMARY KEY (letter_id, seq));"
+    "CREATE TABLE IF NOT EXISTS events ("
+    " seq INTEGER PRIMARY KEY, letter_id TEXT NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL,"
+    " detail TEXT);"
+    "CREATE INDEX IF NOT EXISTS events_letter ON events(letter_id);"
+    "CREATE TABLE IF NOT EXISTS receipts ("
+    " id TEXT PRIMARY KEY, letter_id TEXT NOT NULL, type TEXT NOT NULL, feiltype TEXT,"
+    " file_name TEXT NOT NULL, jws TEXT NOT NULL, created_at TEXT NOT NULL,"
+    " UNIQUE (letter_id, type));";
+
+const char *ledger_error(struct ledger *l) { return sqlite3_errmsg(l->db); }
+
+int ledger_open(struct ledger **out, const char *path, char **err)
+{
+    struct ledger *l = g_new0(struct ledger, 1);
+    char *msg = NULL;
+    int rc;
+
+    *out = NULL;
+    rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                         SQLITE_OPEN_NOFOLLOW, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(l->db, 5000);
+        rc = sqlite3_exec(l->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                          "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(l->db, schema, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(l->db, "PRAGMA user_version=" G_STRINGIFY(SCHEMA_VERSION), NULL, NULL,
+                          &msg);
+    if (rc != SQLITE_OK) {
+        *err = g_strdup_printf("ledger %s: %s", path, msg ? msg : sqlite3_errmsg(l->db));
+        sqlite3_free(msg);
+        ledger_close(l);
+        return -1;
+    }
+    *out = l;
+    return 0;
+}
+
+void ledger_close(struct ledger *l)
+{
+    if (!l)
+        return;
+    sqlite3_close(l->db);
+    g_free(l);
+}
+
+int ledger_begin(struct ledger *l)
+{
+    return sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int ledger_commit(struct ledger *l)
+{
+    int rc;
+
+    fault_point("commit");
+    rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        ledger_rollback(l);
+        return -1;
+    }
+    fault_point("committed");
+    return 0;
+}
+
+void ledger_rollback(struct ledger *l)
+{
+    sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * ledger_stmt - prepare sql and bind the arguments described by types: 's' a string (NULL
+ * binds NULL), 'i' an int (negative binds NULL), 'l' a long long. Returns NULL on error.
+ */
+sqlite3_stmt *ledger_stmt(struct ledger *l, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    int i;
+
+    if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    va_start(ap, types);
+    for (i = 0; types[i]; i++) {
+        if (types[i] == 's') {
+            const char *s = va_arg(ap, const char *);
+            sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+        } else if (types[i] == 'i') {
+            int v = va_arg(ap, int);
+            if (v < 0)
+                sqlite3_bind_null(st, i + 1);
+            else
+                sqlite3_bind_int(st, i + 1, v);
+        } else {
+            sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
+        }
+    }
+    va_end(ap);
+    return st;
+}
+
+int ledger_step_done(sqlite3_stmt *st)
+{
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int ledger_insert_letter(struct ledger *l, const struct letter_row *w)
+{
+    return ledger_step_done(ledger_stmt(l,
+        "INSERT OR REPLACE INTO letters (id, carrier, entry_name, state, reason, detail,"
+        " message_id, conversation_id, authenticated, duplicate_of, sbdh_sender, avsender,"
+        " avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour,"
+        " return_handling, documents, pages, received_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,"
+        " ?,?,?,?,?,?,?,?,?,?,?,?, COALESCE((SELECT received_at FROM letters WHERE id = ?1), ?22),"
+        " ?22)",
+        "ssssssss" "i" "ssssssssss" "ii" "s", w->id, w->carrier, w->entry_name, w->state, w->reason,
+        w->detail, w->message_id, w->conversation_id, w->authenticated ? 1 : 0, w->duplicate_of,
+        w->sbdh_sender, w->avsender, w->avsenderidentifikator, w->faktura_referanse, w->created,
+        w->expected_response, w->posttype, w->colour, w->return_handling, w->documents, w->pages,
+        w->at));
+}
+
+int ledger_insert_address(struct ledger *l, const char *letter_id, const char *role,
+                          const struct address_row *a)
+{
+    return ledger_step_done(ledger_stmt(l,
+        "INSERT OR REPLACE INTO addresses VALUES (?,?,?,?,?,?,?,?,?,?,?)", "sssssssssss",
+        letter_id, role, a->navn, a->linje[0], a->linje[1], a->linje[2], a->linje[3],
+        a->postnummer, a->poststed, a->land, a->landkode));
+}
+
+int ledger_insert_document(struct ledger *l, const char *letter_id, int seq, const char *role,
+                           const char *mime, long long bytes, int pages, const char *version)
+{
+    return ledger_step_done(ledger_stmt(l, "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)",
+                                        "sisslis", letter_id, seq,
+                                        role, mime, bytes, pages, version));
+}
+
+int ledger_add_event(struct ledger *l, const char *letter_id, const char *at, const char *event,
+                     const char *detail)
+{
+    return ledger_step_done(ledger_stmt(l,
+        "INSERT INTO events (letter_id, at, event, detail) VALUES (?,?,?,?)", "ssss", letter_id,
+        at, event, detail));
+}
+
+int ledger_insert_receipt(struct ledger *l, const struct receipt_row *r)
+{
+    return ledger_step_done(ledger_stmt(l,
+        "INSERT OR IGNORE INTO receipts VALUES (?,?,?,?,?,?,?)", "sssssss", r->id, r->letter_id,
+        r->type, r->feiltype, r->file_name, r->jws, r->created_at));
+}
+
+int ledger_integrity(struct ledger *l)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "PRAGMA integrity_check", "");
+    int ok = st && sqlite3_step(st) == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+
+    sqlite3_finalize(st);
+    return ok ? 0 : -1;
+}

@@ -1,0 +1,162 @@
+/*
+ * query.c - reading the ledger: recovery lookups and the CLI's views.
+ */
+#include <string.h>
+#include "ledger.h"
+#include "ledger_internal.h"
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM letters WHERE message_id = ? AND "
+                                      "authenticated = 1 AND duplicate_of IS NULL", "s", message_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    *letter_id = rc == SQLITE_ROW ? col_dup(st, 0) : NULL;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_state *out)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT state, reason, detail, duplicate_of, "
+                                      "expected_response, received_at FROM letters WHERE id = ?",
+                                   "s", letter_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    memset(out, 0, sizeof *out);
+    if (rc == SQLITE_ROW) {
+        out->state = col_dup(st, 0);
+        out->reason = col_dup(st, 1);
+        out->detail = col_dup(st, 2);
+        out->duplicate_of = col_dup(st, 3);
+        out->expected_response = col_dup(st, 4);
+        out->received_at = col_dup(st, 5);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+void letter_state_free(struct letter_state *s)
+{
+    g_free(s->state);
+    g_free(s->reason);
+    g_free(s->detail);
+    g_free(s->duplicate_of);
+    g_free(s->expected_response);
+    g_free(s->received_at);
+    memset(s, 0, sizeof *s);
+}
+
+/* One row as a JSON object keyed by column name; NULL columns are omitted. */
+static json_t *row_json(sqlite3_stmt *st)
+{
+    json_t *o = json_object();
+    int i;
+
+    for (i = 0; i < sqlite3_column_count(st); i++) {
+        const char *name = sqlite3_column_name(st, i);
+        switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER:
+            json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
+            break;
+        case SQLITE_NULL:
+            break;
+        default:
+            json_object_set_new(o, name, json_string((const char *)sqlite3_column_text(st, i)));
+        }
+    }
+    return o;
+}
+
+static json_t *rows_json(sqlite3_stmt *st)
+{
+    json_t *arr = json_array();
+
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(arr, row_json(st));
+    sqlite3_finalize(st);
+    return arr;
+}
+
+json_t *ledger_receipts(struct ledger *l, const char *letter_id)
+{
+    return rows_json(ledger_stmt(l, "SELECT type, feiltype, file_name AS file, jws, created_at "
+                                    "FROM receipts WHERE letter_id = ? ORDER BY rowid", "s",
+                                 letter_id));
+}
+
+json_t *ledger_counts(struct ledger *l)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT state, count(*) FROM letters GROUP BY state "
+                                      "ORDER BY state", "");
+    json_t *o = json_object();
+
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+                            json_integer(sqlite3_column_int64(st, 1)));
+    sqlite3_finalize(st);
+    return o;
+}
+
+static json_t *address_json(struct ledger *l, const char *id, const char *role)
+{
+    json_t *arr = rows_json(ledger_stmt(l, "SELECT navn, adresselinje1, adresselinje2, "
+                                           "adresselinje3, adresselinje4, postnummer, poststed, "
+                                           "land, landkode FROM addresses WHERE letter_id = ? AND "
+                                           "role = ?", "ss", id, role));
+    json_t *a = json_incref(json_array_get(arr, 0));
+
+    json_decref(arr);
+    return a;
+}
+
+json_t *ledger_letter(struct ledger *l, const char *key)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT id, carrier, entry_name, state, reason, detail, "
+        "message_id, conversation_id, authenticated, duplicate_of, sbdh_sender, avsender, "
+        "avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour, "
+        "return_handling, documents, pages, received_at, updated_at FROM letters "
+        "WHERE id = ?1 OR (message_id = ?1 AND duplicate_of IS NULL) "
+        "ORDER BY authenticated DESC LIMIT 1", "s", key);
+    json_t *o = NULL, *a;
+    const char *id;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        o = row_json(st);
+    sqlite3_finalize(st);
+    if (!o)
+        return NULL;
+    id = json_string_value(json_object_get(o, "id"));
+    if ((a = address_json(l, id, "recipient")))
+        json_object_set_new(o, "recipient", a);
+    if ((a = address_json(l, id, "return")))
+        json_object_set_new(o, "return_address", a);
+    json_object_set_new(o, "documents_detail", rows_json(ledger_stmt(l,
+        "SELECT seq, role, mime, bytes, pages, pdf_version FROM documents WHERE letter_id = ? "
+        "ORDER BY seq", "s", id)));
+    json_object_set_new(o, "history", rows_json(ledger_stmt(l,
+        "SELECT at, event, detail FROM events WHERE letter_id = ? ORDER BY seq", "s", id)));
+    json_object_set_new(o, "receipts", rows_json(ledger_stmt(l,
+        "SELECT type, feiltype, file_name AS file, created_at FROM receipts WHERE letter_id = ? "
+        "ORDER BY rowid", "s", id)));
+    return o;
+}
+
+GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM letters WHERE state = ? ORDER BY "
+                                      "received_at, id", "s", state);
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        g_ptr_array_add(ids, col_dup(st, 0));
+    sqlite3_finalize(st);
+    return ids;
+}

@@ -1,0 +1,277 @@
+/*
+ * finish.c - commit a verdict to the ledger and move the entry to its terminal place.
+ *
+ * commit_letter writes, in one transaction, the letter row, its addresses and documents, a
+ * history event and the signed receipt. finish_letter then works from the ledger alone:
+ * publish the stored receipts, write the reason file, rename active/<id> into place. Start-up
+ * recovery calls finish_letter for every committed entry still in active/, so a crash at any
+ * point between the commit and the rename is repaired with identical bytes.
+ */
+#include <stddef.h>
+#include <string.h>
+#include "pipeline.h"
+
+static const char *state_of(const struct verdict_info *v, bool past_deadline)
+{
+    switch (v->r.verdict) {
+    case VERDICT_OK: return "ACCEPTED";
+    case VERDICT_FAILED: return "FAILED";
+    case VERDICT_QUARANTINE: return "QUARANTINED";
+    default: return past_deadline ? "HELD" : "DEFERRED";
+    }
+}
+
+/*
+ * past_deadline - our own failure has lasted beyond the sender's expectedResponseDateTime
+ * (or received + retry_deadline_hours when the message names none): time to answer feil
+ * SERVER and hold the letter for an operator instead of retrying silently.
+ */
+static bool past_deadline(struct engine *e, const char *id, const struct verdict_info *v,
+                          GDateTime *now)
+{
+    struct letter_state ls;
+    GDateTime *deadline = NULL;
+    bool past;
+
+    if (v->rules_ok && v->msg.expected_response)
+        deadline = time_parse_rfc3339(v->msg.expected_response);
+    if (!deadline && ledger_letter_state(e->ledger, id, &ls) == 0) {
+        GDateTime *rec = time_parse_rfc3339(ls.received_at);
+        if (rec) {
+            deadline = g_date_time_add_hours(rec, e->retry_deadline_hours);
+            g_date_time_unref(rec);
+        }
+        letter_state_free(&ls);
+    }
+    if (!deadline)
+        return false;
+    past = g_date_time_compare(now, deadline) > 0;
+    g_date_time_unref(deadline);
+    return past;
+}
+
+static void fill_row(struct letter_row *w, const char *id, const char *entry_name,
+                     const struct verdict_info *v, const char *state, const char *at)
+{
+    const struct message *m = &v->msg;
+    bool rules = v->rules_ok;
+
+    memset(w, 0, sizeof *w);
+    w->id = id;
+    w->carrier = v->carrier.kind == CARRIER_DIR ? "dir" : v->carrier.kind == CARRIER_XML ? "xml"
+                                                                                     : "unknown";
+    w->entry_name = entry_name;
+    w->state = state;
+    w->reason = v->r.verdict == VERDICT_OK ? NULL : v->r.code;
+    w->detail = v->r.verdict == VERDICT_OK ? NULL : v->r.detail;
+    w->message_id = v->have_identity ? v->who.message_id : NULL;
+    w->conversation_id = v->have_identity ? v->who.conversation_id : NULL;
+    w->authenticated = v->authenticated;
+    w->duplicate_of = v->duplicate_of;
+    w->sbdh_sender = v->have_identity ? v->who.sbdh_sender : NULL;
+    w->avsender = v->have_identity ? v->who.avsender : NULL;
+    w->avsenderidentifikator = v->have_identity ? v->who.avsenderidentifikator : NULL;
+    w->faktura_referanse = rules ? m->faktura_referanse : NULL;
+    w->created = rules ? m->created : NULL;
+    w->expected_response = rules ? m->expected_response : NULL;
+    w->posttype = rules ? m->posttype : NULL;
+    w->colour = rules ? m->colour : NULL;
+    w->return_handling = rules ? m->return_handling : NULL;
+    w->documents = v->r.verdict == VERDICT_OK ? (int)v->docs->len : -1;
+    w->pages = v->r.verdict == VERDICT_OK ? v->pages : -1;
+    w->at = at;
+}
+
+static void to_row(struct address_row *a, const struct address *src)
+{
+    a->navn = src->navn;
+    memcpy(a->linje, src->linje, sizeof a->linje);
+    a->postnummer = src->postnummer;
+    a->poststed = src->poststed;
+    a->land = src->land;
+    a->landkode = src->landkode;
+}
+
+static int insert_details(struct engine *e, const char *id, const struct verdict_info *v)
+{
+    struct address_row a;
+    guint i;
+    int rc = 0;
+
+    if (v->r.verdict != VERDICT_OK)
+        return 0;
+    to_row(&a, &v->msg.recipient);
+    rc |= ledger_insert_address(e->ledger, id, "recipient", &a);
+    to_row(&a, &v->msg.retur);
+    rc |= ledger_insert_address(e->ledger, id, "return", &a);
+    for (i = 0; i < v->docs->len; i++) {
+        const struct doc_info *d = &g_array_index(v->docs, struct doc_info, i);
+        rc |= ledger_insert_document(e->ledger, id, (int)i + 1, i == 0 ? "main" : "attachment",
+                                     d->mime, (long long)d->bytes, d->pages, d->version);
+    }
+    return rc;
+}
+
+/* The receipt this verdict owes the sender, if any. */
+static int build_receipt(struct engine *e, const char *id, const struct verdict_info *v,
+                         GDateTime *now, struct receipt *out)
+{
+    struct receipt_to to = {v->who.sbdh_sender, v->who.avsender, v->who.avsenderidentifikator,
+                            v->who.business_scope};
+    char *detaljer;
+    int rc;
+
+    if (v->r.verdict == VERDICT_OK)
+        return receipt_build(out, &e->signer, &to, id, "mottakskvittering", NULL, NULL, now);
+    detaljer = g_strdup_printf("%s: %s", v->r.code, v->r.detail);
+    rc = receipt_build(out, &e->signer, &to, id, "feil",
+                       v->r.verdict == VERDICT_INTERNAL ? "SERVER" : "KLIENT", detaljer, now);
+    g_free(detaljer);
+    return rc;
+}
+
+static bool owes_receipt(const struct verdict_info *v, const char *state)
+{
+    if (v->r.verdict == VERDICT_OK)
+        return true;
+    if (strcmp(state, "HELD") == 0)
+        return v->have_identity;
+    return v->r.verdict == VERDICT_FAILED && v->have_identity && !v->duplicate_of;
+}
+
+static int write_rows(struct engine *e, const char *id, const char *entry_name,
+                      const struct verdict_info *v, const char *state, GDateTime *now)
+{
+    char *at = time_rfc3339(now);
+    struct letter_row row;
+    struct receipt rc = {0};
+    char *event = v->r.verdict == VERDICT_OK ? g_strdup("accepted")
+                                             : g_strdup_printf("%s: %s", state, v->r.code);
+    int err = 0;
+
+    fill_row(&row, id, entry_name, v, state, at);
+    err |= ledger_insert_letter(e->ledger, &row);
+    err |= insert_details(e, id, v);
+    err |= ledger_add_event(e->ledger, id, at, g_ascii_strdown(event, -1), v->r.verdict ==
+                            VERDICT_OK ? NULL : v->r.detail);
+    if (!err && owes_receipt(v, state)) {
+        if (build_receipt(e, id, v, now, &rc) < 0)
+            err = -1;
+        else {
+            struct receipt_row rr = {rc.id, id, rc.type, rc.feiltype, rc.file_name, rc.jws,
+                                     rc.created_at};
+            err |= ledger_insert_receipt(e->ledger, &rr);
+        }
+    }
+    receipt_free(&rc);
+    g_free(event);
+    g_free(at);
+    return err ? -1 : 0;
+}
+
+enum outcome commit_letter(struct engine *e, const char *id, const char *entry_name,
+                           struct verdict_info *v)
+{
+    GDateTime *now = time_now();
+    const char *state = state_of(v, v->r.verdict == VERDICT_INTERNAL && past_deadline(e, id, v, now));
+    int rc;
+
+    if (ledger_begin(e->ledger) < 0) {
+        g_date_time_unref(now);
+        log_error("letter %s: ledger: %s", id, ledger_error(e->ledger));
+        return OUT_STOP;
+    }
+    rc = write_rows(e, id, entry_name, v, state, now);
+    g_date_time_unref(now);
+    if (rc < 0 || ledger_commit(e->ledger) < 0) {
+        log_error("letter %s: ledger: %s", id, ledger_error(e->ledger));
+        ledger_rollback(e->ledger);
+        return OUT_STOP;
+    }
+    return finish_letter(e, id);
+}
+
+static int publish_receipts(struct engine *e, const char *id)
+{
+    json_t *list = ledger_receipts(e->ledger, id), *r;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(list, i, r) {
+        const char *file = json_string_value(json_object_get(r, "file"));
+        const char *jws = json_string_value(json_object_get(r, "jws"));
+        int err = receipt_publish(e->spool.outbox, file, jws);
+        if (err < 0 && rc == 0)
+            rc = err;
+    }
+    json_decref(list);
+    return rc;
+}
+
+static char *reason_text(const char *id, const char *state, const char *reason,
+                         const char *detail)
+{
+    return g_strdup_printf("letter: %s\nstate: %s\nreason: %s\ndetail: %s\n", id, state,
+                           reason ? reason : "", detail ? detail : "");
+}
+
+struct place {
+    const char *state;
+    enum outcome outcome;
+    size_t dir_offset;
+    bool reason_file;
+};
+
+static const struct place places[] = {
+    {"ACCEPTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"FAILED", OUT_FAILED, offsetof(struct spool, failed), true},
+    {"QUARANTINED", OUT_QUARANTINED, offsetof(struct spool, quarantine), true},
+    {"DEFERRED", OUT_DEFERRED, offsetof(struct spool, deferred), false},
+    {"HELD", OUT_HELD, offsetof(struct spool, hold), true},
+};
+
+static const struct place *place_of(const char *state)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(places); i++)
+        if (strcmp(places[i].state, state) == 0)
+            return &places[i];
+    return NULL;
+}
+
+/*
+ * finish_letter - from the ledger row alone: publish receipts (for a duplicate, the
+ * original letter's, byte for byte), write the reason file, rename into place. Repeatable.
+ */
+enum outcome finish_letter(struct engine *e, const char *id)
+{
+    struct letter_state ls;
+    const struct place *p;
+    const char *dir;
+    int rc;
+
+    if (ledger_letter_state(e->ledger, id, &ls) != 0)
+        return OUT_STOP;
+    if (!(p = place_of(ls.state))) {
+        log_error("letter %s: unknown state %s in the ledger", id, ls.state);
+        letter_state_free(&ls);
+        return OUT_STOP;
+    }
+    dir = *(char *const *)((const char *)&e->spool + p->dir_offset);
+    rc = publish_receipts(e, ls.duplicate_of ? ls.duplicate_of : id);
+    if (rc == 0 && p->reason_file) {
+        char *text = reason_text(id, ls.state, ls.reason, ls.detail);
+        rc = spool_write_reason(dir, id, text);
+        g_free(text);
+    }
+    if (rc == 0 && fsio_exists(e->spool.active, id))
+        rc = spool_move(e->spool.active, dir, id);
+    letter_state_free(&ls);
+    if (rc < 0) {
+        log_error("letter %s: cannot finish (%s); it stays in active/ for recovery", id,
+                  g_strerror(-rc));
+        return OUT_STOP;
+    }
+    return p->outcome;
+}

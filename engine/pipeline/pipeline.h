@@ -1,0 +1,82 @@
+/*
+ * pipeline.h - one forsendelse's way from incoming/ to its terminal place.
+ *
+ *  claim ──▶ verify (in memory) ──▶ commit (ledger row + signed receipt, one transaction)
+ *        ──▶ finish (publish receipt, reason file, rename into accepted/ failed/ quarantine/)
+ *
+ * Invariants: (1) every claimed entry ends in exactly one terminal directory; (2) the spool
+ * rename follows the commit, and `finish` can be replayed from the ledger alone, which is
+ * what start-up recovery does for entries left in active/; (3) a message id is accepted at
+ * most once; (4) decrypted bytes exist only in memory and are wiped after verification.
+ */
+#ifndef TRYKK_PIPELINE_H
+#define TRYKK_PIPELINE_H
+
+#include "../crypto/crypto.h"
+#include "../intake/asice.h"
+#include "../intake/intake.h"
+#include "../ledger/ledger.h"
+#include "../receipts/receipts.h"
+#include "../spool/spool.h"
+
+enum check_time { CHECK_NOW, CHECK_MESSAGE };
+
+/* Everything a run needs, prepared once from the configuration. */
+struct engine {
+    char *orgnr;
+    struct keypair keys[2]; /* current, previous (during a rollover) */
+    size_t nkeys;
+    struct receipt_signer signer;
+    struct trust *trust;
+    enum check_time check_time;
+    int max_skew_days;
+    struct carrier_limits carrier_limits;
+    struct asice_limits zip_limits;
+    double page_tolerance_mm;
+    int retry_deadline_hours; /* when the message names no expectedResponseDateTime */
+    struct spool spool;
+    struct ledger *ledger;
+};
+
+struct doc_info {
+    char *mime;
+    size_t bytes;
+    int pages;
+    char version[8];
+};
+
+/* The outcome of verifying one entry, in memory. */
+struct verdict_info {
+    struct reason r;
+    struct carrier carrier;
+    struct message msg;
+    struct identity who;
+    bool have_identity, rules_ok, authenticated;
+    X509 *signer;
+    STACK_OF(X509) *chain;
+    char *duplicate_of;
+    GArray *docs; /* struct doc_info */
+    int pages;
+};
+
+void verify_entry(struct engine *e, const char *path, struct verdict_info *v);
+void verdict_info_free(struct verdict_info *v);
+
+enum outcome { OUT_ACCEPTED, OUT_FAILED, OUT_QUARANTINED, OUT_DEFERRED, OUT_HELD, OUT_STOP };
+
+/* Commit the verdict and move the entry (active/<id>) to its place. OUT_STOP: the ledger
+ * or the file system failed; the entry stays in active/ for recovery. */
+enum outcome commit_letter(struct engine *e, const char *id, const char *entry_name,
+                           struct verdict_info *v);
+/* Finish a committed letter from the ledger alone: receipts, reason file, rename. */
+enum outcome finish_letter(struct engine *e, const char *id);
+
+struct run_stats {
+    int claimed, accepted, failed, quarantined, deferred, held, recovered;
+};
+
+int run_recover(struct engine *e, struct run_stats *st);
+/* Process what is due in deferred/ and everything in incoming/. -1 when a run had to stop. */
+int run_once(struct engine *e, struct run_stats *st, bool progress);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * receipts.h - the answers trykk sends the broker: mottakskvittering and feil (and, later,
+ * leveringskvittering and returpostkvittering), as signed JWS following Digdir's receipt
+ * construction (dpi-print-format.md §9.2).
+ */
+#ifndef TRYKK_RECEIPTS_H
+#define TRYKK_RECEIPTS_H
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <glib.h>
+
+struct receipt_signer {
+    const char *orgnr; /* our 9-digit organisation number */
+    EVP_PKEY *key;
+    X509 *cert;
+};
+
+/* Whom the receipt answers, copied from the incoming message. */
+struct receipt_to {
+    const char *sbdh_sender;           /* becomes the receipt's SBDH receiver */
+    const char *avsender;              /* body mottaker.virksomhetsidentifikator */
+    const char *avsenderidentifikator; /* body mottaker.motakeridentifikator, optional */
+    json_t *business_scope;            /* copied unchanged */
+};
+
+struct receipt {
+    char *id, *type, *feiltype, *file_name, *jws, *created_at;
+};
+
+/*
+ * receipt_build - a signed receipt of type ("mottakskvittering", "feil", …) for letter_id.
+ * Its id is derived from (letter id, type), so the same letter never gets two different
+ * receipts of one type. feiltype and detaljer only for "feil".
+ */
+int receipt_build(struct receipt *out, const struct receipt_signer *s, const struct receipt_to *to,
+                  const char *letter_id, const char *type, const char *feiltype,
+                  const char *detaljer, GDateTime *at);
+void receipt_free(struct receipt *r);
+/* Publish into the outbox; an existing file of the same name counts as published. */
+int receipt_publish(const char *outbox, const char *file_name, const char *jws);
+
+#endif

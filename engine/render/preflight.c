@@ -1,0 +1,233 @@
+/*
+ * preflight.c - PDF acceptance for print, with qpdf's C API on the in-memory document.
+ *
+ * The document is never written anywhere. Page geometry is taken after pushing inherited
+ * attributes down to the pages: the displayed box is the CropBox (else the MediaBox), turned
+ * by /Rotate. Fonts are found in page resources and, recursively (depth and object-id
+ * guarded), in form XObjects; a font passes when its program is embedded (FontFile,
+ * FontFile2, FontFile3; for Type0 in the descendant), when it is a Type3 font, or when its
+ * base name is one of the standard families printers carry.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <qpdf/qpdf-c.h>
+#include "render.h"
+
+#define A4_W_PT 595.2756
+#define A4_H_PT 841.8898
+#define MM_PT (72.0 / 25.4)
+#define MAX_FORM_DEPTH 8
+
+struct pf {
+    qpdf_data q;
+    struct reason *r;
+    GHashTable *seen; /* object ids of resource dictionaries already checked */
+    int bad_fonts;
+};
+
+static double num(qpdf_data q, qpdf_oh arr, int i)
+{
+    return qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, arr, i));
+}
+
+static bool box_size(qpdf_data q, qpdf_oh page, double *w, double *h)
+{
+    qpdf_oh box = qpdf_oh_get_key(q, page, "/CropBox");
+
+    if (!qpdf_oh_is_array(q, box) || qpdf_oh_get_array_n_items(q, box) != 4)
+        box = qpdf_oh_get_key(q, page, "/MediaBox");
+    if (!qpdf_oh_is_array(q, box) || qpdf_oh_get_array_n_items(q, box) != 4)
+        return false;
+    *w = fabs(num(q, box, 2) - num(q, box, 0));
+    *h = fabs(num(q, box, 3) - num(q, box, 1));
+    return true;
+}
+
+static int check_page(struct pf *p, qpdf_oh page, int n, double tol_pt)
+{
+    qpdf_data q = p->q;
+    qpdf_oh rot = qpdf_oh_get_key(q, page, "/Rotate");
+    long long rotate = qpdf_oh_is_integer(q, rot) ? qpdf_oh_get_int_value(q, rot) : 0;
+    double w, h, t;
+
+    if (!box_size(q, page, &w, &h)) {
+        reason_fail(p->r, "pdf-invalid", "page %d has no usable MediaBox", n);
+        return -1;
+    }
+    if (((rotate % 360) + 360) % 360 == 90 || ((rotate % 360) + 360) % 360 == 270) {
+        t = w;
+        w = h;
+        h = t;
+    }
+    if (fabs(w - A4_W_PT) > tol_pt || fabs(h - A4_H_PT) > tol_pt) {
+        reason_fail(p->r, "pdf-page-size", "page %d is %.0f x %.0f mm; print needs A4 portrait "
+                    "(210 x 297 mm within %.0f mm)", n, w / MM_PT, h / MM_PT, tol_pt / MM_PT);
+        return -1;
+    }
+    return 0;
+}
+
+static bool standard_font(const char *base)
+{
+    static const char *const families[] = {"TIMES", "COURIER", "HELVETICA", "SYMBOL",
+                                           "ZAPFDINGBATS", "ARIAL", NULL};
+    const char *plus = base ? strchr(base, '+') : NULL;
+    g_autofree char *upper = g_ascii_strup(plus ? plus + 1 : (base ? base : ""), -1);
+    size_t i;
+
+    for (i = 0; families[i]; i++)
+        if (strstr(upper, families[i]))
+            return true;
+    return false;
+}
+
+static bool embedded(qpdf_data q, qpdf_oh font)
+{
+    qpdf_oh fd = qpdf_oh_get_key(q, font, "/FontDescriptor");
+
+    return qpdf_oh_is_dictionary(q, fd) &&
+           (qpdf_oh_has_key(q, fd, "/FontFile") || qpdf_oh_has_key(q, fd, "/FontFile2") ||
+            qpdf_oh_has_key(q, fd, "/FontFile3"));
+}
+
+static bool font_ok(qpdf_data q, qpdf_oh font)
+{
+    qpdf_oh subtype = qpdf_oh_get_key(q, font, "/Subtype");
+    const char *st = qpdf_oh_is_name(q, subtype) ? qpdf_oh_get_name(q, subtype) : "";
+    qpdf_oh base = qpdf_oh_get_key(q, font, "/BaseFont");
+    const char *bn = qpdf_oh_is_name(q, base) ? qpdf_oh_get_name(q, base) : "";
+
+    if (strcmp(st, "/Type3") == 0)
+        return true;
+    if (strcmp(st, "/Type0") == 0) {
+        qpdf_oh desc = qpdf_oh_get_key(q, font, "/DescendantFonts");
+        if (qpdf_oh_is_array(q, desc) && qpdf_oh_get_array_n_items(q, desc) > 0)
+            font = qpdf_oh_get_array_item(q, desc, 0);
+    }
+    return embedded(q, font) || standard_font(bn);
+}
+
+static void check_resources(struct pf *p, qpdf_oh res, int depth);
+
+static void check_dict_values(struct pf *p, qpdf_oh dict, bool fonts, int depth)
+{
+    qpdf_data q = p->q;
+
+    if (!qpdf_oh_is_dictionary(q, dict))
+        return;
+    qpdf_oh_begin_dict_key_iter(q, dict);
+    while (qpdf_oh_dict_more_keys(q)) {
+        const char *key = qpdf_oh_dict_next_key(q);
+        qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+        if (fonts && qpdf_oh_is_dictionary(q, v) && !font_ok(q, v))
+            p->bad_fonts++;
+        else if (!fonts && qpdf_oh_is_stream(q, v)) {
+            qpdf_oh d = qpdf_oh_get_dict(q, v);
+            qpdf_oh sub = qpdf_oh_get_key(q, d, "/Subtype");
+            if (qpdf_oh_is_name(q, sub) && strcmp(qpdf_oh_get_name(q, sub), "/Form") == 0)
+                check_resources(p, qpdf_oh_get_key(q, d, "/Resources"), depth + 1);
+        }
+    }
+}
+
+static void check_resources(struct pf *p, qpdf_oh res, int depth)
+{
+    qpdf_data q = p->q;
+    int id;
+
+    if (depth > MAX_FORM_DEPTH || !qpdf_oh_is_dictionary(q, res))
+        return;
+    id = qpdf_oh_get_object_id(q, res);
+    if (id > 0 && !g_hash_table_add(p->seen, GINT_TO_POINTER(id)))
+        return;
+    check_dict_values(p, qpdf_oh_get_key(q, res, "/Font"), true, depth);
+    check_dict_values(p, qpdf_oh_get_key(q, res, "/XObject"), false, depth);
+}
+
+static int check_version(qpdf_data q, struct pdf_info *out, struct reason *r)
+{
+    const char *v = qpdf_get_pdf_version(q);
+    qpdf_oh cv = qpdf_oh_get_key(q, qpdf_get_root(q), "/Version");
+    const char *catalog = qpdf_oh_is_name(q, cv) ? qpdf_oh_get_name(q, cv) + 1 : NULL;
+
+    if (catalog && strlen(catalog) == 3 && strcmp(catalog, v) > 0)
+        v = catalog;
+    snprintf(out->version, sizeof out->version, "%s", v);
+    if (strlen(v) != 3 || v[0] != '1' || v[1] != '.' || v[2] < '0' || v[2] > '7') {
+        reason_fail(r, "pdf-version", "PDF version %.7s is not 1.0-1.7", v);
+        return -1;
+    }
+    return 0;
+}
+
+static int read_pdf(qpdf_data q, const struct bytes *pdf, struct reason *r)
+{
+    QPDF_ERROR_CODE rc;
+
+    if (!bytes_has_prefix(pdf, "%PDF-")) {
+        reason_fail(r, "document-not-pdf", "a document is not a PDF file");
+        return -1;
+    }
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    rc = qpdf_read_memory(q, "document", (const char *)pdf->data, (unsigned long long)pdf->len, NULL);
+    if (rc & QPDF_ERRORS) {
+        qpdf_error e = qpdf_get_error(q);
+        bool pw = e && qpdf_get_error_code(q, e) == qpdf_e_password;
+        reason_set(r, VERDICT_FAILED, pw ? "pdf-encrypted" : "pdf-invalid",
+                   pw ? "a PDF is encrypted" : "a PDF cannot be parsed");
+        return -1;
+    }
+    if (qpdf_is_encrypted(q)) {
+        reason_fail(r, "pdf-encrypted", "a PDF is encrypted");
+        return -1;
+    }
+    return 0;
+}
+
+static int check_pages(struct pf *p, struct pdf_info *out, double tol_pt)
+{
+    qpdf_data q = p->q;
+    int n = qpdf_get_num_pages(q), i;
+
+    if (n < 1) {
+        reason_fail(p->r, "pdf-invalid", "a PDF has no pages");
+        return -1;
+    }
+    qpdf_push_inherited_attributes_to_page(q);
+    for (i = 0; i < n; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
+        if (check_page(p, page, i + 1, tol_pt) < 0)
+            return -1;
+        check_resources(p, qpdf_oh_get_key(q, page, "/Resources"), 0);
+    }
+    if (p->bad_fonts) {
+        reason_fail(p->r, "pdf-fonts", "%d font(s) are neither embedded nor a standard font",
+                    p->bad_fonts);
+        return -1;
+    }
+    out->pages = n;
+    return 0;
+}
+
+int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info *out,
+                  struct reason *r)
+{
+    struct pf p = {qpdf_init(), r, g_hash_table_new(g_direct_hash, g_direct_equal), 0};
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    qpdf_silence_errors(p.q);
+    rc = read_pdf(p.q, pdf, r);
+    if (rc == 0)
+        rc = check_version(p.q, out, r);
+    if (rc == 0)
+        rc = check_pages(&p, out, tolerance_mm * MM_PT);
+    if (rc == 0 && qpdf_has_error(p.q)) {
+        reason_fail(r, "pdf-invalid", "a PDF is damaged");
+        rc = -1;
+    }
+    g_hash_table_destroy(p.seen);
+    qpdf_cleanup(&p.q);
+    return rc;
+}

@@ -1,0 +1,205 @@
+/*
+ * fsio.c - the only place trykk creates, renames and removes files.
+ *
+ * Publishing follows one protocol: open "<dir>/.<name>.tmp" with O_CREAT|O_EXCL|O_NOFOLLOW
+ * and mode 0600, write everything, fsync, close, rename to the final name (without
+ * replacing an existing file when asked), fsync the directory. A reader therefore sees a
+ * complete file or none. On failure the temporary file is removed and the visible state is
+ * unchanged. Temporary names start with a dot; every reader of a spool directory skips them
+ * and recovery removes them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "util.h"
+
+int fsio_write_all(int fd, const void *buf, size_t len)
+{
+    const unsigned char *p = buf;
+
+    while (len > 0) {
+        ssize_t n;
+
+        fault_point("write");
+        n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int fsio_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = 0;
+
+    if (fd < 0)
+        return -errno;
+    fault_point("fsync-dir");
+    if (fsync(fd) < 0)
+        rc = -errno;
+    close(fd);
+    return rc;
+}
+
+int fsio_mkdirs(const char *path, mode_t mode)
+{
+    if (g_mkdir_with_parents(path, (int)mode) < 0)
+        return -errno;
+    return 0;
+}
+
+static char *tmp_name(const char *name)
+{
+    return g_strdup_printf(".%s.%ld.tmp", name, (long)getpid());
+}
+
+static int write_tmp(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int rc;
+
+    if (fd < 0)
+        return -errno;
+    rc = fsio_write_all(fd, data, len);
+    if (rc == 0) {
+        fault_point("fsync");
+        if (fsync(fd) < 0)
+            rc = -errno;
+    }
+    if (close(fd) < 0 && rc == 0)
+        rc = -errno;
+    return rc;
+}
+
+static int rename_in(const char *from, const char *to, int flags)
+{
+    unsigned int rflags = (flags & FSIO_NOREPLACE) ? RENAME_NOREPLACE : 0;
+
+    fault_point("rename");
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, rflags) < 0)
+        return -errno;
+    return 0;
+}
+
+/*
+ * fsio_publish - write a complete file atomically into dir. With FSIO_NOREPLACE an existing
+ * file of that name is left alone and -EEXIST returned.
+ */
+int fsio_publish(const char *dir, const char *name, const void *data, size_t len, int flags)
+{
+    char *tmp = tmp_name(name);
+    char *tmp_path = g_build_filename(dir, tmp, NULL);
+    char *final_path = g_build_filename(dir, name, NULL);
+    int rc;
+
+    rc = write_tmp(tmp_path, data, len);
+    if (rc == 0)
+        rc = rename_in(tmp_path, final_path, flags);
+    if (rc == 0)
+        rc = fsio_fsync_dir(dir);
+    else
+        unlink(tmp_path);
+    g_free(tmp);
+    g_free(tmp_path);
+    g_free(final_path);
+    return rc;
+}
+
+/*
+ * fsio_move - rename from_dir/from to to_dir/to without replacing anything, then make both
+ * directory entries durable.
+ */
+int fsio_move(const char *from_dir, const char *from, const char *to_dir, const char *to)
+{
+    char *src = g_build_filename(from_dir, from, NULL);
+    char *dst = g_build_filename(to_dir, to, NULL);
+    int rc = rename_in(src, dst, FSIO_NOREPLACE);
+
+    if (rc == 0)
+        rc = fsio_fsync_dir(to_dir);
+    if (rc == 0 && strcmp(from_dir, to_dir) != 0)
+        rc = fsio_fsync_dir(from_dir);
+    g_free(src);
+    g_free(dst);
+    return rc;
+}
+
+int fsio_unlink(const char *dir, const char *name)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    int rc = 0;
+
+    fault_point("unlink");
+    if (unlink(path) < 0)
+        rc = -errno;
+    g_free(path);
+    if (rc == 0)
+        rc = fsio_fsync_dir(dir);
+    return rc;
+}
+
+bool fsio_exists(const char *dir, const char *name)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    struct stat st;
+    bool found = lstat(path, &st) == 0;
+
+    g_free(path);
+    return found;
+}
+
+/*
+ * fsio_read_at - read a regular file (never through a symlink) of at most cap bytes.
+ * -EFBIG when larger, -EINVAL when not a regular file or when it has several links.
+ */
+int fsio_read_at(int dirfd, const char *name, size_t cap, struct bytes *out)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    size_t got = 0;
+    int rc = 0;
+
+    out->data = NULL;
+    out->len = 0;
+    if (fd < 0)
+        return errno == ELOOP ? -EINVAL : -errno;
+    if (fstat(fd, &st) < 0)
+        rc = -errno;
+    else if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
+        rc = -EINVAL;
+    else if ((uintmax_t)st.st_size > cap)
+        rc = -EFBIG;
+    if (rc == 0) {
+        out->data = g_malloc((size_t)st.st_size + 1);
+        while (got < (size_t)st.st_size) {
+            ssize_t n = read(fd, out->data + got, (size_t)st.st_size - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                rc = n < 0 ? -errno : -EIO; /* shrank while reading */
+                break;
+            }
+            got += (size_t)n;
+        }
+        out->len = got;
+        out->data[got] = 0;
+    }
+    close(fd);
+    if (rc != 0)
+        bytes_free(out);
+    return rc;
+}
+
+int fsio_read_file(const char *path, size_t cap, struct bytes *out)
+{
+    return fsio_read_at(AT_FDCWD, path, cap, out);
+}
