@@ -74,6 +74,7 @@ struct forge_letter {
     size_t bomb_bytes;                      /* a signed entry of this many zero bytes */
     size_t pad_bytes;                       /* a signed stored entry of random bytes */
     const char *document_mime;              /* default application/pdf */
+    bool store_documents;                   /* zip PDFs uncompressed (leak scans find them) */
 };
 
 /* The signed JWT and the CMS package of one letter. */

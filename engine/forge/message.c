@@ -151,7 +151,7 @@ static void add_documents(const struct forge_letter *l, GArray *entries, GPtrArr
         char *name = i == 0 ? g_strdup("brev.pdf") : g_strdup_printf("vedlegg %d.pdf", i);
         if (forge_pdf_make(&l->pdf, &pdf) < 0)
             log_panic("cannot make a test PDF");
-        add(entries, name, pdf, false);
+        add(entries, name, pdf, l->store_documents);
         g_ptr_array_add(names, name);
     }
 }

@@ -1,0 +1,39 @@
+/*
+ * fixture.h - what the tests share: a private test root with its own CA, sending agencies,
+ * provider key and certificate, trust anchors, configuration and spool; letters built by the
+ * forge and dropped like a broker would; the real trykk binary run as a subprocess.
+ */
+#ifndef TRYKK_TEST_FIXTURE_H
+#define TRYKK_TEST_FIXTURE_H
+
+#include "forge/forge.h"
+#include "ledger/ledger.h"
+
+#define FX_PROVIDER "974761076"
+#define FX_SENDER "910000001"
+#define FX_OTHER "910000002"
+
+struct fixture {
+    char *root, *spool, *conf;
+    struct forge_party ca, sender, other_org, untrusted, expired, provider, stranger;
+};
+
+void fx_init(struct fixture *f, const char *extra_config);
+void fx_free(struct fixture *f);
+/* A valid letter from FX_SENDER to us; callers change fields for their case. */
+void fx_letter(struct fixture *f, struct forge_letter *l);
+void fx_drop(struct fixture *f, const char *name, char kind, const char *jwt,
+             const struct bytes *cms);
+void fx_drop_letter(struct fixture *f, const char *name, char kind, const struct forge_letter *l);
+/* Run `trykk --config … ARGS`; returns the exit status, stderr in *err_out (optional). */
+int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const char *const *env);
+json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name);
+char *fx_read(const char *path);
+/* Validate receipt files with the official schemas (node + ajv); true when all are valid. */
+bool fx_receipts_valid(GPtrArray *files);
+/* Every file under dir whose bytes contain needle (NULL-terminated list). */
+GPtrArray *fx_grep_tree(const char *dir, const void *needle, size_t len);
+/* Paths under dir whose modes are not 0700 (directories) or 0600 (files). */
+GPtrArray *fx_bad_modes(const char *dir);
+
+#endif
