@@ -72,6 +72,10 @@ case "$mode" in
     install_pkgs "${build_pkgs[@]}" "${test_pkgs[@]}"
     install_test_tools
     build ON
+    if [ "${SANITIZE:-0}" = 1 ]; then
+      export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+      export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1"
+    fi
     cd "$build_dir"
     ctest --output-on-failure -j "$jobs" --timeout 900
     ;;

@@ -78,6 +78,11 @@ static void quiet(const char *file, int line, const char *func, const char *obj,
 
 int crypto_init(void)
 {
+    static bool done;
+
+    if (done)
+        return 0;
+    done = true;
     xmlInitParser();
     if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecCryptoAppInit(NULL) < 0 ||
         xmlSecCryptoInit() < 0)
@@ -89,6 +94,7 @@ int crypto_init(void)
 
 void crypto_shutdown(void)
 {
+    /* xmlsec cannot be initialised again in the same process; shutdown is for exit only */
     xmlSecCryptoShutdown();
     xmlSecCryptoAppShutdown();
     xmlSecShutdown();

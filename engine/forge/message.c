@@ -211,7 +211,7 @@ static void after_signing(const struct forge_letter *l, GArray *entries)
 static int build_zip(const struct forge_letter *l, struct bytes *zip)
 {
     GArray *entries = g_array_new(FALSE, TRUE, sizeof(struct forge_entry));
-    GPtrArray *names = g_ptr_array_new();
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     char *manifest, *av;
     struct bytes b, sig;
     int rc;

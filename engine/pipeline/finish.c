@@ -147,13 +147,14 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
     struct receipt rc = {0};
     char *event = v->r.verdict == VERDICT_OK ? g_strdup("accepted")
                                              : g_strdup_printf("%s: %s", state, v->r.code);
+    char *lower = g_ascii_strdown(event, -1);
     int err = 0;
 
     fill_row(&row, id, entry_name, v, state, at);
     err |= ledger_insert_letter(e->ledger, &row);
     err |= insert_details(e, id, v);
-    err |= ledger_add_event(e->ledger, id, at, g_ascii_strdown(event, -1), v->r.verdict ==
-                            VERDICT_OK ? NULL : v->r.detail);
+    err |= ledger_add_event(e->ledger, id, at, lower, v->r.verdict == VERDICT_OK ? NULL
+                                                                         : v->r.detail);
     if (!err && owes_receipt(v, state)) {
         if (build_receipt(e, id, v, now, &rc) < 0)
             err = -1;
@@ -164,6 +165,7 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
         }
     }
     receipt_free(&rc);
+    g_free(lower);
     g_free(event);
     g_free(at);
     return err ? -1 : 0;

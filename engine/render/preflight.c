@@ -91,12 +91,18 @@ static bool embedded(qpdf_data q, qpdf_oh font)
             qpdf_oh_has_key(q, fd, "/FontFile3"));
 }
 
+/* A name's text, copied: qpdf's C API strings live only until its next call. */
+static char *name_of(qpdf_data q, qpdf_oh dict, const char *key)
+{
+    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+
+    return g_strdup(qpdf_oh_is_name(q, v) ? qpdf_oh_get_name(q, v) : "");
+}
+
 static bool font_ok(qpdf_data q, qpdf_oh font)
 {
-    qpdf_oh subtype = qpdf_oh_get_key(q, font, "/Subtype");
-    const char *st = qpdf_oh_is_name(q, subtype) ? qpdf_oh_get_name(q, subtype) : "";
-    qpdf_oh base = qpdf_oh_get_key(q, font, "/BaseFont");
-    const char *bn = qpdf_oh_is_name(q, base) ? qpdf_oh_get_name(q, base) : "";
+    g_autofree char *st = name_of(q, font, "/Subtype");
+    g_autofree char *bn = name_of(q, font, "/BaseFont");
 
     if (strcmp(st, "/Type3") == 0)
         return true;
@@ -117,17 +123,24 @@ static void check_dict_values(struct pf *p, qpdf_oh dict, bool fonts, int depth)
     if (!qpdf_oh_is_dictionary(q, dict))
         return;
     qpdf_oh_begin_dict_key_iter(q, dict);
-    while (qpdf_oh_dict_more_keys(q)) {
-        const char *key = qpdf_oh_dict_next_key(q);
-        qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+    {
+    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+    guint i;
+
+    while (qpdf_oh_dict_more_keys(q))
+        g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+    for (i = 0; i < keys->len; i++) {
+        qpdf_oh v = qpdf_oh_get_key(q, dict, keys->pdata[i]);
         if (fonts && qpdf_oh_is_dictionary(q, v) && !font_ok(q, v))
             p->bad_fonts++;
         else if (!fonts && qpdf_oh_is_stream(q, v)) {
             qpdf_oh d = qpdf_oh_get_dict(q, v);
-            qpdf_oh sub = qpdf_oh_get_key(q, d, "/Subtype");
-            if (qpdf_oh_is_name(q, sub) && strcmp(qpdf_oh_get_name(q, sub), "/Form") == 0)
+            g_autofree char *sub = name_of(q, d, "/Subtype");
+            if (strcmp(sub, "/Form") == 0)
                 check_resources(p, qpdf_oh_get_key(q, d, "/Resources"), depth + 1);
         }
+    }
+    g_ptr_array_free(keys, TRUE);
     }
 }
 
@@ -147,12 +160,12 @@ static void check_resources(struct pf *p, qpdf_oh res, int depth)
 
 static int check_version(qpdf_data q, struct pdf_info *out, struct reason *r)
 {
-    const char *v = qpdf_get_pdf_version(q);
-    qpdf_oh cv = qpdf_oh_get_key(q, qpdf_get_root(q), "/Version");
-    const char *catalog = qpdf_oh_is_name(q, cv) ? qpdf_oh_get_name(q, cv) + 1 : NULL;
+    g_autofree char *header = g_strdup(qpdf_get_pdf_version(q));
+    g_autofree char *catalog = name_of(q, qpdf_get_root(q), "/Version");
+    const char *v = header;
 
-    if (catalog && strlen(catalog) == 3 && strcmp(catalog, v) > 0)
-        v = catalog;
+    if (strlen(catalog) == 4 && strcmp(catalog + 1, v) > 0)
+        v = catalog + 1;
     snprintf(out->version, sizeof out->version, "%s", v);
     if (strlen(v) != 3 || v[0] != '1' || v[1] != '.' || v[2] < '0' || v[2] > '7') {
         reason_fail(r, "pdf-version", "PDF version %.7s is not 1.0-1.7", v);

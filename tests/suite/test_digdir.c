@@ -18,7 +18,7 @@ static struct fixture fx;
 
 static void setup(void)
 {
-    char *conf, *anchor;
+    char *conf, *anchor, *pem;
     const char *init[] = {"init", NULL};
 
     memset(&fx, 0, sizeof fx);
@@ -29,7 +29,9 @@ static void setup(void)
     g_mkdir(anchor, 0700);
     g_free(anchor);
     anchor = g_build_filename(fx.root, "anchors", "pinned-signer.pem", NULL);
-    g_assert_true(g_file_set_contents(anchor, fx_read(SAMPLE "avsender-signer-cert.pem"), -1, NULL));
+    pem = fx_read(SAMPLE "avsender-signer-cert.pem");
+    g_assert_true(g_file_set_contents(anchor, pem, -1, NULL));
+    g_free(pem);
     g_free(anchor);
     conf = g_strdup("[provider]\norgnr=974761076\nkey=" SAMPLE "eksempel-key.pem\ncert=" SAMPLE
                     "eksempel-cert.pem\n[trust]\nanchors=anchors\ncheck_time=message\n"

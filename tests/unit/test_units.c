@@ -1,0 +1,220 @@
+/*
+ * test_units.c - edge cases of the small pieces: strict base64, atomic publish, the
+ * business-message field rules (address oneOf, lengths, enums, defaults), zip entry names,
+ * letter ids and organisation numbers.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+#include "forge/forge.h"
+#include "intake/asice.h"
+#include "intake/intake.h"
+#include "spool/spool.h"
+#include "util/util.h"
+
+static void test_b64url(void)
+{
+    struct bytes b;
+
+    g_assert_cmpint(b64url_decode("aGVsbG8", 7, &b), ==, 0);
+    g_assert_cmpmem(b.data, b.len, "hello", 5);
+    bytes_free(&b);
+    g_assert_cmpint(b64url_decode("-_8", 3, &b), ==, 0);
+    g_assert_cmpuint(b.len, ==, 2);
+    bytes_free(&b);
+    g_assert_cmpint(b64url_decode("aGVsbG8=", 8, &b), <, 0);  /* no padding in JWS */
+    g_assert_cmpint(b64url_decode("aGV+bG8", 7, &b), <, 0);   /* standard alphabet */
+    g_assert_cmpint(b64url_decode("aGVsb", 5, &b), <, 0);     /* impossible length */
+    g_assert_cmpint(b64url_decode("aGV sbG8", 8, &b), <, 0);  /* GLib would skip this */
+}
+
+static void test_b64_strict(void)
+{
+    struct bytes b;
+
+    g_assert_cmpint(b64_decode_strict("aGVs\r\nbG8=", 10, true, &b), ==, 0);
+    g_assert_cmpmem(b.data, b.len, "hello", 5);
+    bytes_free(&b);
+    g_assert_cmpint(b64_decode_strict("aGVs\nbG8=", 9, false, &b), <, 0);
+    g_assert_cmpint(b64_decode_strict("aG=sbG8=", 8, true, &b), <, 0); /* padding inside */
+    g_assert_cmpint(b64_decode_strict("aGVsbG8", 7, true, &b), <, 0);   /* missing padding */
+    g_assert_cmpint(b64_decode_strict("aGVsbG8*", 8, true, &b), <, 0);
+}
+
+static void test_publish(void)
+{
+    char *dir = g_dir_make_tmp("trykk-unit-XXXXXX", NULL), *path, *s;
+    struct stat st;
+    GDir *d;
+    const char *n;
+    int files = 0;
+
+    g_assert_cmpint(fsio_publish(dir, "r.jwt", "one", 3, FSIO_NOREPLACE), ==, 0);
+    g_assert_cmpint(fsio_publish(dir, "r.jwt", "two", 3, FSIO_NOREPLACE), ==, -EEXIST);
+    path = g_build_filename(dir, "r.jwt", NULL);
+    g_assert_cmpint(lstat(path, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+    g_assert_true(g_file_get_contents(path, &s, NULL, NULL));
+    g_assert_cmpstr(s, ==, "one");
+    g_free(s);
+    d = g_dir_open(dir, 0, NULL);
+    while ((n = g_dir_read_name(d)))
+        files++;
+    g_dir_close(d);
+    g_assert_cmpint(files, ==, 1); /* the refused publish left no temporary file */
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(path);
+    g_free(dir);
+}
+
+static const char template_msg[] =
+    "{\"standardBusinessDocument\":{\"standardBusinessDocumentHeader\":{\"headerVersion\":\"1.0\","
+    "\"sender\":[{\"identifier\":{\"authority\":\"iso6523-actorid-upis\",\"value\":\"0192:910000001\"}}],"
+    "\"receiver\":[{\"identifier\":{\"authority\":\"iso6523-actorid-upis\",\"value\":\"0192:974761076\"}}],"
+    "\"documentIdentification\":{\"standard\":\"s\",\"typeVersion\":\"1.0\",\"instanceIdentifier\":"
+    "\"5738440c-d802-47fe-b274-b4b673b9e493\",\"type\":\"utskrift\",\"creationDateAndTime\":"
+    "\"2023-11-14T21:16:04.265+01:00\"},\"businessScope\":{\"scope\":[{\"type\":\"ConversationId\","
+    "\"instanceIdentifier\":\"c2e01afe-e883-47c7-9cb9-a9b649b7b1d1\",\"identifier\":\"p\"}]}},"
+    "\"utskrift\":{\"avsender\":{\"virksomhetsidentifikator\":{\"authority\":\"iso6523-actorid-upis\","
+    "\"value\":\"0192:910000001\"}},\"mottaker\":%s,\"dokumentpakkefingeravtrykk\":{\"digestMethod\":"
+    "\"m\",\"digestValue\":\"v\"},\"maskinportentoken\":\"t\",\"utskriftstype\":\"SORT_HVIT\","
+    "\"retur\":{\"mottaker\":{\"navn\":\"R\",\"adresselinje1\":\"P 1\",\"postnummer\":\"0101\","
+    "\"poststed\":\"Oslo\"},\"returposthaandtering\":\"DIREKTE_RETUR\"}%s}}}";
+
+/* 0 valid, -1 invalid; *posttype gets the effective post type. */
+static int check(const char *mottaker, const char *extra, char *posttype)
+{
+    char *s = g_strdup_printf(template_msg, mottaker, extra);
+    struct message m = {0};
+    struct reason r = {0};
+    int rc;
+
+    m.payload = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
+    g_assert_nonnull(m.payload);
+    rc = message_check(&m, &r);
+    if (rc == 0 && posttype)
+        strcpy(posttype, m.posttype);
+    if (rc < 0)
+        g_assert_cmpstr(r.code, ==, "message-invalid");
+    message_free(&m);
+    g_free(s);
+    return rc;
+}
+
+#define NO "{\"navn\":\"A\",\"adresselinje1\":\"B 1\",\"postnummer\":\"1234\",\"poststed\":\"X\"}"
+
+static void test_message_rules(void)
+{
+    char pt[4];
+
+    g_assert_cmpint(check(NO, "", pt), ==, 0);
+    g_assert_cmpstr(pt, ==, "B"); /* default */
+    g_assert_cmpint(check(NO, ",\"posttype\":\"A\"", pt), ==, 0);
+    g_assert_cmpstr(pt, ==, "A");
+    g_assert_cmpint(check(NO, ",\"posttype\":\"C\"", NULL), <, 0);
+    g_assert_cmpint(check(NO, ",\"ekstra\":1", NULL), <, 0); /* additionalProperties:false */
+    g_assert_cmpint(check("{\"navn\":\"A\",\"adresselinje1\":\"B\",\"landkode\":\"SE\"}", "", NULL), ==, 0);
+    g_assert_cmpint(check("{\"navn\":\"A\",\"adresselinje1\":\"B\",\"land\":\"Sverige\"}", "", NULL), ==, 0);
+    /* both branches hold: invalid under oneOf */
+    g_assert_cmpint(check("{\"navn\":\"A\",\"adresselinje1\":\"B\",\"postnummer\":\"1234\","
+                          "\"poststed\":\"X\",\"landkode\":\"SE\"}", "", NULL), <, 0);
+    g_assert_cmpint(check("{\"navn\":\"A\",\"adresselinje1\":\"B\",\"land\":\"S\",\"landkode\":\"SE\"}",
+                          "", NULL), <, 0);
+    g_assert_cmpint(check("{\"navn\":\"A\",\"adresselinje1\":\"B\",\"postnummer\":\"1234\"}", "", NULL), <, 0);
+    g_assert_cmpint(check("{\"navn\":\"A\",\"adresselinje1\":\"B\",\"postnummer\":\"123\","
+                          "\"poststed\":\"X\"}", "", NULL), <, 0);
+    g_assert_cmpint(check("{\"navn\":\"A\",\"adresselinje1\":\"B\",\"landkode\":\"S1\"}", "", NULL), <, 0);
+}
+
+static void test_message_lengths(void)
+{
+    char *ok = g_strnfill(100, 'x'), *too_long = g_strnfill(101, 'x');
+    char *a = g_strdup_printf("{\"navn\":\"A\",\"adresselinje1\":\"%s\",\"landkode\":\"SE\"}", ok);
+    char *b = g_strdup_printf("{\"navn\":\"A\",\"adresselinje1\":\"%s\",\"landkode\":\"SE\"}", too_long);
+    /* 100 characters of two bytes each are still 100 characters */
+    GString *ae = g_string_new(NULL);
+    int i;
+    char *c;
+
+    for (i = 0; i < 100; i++)
+        g_string_append(ae, "æ");
+    c = g_strdup_printf("{\"navn\":\"A\",\"adresselinje1\":\"%s\",\"landkode\":\"SE\"}", ae->str);
+    g_assert_cmpint(check(a, "", NULL), ==, 0);
+    g_assert_cmpint(check(b, "", NULL), <, 0);
+    g_assert_cmpint(check(c, "", NULL), ==, 0);
+    g_free(ok);
+    g_free(too_long);
+    g_free(a);
+    g_free(b);
+    g_free(c);
+    g_string_free(ae, TRUE);
+}
+
+static int open_zip_with(const char *name)
+{
+    GArray *entries = g_array_new(FALSE, TRUE, sizeof(struct forge_entry));
+    struct forge_entry e = {g_strdup(name), {0}, false};
+    struct asice_limits lim = {1000, 50 << 20, 100, 1 << 20};
+    struct bytes zip;
+    struct asice *a = NULL;
+    struct reason r = {0};
+    int rc;
+
+    bytes_set(&e.data, "x", 1);
+    g_array_append_val(entries, e);
+    g_assert_cmpint(forge_zip(entries, &zip), ==, 0);
+    rc = asice_open(&a, &zip, &lim, &r);
+    if (rc < 0)
+        g_assert_cmpstr(r.code, ==, "zip-entry-name");
+    asice_free(a);
+    bytes_free(&zip);
+    g_free(e.name);
+    bytes_free(&e.data);
+    g_array_free(entries, TRUE);
+    return rc;
+}
+
+static void test_zip_names(void)
+{
+    g_assert_cmpint(open_zip_with("brev nr 1.pdf"), ==, 0);
+    g_assert_cmpint(open_zip_with("dir/brev.pdf"), ==, 0);
+    g_assert_cmpint(open_zip_with("../x.pdf"), <, 0);
+    g_assert_cmpint(open_zip_with("a/../../x.pdf"), <, 0);
+    g_assert_cmpint(open_zip_with("/etc/x.pdf"), <, 0);
+    g_assert_cmpint(open_zip_with("C:\\x.pdf"), <, 0);
+    g_assert_cmpint(open_zip_with("a\\b.pdf"), <, 0);
+    g_assert_cmpint(open_zip_with("a//b.pdf"), <, 0);
+}
+
+static void test_ids(void)
+{
+    char *id = spool_new_id();
+
+    g_assert_true(spool_id_ok(id));
+    g_assert_false(spool_id_ok("../20261122T134935-7efb"));
+    g_assert_false(spool_id_ok("20261122T134935-7efba9d1/x"));
+    g_free(id);
+    id = text_orgnr_digits("0192:991825827");
+    g_assert_cmpstr(id, ==, "991825827");
+    g_free(id);
+    id = text_orgnr_digits("9908:991825827");
+    g_assert_cmpstr(id, ==, "991825827");
+    g_free(id);
+    g_assert_null(text_orgnr_digits("0192:99182582"));
+    g_assert_null(text_orgnr_digits("0192:99182582x"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/util/b64url", test_b64url);
+    g_test_add_func("/util/b64-strict", test_b64_strict);
+    g_test_add_func("/util/publish", test_publish);
+    g_test_add_func("/intake/message-rules", test_message_rules);
+    g_test_add_func("/intake/message-lengths", test_message_lengths);
+    g_test_add_func("/intake/zip-names", test_zip_names);
+    g_test_add_func("/spool/ids", test_ids);
+    return g_test_run();
+}
