@@ -1,27 +1,44 @@
 /*
- * fault.c - deterministic crash injection for the crash-sweep tests.
+ * fault.c - deterministic fault injection for the crash and I/O-error sweeps.
  *
  * TRYKK_CRASH_AT=N: the N-th call of fault_point() in this process sends SIGKILL to the
  * process itself, which is indistinguishable from an operator's kill -9 at that instant.
- * Unset (the normal case) it costs one getenv on first use.
+ * TRYKK_FAIL_AT=N: the N-th call returns -EIO instead, as a failing disk would.
+ * Unset (the normal case) each costs one getenv on first use.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "util.h"
 
-void fault_point(const char *what)
+static long env_number(const char *name)
 {
-    static long crash_at = -1;
+    const char *env = getenv(name);
+
+    return env ? strtol(env, NULL, 10) : 0;
+}
+
+int fault_point(const char *what)
+{
+    static long crash_at = -1, fail_at = -1;
     static long count;
 
     if (crash_at < 0) {
-        const char *env = getenv("TRYKK_CRASH_AT");
-        crash_at = env ? strtol(env, NULL, 10) : 0;
+        crash_at = env_number("TRYKK_CRASH_AT");
+        fail_at = env_number("TRYKK_FAIL_AT");
     }
-    if (crash_at > 0 && ++count == crash_at) {
+    if (crash_at <= 0 && fail_at <= 0)
+        return 0;
+    count++;
+    if (count == crash_at) {
         log_debug("crash injected at fault point %ld (%s)", count, what);
         kill(getpid(), SIGKILL);
         _exit(137);
     }
+    if (count == fail_at) {
+        log_debug("I/O error injected at fault point %ld (%s)", count, what);
+        return -EIO;
+    }
+    return 0;
 }

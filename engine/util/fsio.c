@@ -23,7 +23,8 @@ int fsio_write_all(int fd, const void *buf, size_t len)
     while (len > 0) {
         ssize_t n;
 
-        fault_point("write");
+        if ((n = fault_point("write")) < 0)
+            return (int)n;
         n = write(fd, p, len);
         if (n < 0) {
             if (errno == EINTR)
@@ -43,8 +44,7 @@ int fsio_fsync_dir(const char *dir)
 
     if (fd < 0)
         return -errno;
-    fault_point("fsync-dir");
-    if (fsync(fd) < 0)
+    if ((rc = fault_point("fsync-dir")) == 0 && fsync(fd) < 0)
         rc = -errno;
     close(fd);
     return rc;
@@ -70,11 +70,8 @@ static int write_tmp(const char *path, const void *data, size_t len)
     if (fd < 0)
         return -errno;
     rc = fsio_write_all(fd, data, len);
-    if (rc == 0) {
-        fault_point("fsync");
-        if (fsync(fd) < 0)
-            rc = -errno;
-    }
+    if (rc == 0 && (rc = fault_point("fsync")) == 0 && fsync(fd) < 0)
+        rc = -errno;
     if (close(fd) < 0 && rc == 0)
         rc = -errno;
     return rc;
@@ -83,8 +80,10 @@ static int write_tmp(const char *path, const void *data, size_t len)
 static int rename_in(const char *from, const char *to, int flags)
 {
     unsigned int rflags = (flags & FSIO_NOREPLACE) ? RENAME_NOREPLACE : 0;
+    int rc = fault_point("rename");
 
-    fault_point("rename");
+    if (rc < 0)
+        return rc;
     if (renameat2(AT_FDCWD, from, AT_FDCWD, to, rflags) < 0)
         return -errno;
     return 0;
@@ -136,10 +135,9 @@ int fsio_move(const char *from_dir, const char *from, const char *to_dir, const 
 int fsio_unlink(const char *dir, const char *name)
 {
     char *path = g_build_filename(dir, name, NULL);
-    int rc = 0;
+    int rc = fault_point("unlink");
 
-    fault_point("unlink");
-    if (unlink(path) < 0)
+    if (rc == 0 && unlink(path) < 0)
         rc = -errno;
     g_free(path);
     if (rc == 0)

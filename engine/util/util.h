@@ -43,9 +43,10 @@ bool bytes_has_prefix(const struct bytes *b, const char *prefix);
 
 /* ---- fault injection (fault.c) --------------------------------------------------------
  * TRYKK_CRASH_AT=N makes the N-th fault point kill the process with SIGKILL, exactly as
- * an operator's kill -9 would. Every write, fsync, rename, unlink and database commit on a
- * letter's path is a fault point, so a test can sweep N = 1, 2, ... over a whole run. */
-void fault_point(const char *what);
+ * an operator's kill -9 would; TRYKK_FAIL_AT=N makes it fail with -EIO. Every write, fsync,
+ * rename, unlink and database commit on a letter's path is a fault point, so a test can
+ * sweep N = 1, 2, ... over a whole run. Returns 0 or a negative errno value. */
+int fault_point(const char *what);
 
 /* ---- atomic file I/O (fsio.c) ---------------------------------------------------------
  * All return 0 on success or a negative errno value. */

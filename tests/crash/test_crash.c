@@ -4,7 +4,8 @@
  *
  * Sweep: TRYKK_CRASH_AT=k kills the process with SIGKILL at its k-th fault point (every
  * write, fsync, rename, unlink and ledger commit), for k = 1, 2, … until a run finishes
- * without reaching k. Random: an external SIGKILL after a random delay. After each crash a
+ * without reaching k. I/O errors: TRYKK_FAIL_AT=k fails the k-th fault point with EIO.
+ * Random: an external SIGKILL after a random delay. After each fault a
  * plain `trykk run` must leave: incoming/ and active/ empty; exactly one ledger row and one
  * terminal entry per dropped forsendelse, in the expected state; exactly the right receipts
  * in the outbox, byte-identical to the ledger's; no temporary files.
@@ -27,6 +28,7 @@ struct drop {
 };
 
 static struct fixture fx;
+static int fault_points; /* on the whole run's path, counted by the crash sweep */
 static struct drop drops[8];
 static const size_t ndrops = G_N_ELEMENTS(drops);
 
@@ -188,8 +190,29 @@ static void test_crash_sweep(void)
         g_free(spool);
     }
     g_test_message("%d crash points swept", crashes);
+    fault_points = crashes;
     g_assert_cmpint(crashes, >, 50);
     g_assert_cmpint(status, ==, 1); /* the last run reached its end */
+}
+
+/* Every fault point failing once with EIO: the run reports it, stops or skips, and a later
+ * run finishes the work with the same invariants (reliability.md T4). */
+static void test_io_error_sweep(void)
+{
+    const char *run[] = {"--spool", NULL, "run", NULL};
+    int k;
+
+    g_assert_cmpint(fault_points, >, 0);
+    for (k = 1; k <= fault_points; k++) {
+        char *spool = fresh_spool(20000 + k), *at = g_strdup_printf("%d", k);
+        const char *env[] = {"TRYKK_FAIL_AT", at, NULL};
+        run[1] = spool;
+        g_assert_cmpint(fx_trykk(&fx, NULL, run, env), <=, 1);
+        g_assert_cmpint(fx_trykk(&fx, NULL, run, NULL), <=, 1);
+        check_invariants(spool);
+        g_free(at);
+        g_free(spool);
+    }
 }
 
 static void test_random_kill(void)
@@ -225,6 +248,7 @@ int main(int argc, char **argv)
     fx_init(&fx, NULL);
     make_drops();
     g_test_add_func("/crash/sweep-every-fault-point", test_crash_sweep);
+    g_test_add_func("/crash/io-error-sweep", test_io_error_sweep);
     g_test_add_func("/crash/random-kill-9", test_random_kill);
     rc = g_test_run();
     for (i = 0; i < ndrops; i++) {
