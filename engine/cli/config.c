@@ -153,8 +153,14 @@ static int setup_policy(struct engine *e, struct config *c, char **err)
     int rc = 0;
 
     e->orgnr = text_orgnr_digits(orgnr);
+    if (!c->file) {
+        *err = g_strdup("no configuration: run `trykk init` here, or pass --config FILE");
+        g_free(orgnr);
+        return -1;
+    }
     if (!e->orgnr) {
-        *err = g_strdup_printf("config: [provider] orgnr must be a 9-digit organisation number");
+        *err = g_strdup_printf("config %s: [provider] orgnr must be a 9-digit organisation number",
+                               c->file);
         g_free(orgnr);
         return -1;
     }

@@ -150,7 +150,8 @@ int asice_open(struct asice **out, const struct bytes *zip, const struct asice_l
         a->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
     if (!a->zip) {
         int code = zip_error_code_zip(&zerr);
-        reason_set(r, VERDICT_FAILED, code == ZIP_ER_INCONS ? "zip-duplicate" : "zip-invalid",
+        reason_set(r, VERDICT_FAILED, code == ZIP_ER_INCONS || code == ZIP_ER_EXISTS ?
+                   "zip-duplicate" : "zip-invalid",
                    "the decrypted package is not a consistent zip file (%s)",
                    zip_error_strerror(&zerr));
         if (src)

@@ -188,6 +188,36 @@ static void test_zip_names(void)
     g_assert_cmpint(open_zip_with("a//b.pdf"), <, 0);
 }
 
+/* Two entries with one name: libzip will not write that, so rename one in the bytes. */
+static void test_zip_duplicate_names(void)
+{
+    GArray *entries = g_array_new(FALSE, TRUE, sizeof(struct forge_entry));
+    struct forge_entry a = {g_strdup("aa.pdf"), {0}, true}, b = {g_strdup("ab.pdf"), {0}, true};
+    struct asice_limits lim = {1000, 50 << 20, 100, 1 << 20};
+    struct asice *z = NULL;
+    struct reason r = {0};
+    struct bytes zip;
+    size_t i;
+
+    bytes_set(&a.data, "first", 5);
+    bytes_set(&b.data, "second", 6);
+    g_array_append_val(entries, a);
+    g_array_append_val(entries, b);
+    g_assert_cmpint(forge_zip(entries, &zip), ==, 0);
+    for (i = 0; i + 6 <= zip.len; i++)
+        if (memcmp(zip.data + i, "ab.pdf", 6) == 0)
+            zip.data[i + 1] = 'a';
+    g_assert_cmpint(asice_open(&z, &zip, &lim, &r), <, 0);
+    g_test_message("%s", r.detail);
+    g_assert_cmpstr(r.code, ==, "zip-duplicate");
+    bytes_free(&zip);
+    for (i = 0; i < entries->len; i++) {
+        g_free(g_array_index(entries, struct forge_entry, i).name);
+        bytes_free(&g_array_index(entries, struct forge_entry, i).data);
+    }
+    g_array_free(entries, TRUE);
+}
+
 static void test_ids(void)
 {
     char *id = spool_new_id();
@@ -215,6 +245,7 @@ int main(int argc, char **argv)
     g_test_add_func("/intake/message-rules", test_message_rules);
     g_test_add_func("/intake/message-lengths", test_message_lengths);
     g_test_add_func("/intake/zip-names", test_zip_names);
+    g_test_add_func("/intake/zip-duplicate-names", test_zip_duplicate_names);
     g_test_add_func("/spool/ids", test_ids);
     return g_test_run();
 }
