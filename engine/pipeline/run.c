@@ -85,10 +85,11 @@ static void log_outcome(const char *id, enum outcome o, const struct verdict_inf
     }
 }
 
+/* 5 minutes after the first deferral, doubling with each further one, at most an hour. */
 static gint64 retry_delay(struct engine *e, const char *id)
 {
     json_t *l = ledger_letter(e->ledger, id), *ev;
-    gint64 delay = RETRY_FIRST_SECONDS;
+    gint64 delay = RETRY_FIRST_SECONDS / 2;
     size_t i;
 
     json_array_foreach(json_object_get(l, "history"), i, ev) {
@@ -97,7 +98,7 @@ static gint64 retry_delay(struct engine *e, const char *id)
             delay = MIN(delay * 2, RETRY_MAX_SECONDS);
     }
     json_decref(l);
-    return delay / 2;
+    return delay;
 }
 
 /* Verify, commit and place one claimed entry (active/<id>). */
