@@ -75,8 +75,11 @@ struct xades_package {
 
 int xades_verify(const struct xades_package *pkg, X509 *signer, struct reason *r);
 
-/* Sender side (used by the forge for tests and the demo). */
+/* Sender side (used by the forge for tests and the demo). Flags select the older style of
+ * Digdir's 2014 clients: c14n 1.1 and the "2918" ASiC namespace. */
+#define XADES_C14N11 1
+#define XADES_NS_2918 2
 int xades_sign(const struct xades_package *pkg, EVP_PKEY *key, X509 *cert,
-               STACK_OF(X509) *chain, const char *signing_time, struct bytes *out);
+               STACK_OF(X509) *chain, const char *signing_time, int flags, struct bytes *out);
 
 #endif

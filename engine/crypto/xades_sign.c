@@ -153,23 +153,26 @@ static int sign_template(const char *xml, GHashTable *refs, EVP_PKEY *key, struc
 }
 
 int xades_sign(const struct xades_package *pkg, EVP_PKEY *key, X509 *cert,
-               STACK_OF(X509) *chain, const char *signing_time, struct bytes *out)
+               STACK_OF(X509) *chain, const char *signing_time, int flags, struct bytes *out)
 {
+    const char *c14n = flags & XADES_C14N11 ? "http://www.w3.org/2006/12/xml-c14n11"
+                                            : "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
     GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>");
     GHashTable *refs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     struct reason r;
     int rc = 0;
 
-    g_string_append(x, "<XAdESSignatures xmlns=\"" NS_ASIC "\"><Signature xmlns=\"" NS_DS
-                       "\" Id=\"Signature\"><SignedInfo><CanonicalizationMethod Algorithm="
-                       "\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/><SignatureMethod "
-                       "Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>");
+    g_string_append_printf(x, "<XAdESSignatures xmlns=\"%s\"><Signature xmlns=\"" NS_DS
+                           "\" Id=\"Signature\"><SignedInfo><CanonicalizationMethod Algorithm="
+                           "\"%s\"/><SignatureMethod Algorithm=\"http://www.w3.org/2001/04/"
+                           "xmldsig-more#rsa-sha256\"/>", flags & XADES_NS_2918 ? NS_ASIC_OLD
+                           : NS_ASIC, c14n);
     add_references(x, pkg, refs, &r, &rc);
-    g_string_append(x, "<Reference Type=\"http://uri.etsi.org/01903#SignedProperties\" "
-                       "URI=\"#SignedProperties\"><Transforms><Transform Algorithm=\"http://www."
-                       "w3.org/TR/2001/REC-xml-c14n-20010315\"/></Transforms><DigestMethod "
-                       "Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/>"
-                       "</Reference></SignedInfo><SignatureValue/>");
+    g_string_append_printf(x, "<Reference Type=\"http://uri.etsi.org/01903#SignedProperties\" "
+                           "URI=\"#SignedProperties\"><Transforms><Transform Algorithm=\"%s\"/>"
+                           "</Transforms><DigestMethod Algorithm=\"http://www.w3.org/2001/04/"
+                           "xmlenc#sha256\"/><DigestValue/></Reference></SignedInfo>"
+                           "<SignatureValue/>", c14n);
     add_key_info(x, cert, chain);
     add_qualifying(x, pkg, cert, signing_time);
     g_string_append(x, "</Signature></XAdESSignatures>");

@@ -51,7 +51,8 @@ struct forge_entry {
 
 char *forge_manifest_xml(const char *avsender, GPtrArray *doc_names, const char *mime,
                          bool doctype);
-int forge_sign_package(GArray *entries, const struct forge_party *signer, struct bytes *out);
+int forge_sign_package(GArray *entries, const struct forge_party *signer, int xades_flags,
+                       struct bytes *out);
 int forge_zip(GArray *entries, struct bytes *out);
 int forge_encrypt(const struct bytes *zip, X509 *recipient, struct bytes *out);
 
@@ -75,6 +76,7 @@ struct forge_letter {
     size_t pad_bytes;                       /* a signed stored entry of random bytes */
     const char *document_mime;              /* default application/pdf */
     bool store_documents;                   /* zip PDFs uncompressed (leak scans find them) */
+    int xades_flags;                        /* XADES_C14N11 | XADES_NS_2918: the 2014 style */
 };
 
 /* The signed JWT and the CMS package of one letter. */

@@ -227,7 +227,8 @@ static int build_zip(const struct forge_letter *l, struct bytes *zip)
     bytes_set(&b, manifest, strlen(manifest));
     g_array_insert_val(entries, 1, ((struct forge_entry){g_strdup("manifest.xml"), b, false}));
     add_defects(l, entries);
-    rc = forge_sign_package(entries, l->package_signer ? l->package_signer : l->signer, &sig);
+    rc = forge_sign_package(entries, l->package_signer ? l->package_signer : l->signer,
+                            l->xades_flags, &sig);
     if (rc == 0) {
         add(entries, "META-INF/signatures.xml", sig, false);
         after_signing(l, entries);

@@ -54,7 +54,8 @@ static int read_entry(void *ctx, const char *name, const struct bytes **out, str
     return -1;
 }
 
-int forge_sign_package(GArray *entries, const struct forge_party *signer, struct bytes *out)
+int forge_sign_package(GArray *entries, const struct forge_party *signer, int xades_flags,
+                       struct bytes *out)
 {
     struct entry_ctx ctx = {entries};
     GPtrArray *names = g_ptr_array_new();
@@ -70,7 +71,7 @@ int forge_sign_package(GArray *entries, const struct forge_party *signer, struct
     pkg.n_entries = names->len;
     pkg.read = read_entry;
     pkg.ctx = &ctx;
-    rc = xades_sign(&pkg, signer->key, signer->cert, signer->chain, when, out);
+    rc = xades_sign(&pkg, signer->key, signer->cert, signer->chain, when, xades_flags, out);
     g_ptr_array_free(names, TRUE);
     g_free(when);
     g_date_time_unref(now);

@@ -59,6 +59,12 @@ static void foreign(struct forge_letter *l, char **jwt, struct bytes *cms)
 }
 
 /* Change one character of the payload; keep header and signature. */
+static void style_2014(struct forge_letter *l, char **jwt, struct bytes *cms)
+{
+    l->xades_flags = XADES_C14N11 | XADES_NS_2918;
+    build(l, jwt, cms);
+}
+
 static void tampered(struct forge_letter *l, char **jwt, struct bytes *cms)
 {
     char **parts;
@@ -231,6 +237,7 @@ static const struct tcase cases[] = {
     {"valid-dir", 'b', valid, "ACCEPTED", NULL},
     {"valid-xml", 'a', valid, "ACCEPTED", NULL},
     {"valid-foreign-3-documents", 'a', foreign, "ACCEPTED", NULL},
+    {"valid-c14n11-2918-namespace", 'b', style_2014, "ACCEPTED", NULL},
     {"tampered-jwt-payload", 'b', tampered, "FAILED", "jwt-signature"},
     {"alg-none", 'a', alg_none, "FAILED", "jwt-alg"},
     {"untrusted-signer", 'b', untrusted, "FAILED", "cert-untrusted"},
