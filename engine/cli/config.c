@@ -187,17 +187,20 @@ static int setup_policy(struct engine *e, struct config *c, char **err)
     return rc < 0 || *err ? -1 : 0;
 }
 
-int engine_open_ledger(struct engine *e, struct config *c, char **err)
+static int open_db(struct engine *e, char **err)
 {
-    char *db;
-    int rc;
+    char *db = spool_db_path(&e->spool);
+    int rc = ledger_open(&e->ledger, db, err);
 
-    if (spool_open(&e->spool, c->spool_root, false, err) < 0)
-        return -1;
-    db = spool_db_path(&e->spool);
-    rc = ledger_open(&e->ledger, db, err);
     g_free(db);
     return rc;
+}
+
+int engine_open_ledger(struct engine *e, struct config *c, char **err)
+{
+    if (spool_open(&e->spool, c->spool_root, false, err) < 0)
+        return -1;
+    return open_db(e, err);
 }
 
 int engine_setup(struct engine *e, struct config *c, char **err)
@@ -210,15 +213,9 @@ int engine_setup(struct engine *e, struct config *c, char **err)
     }
     if (setup_policy(e, c, err) < 0 || setup_keys(e, c, err) < 0)
         return -1;
-    if (spool_open(&e->spool, c->spool_root, false, err) < 0 || spool_lock(&e->spool, err) < 0)
+    if (spool_open(&e->spool, c->spool_root, false, err) < 0 || spool_lock(&e->spool, err) < 0 ||
+        open_db(e, err) < 0)
         return -1;
-    {
-        char *db = spool_db_path(&e->spool);
-        int rc = ledger_open(&e->ledger, db, err);
-        g_free(db);
-        if (rc < 0)
-            return -1;
-    }
     if (ledger_integrity(e->ledger) < 0) {
         *err = g_strdup("ledger integrity check failed; see `sqlite3 … 'PRAGMA integrity_check'`");
         return -1;

@@ -59,6 +59,8 @@ struct letter_state {
 };
 int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_state *out);
 void letter_state_free(struct letter_state *s);
+/* How many history events of a letter start with prefix; -1 on error. */
+int ledger_count_events(struct ledger *l, const char *letter_id, const char *prefix);
 /* Receipts of a letter as [{"file":…, "jws":…, "type":…}], in creation order. */
 json_t *ledger_receipts(struct ledger *l, const char *letter_id);
 

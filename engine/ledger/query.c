@@ -85,6 +85,16 @@ static json_t *rows_json(sqlite3_stmt *st)
     return arr;
 }
 
+int ledger_count_events(struct ledger *l, const char *letter_id, const char *prefix)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT count(*) FROM events WHERE letter_id = ? AND "
+                                      "substr(event, 1, length(?2)) = ?2", "ss", letter_id, prefix);
+    int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+
+    sqlite3_finalize(st);
+    return n;
+}
+
 json_t *ledger_receipts(struct ledger *l, const char *letter_id)
 {
     return rows_json(ledger_stmt(l, "SELECT type, feiltype, file_name AS file, jws, created_at "

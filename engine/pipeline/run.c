@@ -88,17 +88,12 @@ static void log_outcome(const char *id, enum outcome o, const struct verdict_inf
 /* 5 minutes after the first deferral, doubling with each further one, at most an hour. */
 static gint64 retry_delay(struct engine *e, const char *id)
 {
-    json_t *l = ledger_letter(e->ledger, id), *ev;
-    gint64 delay = RETRY_FIRST_SECONDS / 2;
-    size_t i;
+    int n = ledger_count_events(e->ledger, id, "deferred");
+    gint64 delay = RETRY_FIRST_SECONDS;
 
-    json_array_foreach(json_object_get(l, "history"), i, ev) {
-        const char *name = json_string_value(json_object_get(ev, "event"));
-        if (name && g_str_has_prefix(name, "deferred"))
-            delay = MIN(delay * 2, RETRY_MAX_SECONDS);
-    }
-    json_decref(l);
-    return delay;
+    while (--n > 0 && delay < RETRY_MAX_SECONDS)
+        delay *= 2;
+    return MIN(delay, RETRY_MAX_SECONDS);
 }
 
 /* Verify, commit and place one claimed entry (active/<id>). */

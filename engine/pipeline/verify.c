@@ -81,15 +81,16 @@ static int step_certificate(struct engine *e, struct verdict_info *v, char **org
         return -1;
     *org = cert_orgnr(v->signer);
     sender = text_orgnr_digits(v->msg.sbdh_sender);
+    rc = -1;
     if (!*org)
         reason_fail(&v->r, "cert-org", "the signer certificate carries no organisation number");
     else if (!sender || strcmp(*org, sender) != 0)
         reason_fail(&v->r, "cert-org", "the signer certificate's organisation is not the SBDH "
                     "sender");
-    rc = *org && sender && strcmp(*org, sender) == 0 ? 0 : -1;
+    else
+        rc = 0;
     g_free(sender);
-    if (rc == 0)
-        v->authenticated = true;
+    v->authenticated = rc == 0;
     return rc;
 }
 

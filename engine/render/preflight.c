@@ -116,19 +116,26 @@ static bool font_ok(qpdf_data q, qpdf_oh font)
 
 static void check_resources(struct pf *p, qpdf_oh res, int depth);
 
+/* The keys of a dictionary, copied (qpdf's key strings do not outlive the next call). */
+static GPtrArray *dict_keys(qpdf_data q, qpdf_oh dict)
+{
+    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+
+    qpdf_oh_begin_dict_key_iter(q, dict);
+    while (qpdf_oh_dict_more_keys(q))
+        g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+    return keys;
+}
+
 static void check_dict_values(struct pf *p, qpdf_oh dict, bool fonts, int depth)
 {
     qpdf_data q = p->q;
+    GPtrArray *keys;
+    guint i;
 
     if (!qpdf_oh_is_dictionary(q, dict))
         return;
-    qpdf_oh_begin_dict_key_iter(q, dict);
-    {
-    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-    guint i;
-
-    while (qpdf_oh_dict_more_keys(q))
-        g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+    keys = dict_keys(q, dict);
     for (i = 0; i < keys->len; i++) {
         qpdf_oh v = qpdf_oh_get_key(q, dict, keys->pdata[i]);
         if (fonts && qpdf_oh_is_dictionary(q, v) && !font_ok(q, v))
@@ -141,7 +148,6 @@ static void check_dict_values(struct pf *p, qpdf_oh dict, bool fonts, int depth)
         }
     }
     g_ptr_array_free(keys, TRUE);
-    }
 }
 
 static void check_resources(struct pf *p, qpdf_oh res, int depth)
