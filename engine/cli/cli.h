@@ -7,6 +7,7 @@
 #ifndef TRYKK_CLI_H
 #define TRYKK_CLI_H
 
+#include "../jobs/jobs.h"
 #include "../pipeline/pipeline.h"
 
 #define EXIT_LETTERS 1
@@ -37,5 +38,15 @@ int cmd_run(struct config *c, int argc, char **argv);
 int cmd_status(struct config *c, int argc, char **argv);
 int cmd_show(struct config *c, int argc, char **argv);
 int cmd_demo(struct config *c, int argc, char **argv);
+int cmd_jobs(struct config *c, int argc, char **argv);
+int cmd_job(struct config *c, int argc, char **argv);
+int cmd_proof(struct config *c, int argc, char **argv);
+int cmd_reconcile(struct config *c, int argc, char **argv);
+
+/* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render. */
+int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err);
+void print_engine_teardown(struct engine *e, struct print_setup *ps);
+/* After intake: finish interrupted jobs, plan accepted letters, close due jobs. */
+int print_run(struct engine *e, struct print_setup *ps, bool progress);
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <cairo.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
@@ -47,6 +48,39 @@ static void make_parties(struct demo *d)
     g_date_time_unref(now);
 }
 
+/* A small logo for the eco sender: a coloured block with its initials. */
+static int write_logo(const char *path)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 240, 120);
+    cairo_t *cr = cairo_create(s);
+    int rc;
+
+    cairo_set_source_rgb(cr, 0.05, 0.35, 0.6);
+    cairo_rectangle(cr, 0, 0, 240, 120);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, 20, 20, 60, 80);
+    cairo_fill(cr);
+    rc = cairo_surface_write_to_png(s, path) == CAIRO_STATUS_SUCCESS ? 0 : -1;
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return rc;
+}
+
+/* The default configuration plus EA and one eco sender with a logo. */
+static char *demo_config(void)
+{
+    char *base = config_text(PROVIDER_ORGNR, "keys/provider-key.pem", "keys/provider-cert.pem",
+                             "anchors", "spool");
+    char *text = g_strconcat(base, "\n# demo settings\n[ea]\nagreement=0999\nservice_level=2\n"
+                             "return_address=trykk demo print AS;Returpost EA;Postboks 1;"
+                             "0001 OSLO\n\n[sender.910000002]\nlayout=eco\nlogo=logo.png\n",
+                             NULL);
+
+    g_free(base);
+    return text;
+}
+
 static int write_setup(struct demo *d, char **conf)
 {
     char *keys = g_build_filename(d->dir, "keys", NULL);
@@ -62,8 +96,12 @@ static int write_setup(struct demo *d, char **conf)
     g_mkdir_with_parents(anchors, 0700);
     rc = forge_write_key(key, d->provider.key) | forge_write_cert(cert, d->provider.cert) |
          forge_write_cert(ca, d->ca.cert);
-    text = config_text(PROVIDER_ORGNR, "keys/provider-key.pem", "keys/provider-cert.pem",
-                       "anchors", "spool");
+    {
+        char *logo = g_build_filename(d->dir, "logo.png", NULL);
+        rc |= write_logo(logo);
+        g_free(logo);
+    }
+    text = demo_config();
     *conf = g_build_filename(d->dir, "trykk.conf", NULL);
     if (rc == 0 && !g_file_set_contents_full(*conf, text, -1, G_FILE_SET_CONTENTS_CONSISTENT,
                                              0600, NULL))
@@ -112,7 +150,7 @@ static void vary(struct demo *d, struct forge_letter *l, int i)
     l->avsenderidentifikator = i % 2 ? "skatt-innkreving" : NULL;
     l->faktura_referanse = i % 2 ? NULL : "PROSJEKT-42";
     l->documents = 1 + i % 3;
-    l->pdf.pages = 1 + i % 4;
+    l->pdf.pages = i % 13 == 7 ? 15 : 1 + i % 4; /* now and then one for a C4 envelope */
     l->pdf.body = "Vedtak i saken din\n\nDette er et demobrev fra trykk.";
 }
 
@@ -187,6 +225,52 @@ static void report(struct engine *e, const struct run_stats *st, const char *dir
     printf("              build/engine/trykk --config %s/trykk.conf show <letter-id>\n", dir);
 }
 
+/* Plan the accepted letters, close every job now, and list the published jobs. */
+static int print_jobs(struct engine *e, struct config *c, const char *dir)
+{
+    struct print_setup ps;
+    char *err = NULL;
+    GArray *open;
+    guint i;
+    int rc = 0;
+
+    if (print_setup_load(&ps, c->kf, c->dir, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+        g_free(err);
+        return EXIT_USAGE;
+    }
+    printf("\nrendering: eco letters are checked, every letter is planned into a job ...\n");
+    if (print_run(e, &ps, isatty(2)) < 0)
+        rc = EXIT_LETTERS;
+    open = ledger_jobs_in_state(e->ledger, "OPEN", NULL);
+    for (i = 0; i < open->len; i++)
+        if (jobs_close(e, &ps, g_array_index(open, long long, i), &err) < 0) {
+            fprintf(stderr, "trykk: %s\n", err);
+            g_clear_pointer(&err, g_free);
+            rc = EXIT_LETTERS;
+        }
+    g_array_free(open, TRUE);
+    print_setup_free(&ps);
+    printf("print jobs (job.pdf to print, job.jdf ticket, pieces.csv manifest):\n");
+    {
+        json_t *jobs = ledger_jobs_json(e->ledger), *j;
+        size_t k;
+        json_array_foreach(jobs, k, j)
+            printf("  %s  %-10s %-6s %-9s %s  %3lld letters %4lld sheets  %s/spool/jobs/%s\n",
+                   json_string_value(json_object_get(j, "job")),
+                   json_string_value(json_object_get(j, "layout")),
+                   json_string_value(json_object_get(j, "envelope")),
+                   json_string_value(json_object_get(j, "colour")),
+                   json_string_value(json_object_get(j, "posttype")),
+                   json_integer_value(json_object_get(j, "letters")),
+                   json_integer_value(json_object_get(j, "sheets")), dir,
+                   json_string_value(json_object_get(j, "job")));
+        json_decref(jobs);
+    }
+    printf("look at one letter: build/engine/trykk --config %s/trykk.conf proof <letter-id>\n", dir);
+    return rc;
+}
+
 int cmd_demo(struct config *c, int argc, char **argv)
 {
     char *dir = NULL, *conf = NULL, *spool, *err = NULL;
@@ -225,6 +309,8 @@ int cmd_demo(struct config *c, int argc, char **argv)
     } else if (rc == 0) {
         rc = run_once(&e, &st, isatty(2)) < 0 ? EXIT_LETTERS : 0;
         report(&e, &st, d.dir);
+        if (rc == 0)
+            rc = print_jobs(&e, &dc, d.dir);
         engine_teardown(&e);
         config_free(&dc);
     }

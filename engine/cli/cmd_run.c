@@ -27,7 +27,7 @@ static void summary(const struct run_stats *st)
     fflush(stdout);
 }
 
-static int watch(struct engine *e, struct run_stats *total)
+static int watch(struct engine *e, struct print_setup *ps, struct run_stats *total)
 {
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     struct sigaction sa = {.sa_handler = on_signal};
@@ -41,7 +41,7 @@ static int watch(struct engine *e, struct run_stats *total)
     while (!stop) {
         struct pollfd p = {fd, POLLIN, 0};
         struct run_stats st = {0};
-        if (run_once(e, &st, false) < 0)
+        if (run_once(e, &st, false) < 0 || print_run(e, ps, false) < 0)
             log_error("run stopped; retrying in 30 s");
         total->claimed += st.claimed;
         total->failed += st.failed + st.quarantined;
@@ -66,6 +66,7 @@ int cmd_run(struct config *c, int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = g_option_context_new("- process the spool");
     struct engine e;
+    struct print_setup ps;
     struct run_stats st = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
@@ -73,19 +74,21 @@ int cmd_run(struct config *c, int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc > 1) {
         fprintf(stderr, "usage: trykk run [--watch]\n");
-    } else if (engine_setup(&e, c, &err) < 0) {
+    } else if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
-        engine_teardown(&e);
+        print_engine_teardown(&e, &ps);
     } else {
         if (watch_mode)
-            rc = watch(&e, &st);
+            rc = watch(&e, &ps, &st);
         else {
             rc = run_once(&e, &st, isatty(2)) < 0 ? EXIT_LETTERS : 0;
             summary(&st);
+            if (rc == 0 && print_run(&e, &ps, isatty(2)) < 0)
+                rc = EXIT_LETTERS;
             if (rc == 0 && (st.failed || st.quarantined || st.held))
                 rc = EXIT_LETTERS;
         }
-        engine_teardown(&e);
+        print_engine_teardown(&e, &ps);
         crypto_shutdown();
     }
     g_free(err);

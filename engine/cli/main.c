@@ -18,6 +18,10 @@ static const struct {
     {"run", cmd_run, "process what is in incoming/ and exit (--watch: keep running)"},
     {"status", cmd_status, "letters per state and what waits in the spool (--json)"},
     {"show", cmd_show, "one letter's state, addresses, documents and history (--json)"},
+    {"jobs", cmd_jobs, "print jobs: state, counts and where their files are (--json)"},
+    {"job", cmd_job, "job close JOB|--all: close open jobs now and publish them"},
+    {"proof", cmd_proof, "proof LETTER [--out DIR]: PNG pages of a letter as it will print"},
+    {"reconcile", cmd_reconcile, "reconcile JOB SCAN-LOG: check the inserter's log, reprint"},
     {"demo", cmd_demo, "build a demo spool with generated keys and letters, and run it"},
 };
 
@@ -27,7 +31,7 @@ static char *usage_text(void)
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(commands); i++)
-        g_string_append_printf(s, "  %-8s %s\n", commands[i].name, commands[i].help);
+        g_string_append_printf(s, "  %-10s %s\n", commands[i].name, commands[i].help);
     return g_string_free(s, FALSE);
 }
 

@@ -15,7 +15,7 @@
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS letters ("
@@ -44,6 +44,48 @@ static const char schema[] =
     " file_name TEXT NOT NULL, jws TEXT NOT NULL, created_at TEXT NOT NULL,"
     " UNIQUE (letter_id, type));";
 
+/* Version 2: print jobs, pieces, and what rendering decided per letter. */
+static const char schema_v2[] =
+    "ALTER TABLE letters ADD COLUMN layout TEXT;"
+    "ALTER TABLE letters ADD COLUMN layout_reason TEXT;"
+    "ALTER TABLE letters ADD COLUMN content_sheets INTEGER;"
+    "ALTER TABLE letters ADD COLUMN sheets INTEGER;"
+    "ALTER TABLE letters ADD COLUMN envelope TEXT;"
+    "ALTER TABLE letters ADD COLUMN weight_mg INTEGER;"
+    "CREATE TABLE jobs ("
+    " id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, parent INTEGER REFERENCES jobs(id),"
+    " colour TEXT NOT NULL, envelope TEXT NOT NULL, stock TEXT NOT NULL, posttype TEXT NOT NULL,"
+    " layout TEXT NOT NULL, marks TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('OPEN', 'CLOSING', 'CLOSED')),"
+    " day TEXT NOT NULL, opened_at TEXT NOT NULL, due_at TEXT NOT NULL, closed_at TEXT,"
+    " letters INTEGER NOT NULL DEFAULT 0, sheets INTEGER NOT NULL DEFAULT 0, pages INTEGER);"
+    "CREATE INDEX jobs_state ON jobs(state);"
+    "CREATE TABLE pieces ("
+    " job_id INTEGER NOT NULL REFERENCES jobs(id), letter_id TEXT NOT NULL REFERENCES letters(id),"
+    " seq INTEGER, code TEXT UNIQUE, layout TEXT NOT NULL, sheets INTEGER NOT NULL,"
+    " first_sheet INTEGER, weight_mg INTEGER NOT NULL, reprint_of TEXT UNIQUE, state TEXT NOT NULL,"
+    " scan TEXT, PRIMARY KEY (job_id, letter_id));"
+    "CREATE INDEX pieces_letter ON pieces(letter_id);";
+
+static int migrate(struct ledger *l, char **msg)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "PRAGMA user_version", "");
+    int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1, rc;
+
+    sqlite3_finalize(st);
+    if (v < 0 || v >= 2)
+        return v < 0 ? SQLITE_ERROR : SQLITE_OK;
+    rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(l->db, schema_v2, NULL, NULL, msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(l->db, "PRAGMA user_version=" G_STRINGIFY(SCHEMA_VERSION) "; COMMIT",
+                          NULL, NULL, msg);
+    if (rc != SQLITE_OK)
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 const char *ledger_error(struct ledger *l) { return sqlite3_errmsg(l->db); }
 
 int ledger_open(struct ledger **out, const char *path, char **err)
@@ -63,8 +105,7 @@ int ledger_open(struct ledger **out, const char *path, char **err)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(l->db, schema, NULL, NULL, &msg);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(l->db, "PRAGMA user_version=" G_STRINGIFY(SCHEMA_VERSION), NULL, NULL,
-                          &msg);
+        rc = migrate(l, &msg);
     if (rc != SQLITE_OK) {
         *err = g_strdup_printf("ledger %s: %s", path, msg ? msg : sqlite3_errmsg(l->db));
         sqlite3_free(msg);

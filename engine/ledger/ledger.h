@@ -71,4 +71,68 @@ json_t *ledger_letter(struct ledger *l, const char *id_or_message_id);
 GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state);
 int ledger_integrity(struct ledger *l);
 
+/* ---- print jobs and pieces (jobs.c) ------------------------------------------------------
+ * A job holds letters of one (colour, envelope, stock, posttype, layout, marks). States:
+ * OPEN (takes letters) -> CLOSING (piece codes assigned, files being built) -> CLOSED
+ * (published in jobs/). A piece is one letter in one job; a reprint is a new piece in a
+ * child job that names the original piece (reprint_of). */
+struct job_key {
+    const char *colour, *envelope, *stock, *posttype, *layout, *marks;
+};
+
+struct job_row {
+    long long id, parent;
+    char *name, *colour, *envelope, *stock, *posttype, *layout, *marks, *state;
+    char *day, *opened_at, *due_at, *closed_at;
+    int letters, sheets, pages;
+};
+
+/* Address columns: navn, adresselinje1-4, postnummer, poststed, land, landkode. */
+#define ADDRESS_COLUMNS 9
+
+struct piece_row {
+    long long job_id;
+    char *letter_id, *code, *layout, *state, *reprint_of, *scan;
+    int seq, sheets, first_sheet, weight_mg;
+    char *posttype, *colour, *return_handling, *avsender, *envelope;
+    char *recipient[ADDRESS_COLUMNS], *ret[ADDRESS_COLUMNS];
+    bool has_return;
+};
+
+/* What planning needs to know about an accepted letter. */
+struct plan_row {
+    char *id, *avsender, *posttype, *colour, *return_handling, *received_at;
+    int pages;
+};
+
+GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int limit);
+int ledger_plan_row(struct ledger *l, const char *id, struct plan_row *out);
+void plan_row_free(struct plan_row *r);
+int ledger_letter_planned(struct ledger *l, const char *id, const char *state,
+                          const char *layout, const char *layout_reason, int content_sheets,
+                          int sheets, const char *envelope, int weight_mg);
+int ledger_set_letter_state(struct ledger *l, const char *id, const char *state, const char *at);
+/* The OPEN job with this key: 0 found, 1 none, -1 error. */
+int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out);
+long long ledger_new_job(struct ledger *l, const struct job_key *k, long long parent,
+                         const char *opened_at, const char *due_at, const char *day);
+int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
+                     const char *layout, int sheets, int weight_mg, const char *reprint_of);
+/* OPEN -> CLOSING: number the pieces (by weight, then arrival) and give them codes. */
+int ledger_job_closing(struct ledger *l, long long job_id, const char *at);
+int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char *at);
+int ledger_job_get(struct ledger *l, const char *name, struct job_row *out);
+int ledger_job_by_id(struct ledger *l, long long id, struct job_row *out);
+void job_row_free(struct job_row *j);
+/* ids of jobs in a state (and, for OPEN, due at or before `due`, when given) */
+GArray *ledger_jobs_in_state(struct ledger *l, const char *state, const char *due);
+GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id); /* struct piece_row * */
+void piece_row_free(void *p);
+int ledger_piece_result(struct ledger *l, long long job_id, const char *code, const char *state,
+                        const char *scan);
+int ledger_count_children(struct ledger *l, long long job_id);
+json_t *ledger_jobs_json(struct ledger *l);
+/* The newest piece of a letter: 0 found, 1 none. */
+int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, long long *job_id);
+
 #endif

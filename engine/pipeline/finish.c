@@ -230,6 +230,10 @@ static const struct place places[] = {
     {"QUARANTINED", OUT_QUARANTINED, offsetof(struct spool, quarantine), true},
     {"DEFERRED", OUT_DEFERRED, offsetof(struct spool, deferred), false},
     {"HELD", OUT_HELD, offsetof(struct spool, hold), true},
+    /* later states of an accepted letter: its package stays in accepted/ */
+    {"QUEUED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"PRINTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"INSERTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
 };
 
 static const struct place *place_of(const char *state)

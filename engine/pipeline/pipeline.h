@@ -71,6 +71,10 @@ enum outcome commit_letter(struct engine *e, const char *id, const char *entry_n
 /* Finish a committed letter from the ledger alone: receipts, reason file, rename. */
 enum outcome finish_letter(struct engine *e, const char *id);
 
+/* package.c: the decrypted documents (struct bytes, manifest order) of an accepted letter. */
+int letter_documents(struct engine *e, const char *id, GArray **out, char **err);
+void letter_documents_free(GArray *docs);
+
 struct run_stats {
     int claimed, accepted, failed, quarantined, deferred, held, recovered;
 };

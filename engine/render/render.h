@@ -5,8 +5,11 @@
 #ifndef TRYKK_RENDER_H
 #define TRYKK_RENDER_H
 
+#include <stdbool.h>
+#include "../intake/intake.h"
 #include "../util/reason.h"
 #include "../util/util.h"
+#include "layout.h"
 
 struct pdf_info {
     int pages;
@@ -22,5 +25,94 @@ int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info 
 typedef struct _PangoFontMap PangoFontMap;
 const char *fonts_dir(void);
 PangoFontMap *fonts_map(void);
+
+/* ---- address blocks (address.c) ---------------------------------------------------------- */
+#define ADDRESS_MAX_LINES 8
+
+struct address_block {
+    char *line[ADDRESS_MAX_LINES];
+    int n;
+    bool shortened; /* a line was cut to fit, with an ellipsis */
+};
+
+/* Lines in print order (print-production.md §4): navn, adresselinje1-4 (empty ones skipped),
+ * then "postnummer poststed" or the country. */
+void address_lines(const struct address *a, struct address_block *out);
+/* "Returadresse: navn, linje, 0150 OSLO" as one line. */
+char *address_one_line(const char *keyword, const struct address *a);
+/* Shorten lines wider than width_mm at the layout's font, with an ellipsis. */
+void address_fit(struct address_block *b, const char *family, double pt, double width_mm);
+void address_block_clear(struct address_block *b);
+const char *country_name(const char *iso2);
+
+/* ---- marks and barcodes (marks.c) -------------------------------------------------------- */
+/* The Luhn check digit over the digits of s. */
+int marks_check_digit(const char *s);
+/* DataMatrix payload J<job>P<piece>S<n>M<m>C<check>. */
+char *marks_payload(int job_no, int piece, int sheet_n, int sheet_m);
+/* Bars of a symbol, in modules, for drawing with any backend. */
+struct bar {
+    double x, y, w, h;
+};
+/* DataMatrix (square) or Code 128; *cols and *rows give the symbol size in modules.
+ * Returns NULL when zint cannot encode the text. */
+GArray *barcode_bars(bool datamatrix, const char *text, double *cols, double *rows);
+/* OMR marks on sheet n of m, with seq the sheet's position in the job (1-based). */
+unsigned omr_bits(const struct marks *p, int sheet_n, int sheet_m, int seq);
+
+/* ---- the job's print PDF (compose.c, assemble.c) ----------------------------------------- */
+/* One piece (letter) as the renderer gets it: values only, no ledger access. */
+struct render_piece {
+    char code[16];          /* piece code: job number (6) + piece sequence (5) */
+    const char *letter_id;  /* for log lines only */
+    int job_no, seq;
+    enum layout_kind layout;
+    struct address recipient;
+    struct address return_addr; /* the return address printed on the piece */
+    const char *ea_code;        /* EA barcode text, or NULL */
+    const char *logo;           /* PNG file, or NULL */
+    bool colour;
+    int first_sheet;            /* position of its first sheet in the job, 1-based */
+    int sheets;                 /* physical sheets, as planned; the render must agree */
+    const struct bytes *docs;   /* the letter's PDFs in manifest order */
+    size_t ndocs;
+};
+
+struct render_setup {
+    const struct layout *layout;  /* of the job (normal, eco or windowless) */
+    const struct stock *stock;
+    const struct marks *marks;
+    const char *date;             /* creation date written into the PDF (ISO 8601) */
+    const char *title;            /* the job's name */
+};
+
+struct render_stats {
+    int pages, sheets, blank_backs, shortened;
+};
+
+/* The print-ready PDF of pieces in order: cover sheets, the letters' own pages untouched,
+ * blank backs, and the engine's marks and address stamped as K-only form XObjects. */
+int render_job(const struct render_setup *rs, const struct render_piece *p, size_t n,
+               struct bytes *pdf, struct render_stats *st, char **err);
+/* Content pages of one PDF, or -1. */
+int render_count_pages(const struct bytes *pdf);
+
+/* compose.c: the engine-drawn pages of a job, one Cairo PDF (internal to render). */
+struct deco;
+struct deco *deco_open(const struct render_setup *rs);
+/* Draw onto the current page; deco_next ends it and returns its index. */
+void deco_cover(struct deco *d, const struct render_piece *p, struct render_stats *st);
+void deco_stamp(struct deco *d, const struct render_piece *p, struct render_stats *st);
+void deco_marks(struct deco *d, const struct render_piece *p, int n, int m, int seq);
+int deco_next(struct deco *d);
+int deco_close(struct deco *d, struct bytes *pdf, char **err);
+
+/* ---- envelope faces (envelope.c) ---------------------------------------------------------- */
+int render_envelopes(const struct render_setup *rs, const struct render_piece *p, size_t n,
+                     struct bytes *pdf, char **err);
+
+/* ---- eco blank field (blank.c) ------------------------------------------------------------ */
+/* Count ink in the layout's eco field of page 1 (inset). 0 and *ink set, or -1 and *err. */
+int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, char **err);
 
 #endif

@@ -29,6 +29,7 @@ void fx_drop_letter(struct fixture *f, const char *name, char kind, const struct
 int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const char *const *env);
 json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name);
 char *fx_read(const char *path);
+const char *fx_intake_state(json_t *letter);
 /* Validate receipt files with the official schemas (node + ajv); true when all are valid. */
 bool fx_receipts_valid(GPtrArray *files);
 /* Every file under dir whose bytes contain needle (NULL-terminated list). */

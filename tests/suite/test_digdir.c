@@ -65,7 +65,7 @@ static void test_sample_accepted(void)
     fx_drop(&fx, "digdir-sample", 'b', jwt, &cms);
     g_assert_cmpint(fx_trykk(&fx, NULL, run, NULL), ==, 0);
     l = fx_letter_by_entry(&fx, "digdir-sample");
-    g_assert_cmpstr(json_string_value(json_object_get(l, "state")), ==, "ACCEPTED");
+    g_assert_cmpstr(fx_intake_state(l), ==, "ACCEPTED");
     g_assert_cmpstr(json_string_value(json_object_get(l, "message_id")), ==,
                     "5738440c-d802-47fe-b274-b4b673b9e493");
     g_assert_cmpstr(json_string_value(json_object_get(l, "conversation_id")), ==,

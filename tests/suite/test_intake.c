@@ -353,7 +353,7 @@ static void test_case(gconstpointer data)
 
     g_assert_nonnull(l);
     id = json_string_value(json_object_get(l, "id"));
-    g_assert_cmpstr(json_string_value(json_object_get(l, "state")), ==, c->state);
+    g_assert_cmpstr(fx_intake_state(l), ==, c->state);
     g_assert_cmpstr(json_string_value(json_object_get(l, "reason")), ==, c->reason);
     where = g_build_filename(fx.spool, strcmp(c->state, "ACCEPTED") == 0 ? "accepted" : "failed",
                              id, NULL);
@@ -408,7 +408,7 @@ static void test_quarantine(void)
         json_t *l = fx_letter_by_entry(&fx, names[i]);
         char *p;
         g_assert_nonnull(l);
-        g_assert_cmpstr(json_string_value(json_object_get(l, "state")), ==, "QUARANTINED");
+        g_assert_cmpstr(fx_intake_state(l), ==, "QUARANTINED");
         g_assert_cmpstr(json_string_value(json_object_get(l, "reason")), ==, reasons[i]);
         p = g_strdup_printf("%s/quarantine/%s.reason", fx.spool,
                             json_string_value(json_object_get(l, "id")));

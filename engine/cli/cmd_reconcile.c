@@ -1,0 +1,78 @@
+/*
+ * cmd_reconcile.c - trykk reconcile JOB SCAN-LOG [--force] [--json]
+ *
+ * Exit 0 when every piece is OK, 1 when some were missing, duplicated or damaged (their
+ * reprint job is named in the output) or the reprint share needs an operator, 2 on usage.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static void print_report(const char *job, const struct reconcile_report *r)
+{
+    size_t i;
+    json_t *p;
+
+    json_array_foreach(r->pieces, i, p) {
+        const char *res = json_string_value(json_object_get(p, "result"));
+        if (strcmp(res, "OK") != 0)
+            printf("%s  %-10s letter %s\n", json_string_value(json_object_get(p, "piece")), res,
+                   json_string_value(json_object_get(p, "letter")));
+    }
+    printf("%s: %zu pieces: OK %d, missing %d, duplicated %d, damaged %d", job,
+           json_array_size(r->pieces), r->ok, r->missing, r->duplicated, r->damaged);
+    if (r->unknown)
+        printf("; %d scans of pieces not in this job", r->unknown);
+    if (r->child)
+        printf("; %d reprinted in job %s", r->reprinted, r->child);
+    putchar('\n');
+}
+
+int cmd_reconcile(struct config *c, int argc, char **argv)
+{
+    gboolean force = FALSE, as_json = FALSE;
+    GOptionEntry entries[] = {
+        {"force", 0, 0, G_OPTION_ARG_NONE, &force, "reprint above the reprint limit", NULL},
+        {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionContext *ctx = g_option_context_new("JOB SCAN-LOG - check a job against the inserter");
+    struct reconcile_report rep = {0};
+    struct engine e;
+    struct print_setup ps;
+    char *err = NULL;
+    int rc = EXIT_USAGE, r;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc != 3) {
+        fprintf(stderr, "usage: trykk reconcile JOB SCAN-LOG [--force] [--json]\n");
+        g_option_context_free(ctx);
+        return rc;
+    }
+    if (print_engine_setup(&e, &ps, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+    } else {
+        r = jobs_reconcile(&e, &ps, argv[1], argv[2], force, &rep, &err);
+        if (r >= 0 && as_json) {
+            json_t *o = json_pack("{s:s, s:O, s:i, s:i, s:i, s:i, s:i, s:s?}", "job", argv[1],
+                                  "pieces", rep.pieces, "ok", rep.ok, "missing", rep.missing,
+                                  "duplicated", rep.duplicated, "damaged", rep.damaged,
+                                  "unknown", rep.unknown, "reprint_job", rep.child);
+            json_dumpf(o, stdout, JSON_INDENT(2));
+            putchar('\n');
+            json_decref(o);
+        } else if (r >= 0) {
+            print_report(argv[1], &rep);
+        }
+        if (err)
+            fprintf(stderr, "trykk: %s\n", err);
+        rc = r < 0 ? (rep.pieces && json_array_size(rep.pieces) ? EXIT_LETTERS : EXIT_USAGE)
+             : r > 0 || rep.missing || rep.duplicated || rep.damaged ? EXIT_LETTERS : 0;
+    }
+    json_decref(rep.pieces);
+    g_free(rep.child);
+    print_engine_teardown(&e, &ps);
+    crypto_shutdown();
+    g_free(err);
+    g_option_context_free(ctx);
+    return rc;
+}

@@ -1,0 +1,297 @@
+/*
+ * plan.c - give every accepted letter its layout, sheets, envelope and weight, and a place
+ * in an open print job; close jobs that are full or past their cut-off.
+ *
+ * Only eco letters are decrypted here (to check the blank field of page 1); everything else
+ * comes from the ledger. A letter whose eco field is not blank, or cannot be checked, is
+ * planned in the normal layout and the reason is recorded: nothing may show through the
+ * window that the sender did not put there for it.
+ */
+#include <string.h>
+#include "jobs.h"
+
+#define PLAN_BATCH 200
+
+struct plan {
+    enum layout_kind layout;
+    char *reason;
+    int content_sheets, sheets, weight_mg;
+    const char *envelope;
+    const struct stock *stock;
+};
+
+static const struct sender_profile *profile_of(struct print_setup *ps, const char *avsender)
+{
+    static const struct sender_profile normal = {LAYOUT_NORMAL, NULL, true, NULL};
+    char *org = text_orgnr_digits(avsender);
+    const struct sender_profile *p = org ? g_hash_table_lookup(ps->senders, org) : NULL;
+
+    g_free(org);
+    return p ? p : &normal;
+}
+
+/* eco only when page 1's field is blank */
+static void eco_check(struct engine *e, struct print_setup *ps, const char *id, struct plan *p)
+{
+    GArray *docs = NULL;
+    char *err = NULL;
+    long ink = -1;
+
+    if (letter_documents(e, id, &docs, &err) == 0 && docs->len > 0)
+        zone_ink(&g_array_index(docs, struct bytes, 0), &ps->eco, &ink, &err);
+    letter_documents_free(docs);
+    if (ink < 0) {
+        p->layout = LAYOUT_NORMAL;
+        p->reason = g_strdup_printf("eco-check-failed: %s", err ? err : "no document");
+    } else if (ink > ps->eco.eco_max_ink) {
+        p->layout = LAYOUT_NORMAL;
+        p->reason = g_strdup_printf("eco-field-not-blank: %ld ink pixels at %d dpi", ink,
+                                    ps->eco.eco_dpi);
+    }
+    g_free(err);
+}
+
+static void plan_letter(struct engine *e, struct print_setup *ps, const struct plan_row *r,
+                        struct plan *p)
+{
+    const struct sender_profile *prof = profile_of(ps, r->avsender);
+    int cover;
+
+    memset(p, 0, sizeof *p);
+    p->layout = !ps->c5.window ? LAYOUT_WINDOWLESS : prof->layout;
+    if (p->layout == LAYOUT_ECO)
+        eco_check(e, ps, r->id, p);
+    cover = p->layout == LAYOUT_NORMAL;
+    p->content_sheets = (r->pages + 1) / 2;
+    p->sheets = p->content_sheets + cover;
+    if (p->content_sheets <= ps->c5.max_content_sheets) {
+        p->envelope = "C5";
+        p->stock = &ps->c5;
+    } else if (p->content_sheets <= ps->c4.max_content_sheets && prof->c4) {
+        p->envelope = "C4";
+        p->stock = &ps->c4;
+    } else {
+        p->envelope = "MANUAL";
+        p->stock = &ps->c4;
+        if (!prof->c4 && p->content_sheets <= ps->c4.max_content_sheets && !p->reason)
+            p->reason = g_strdup("c4-not-allowed: the sender's profile does not allow C4");
+    }
+    p->weight_mg = p->sheets * ps->sheet_weight_mg +
+                   (strcmp(p->envelope, "MANUAL") == 0 ? ps->manual_packaging_mg
+                                                        : p->stock->weight_mg);
+}
+
+/* The next cut-off after now, as due time and posting day. */
+static void due_of(struct print_setup *ps, GDateTime *now, char **due, char **day)
+{
+    GDateTime *t = g_date_time_new_local(g_date_time_get_year(now), g_date_time_get_month(now),
+                                         g_date_time_get_day_of_month(now),
+                                         ps->cutoff_minutes / 60, ps->cutoff_minutes % 60, 0);
+
+    if (g_date_time_compare(t, now) <= 0) {
+        GDateTime *n = g_date_time_add_days(t, 1);
+        g_date_time_unref(t);
+        t = n;
+    }
+    *due = time_rfc3339(t);
+    *day = g_date_time_format(t, "%Y-%m-%d");
+    g_date_time_unref(t);
+}
+
+/* The open job for key with room for a piece of `sheets`; full jobs start closing. */
+static long long job_for(struct engine *e, struct print_setup *ps, const struct job_key *k,
+                         int sheets, const char *at, GDateTime *now)
+{
+    struct job_row j;
+    long long id;
+    char *due, *day;
+    int found = ledger_open_job(e->ledger, k, &j);
+
+    if (found < 0)
+        return -1;
+    if (found == 0) {
+        bool full = j.letters + 1 > ps->max_job_letters ||
+                    (j.letters > 0 && j.sheets + sheets > ps->max_job_sheets);
+        id = j.id;
+        job_row_free(&j);
+        if (!full)
+            return id;
+        if (ledger_job_closing(e->ledger, id, at) < 0)
+            return -1;
+    }
+    due_of(ps, now, &due, &day);
+    id = ledger_new_job(e->ledger, k, 0, at, due, day);
+    g_free(due);
+    g_free(day);
+    return id;
+}
+
+static int queue_letter(struct engine *e, struct print_setup *ps, const struct plan_row *r,
+                        const struct plan *p, const char *at, GDateTime *now)
+{
+    struct job_key k = {r->colour, p->envelope, p->stock->name, r->posttype,
+                        layout_kind_name(p->layout), ps->marks.name};
+    long long job = job_for(e, ps, &k, p->sheets, at, now);
+    char *detail;
+    int rc;
+
+    if (job < 0)
+        return -1;
+    detail = g_strdup_printf("layout %s, %d sheets, %s, %d.%d g%s%s", k.layout, p->sheets,
+                             p->envelope, p->weight_mg / 1000, p->weight_mg % 1000 / 100,
+                             p->reason ? "; " : "", p->reason ? p->reason : "");
+    rc = ledger_add_piece(e->ledger, job, r->id, k.layout, p->sheets, p->weight_mg, NULL);
+    if (rc == 0)
+        rc = ledger_letter_planned(e->ledger, r->id, "QUEUED", k.layout, p->reason,
+                                   p->content_sheets, p->sheets, p->envelope, p->weight_mg);
+    if (rc == 0)
+        rc = ledger_add_event(e->ledger, r->id, at, "queued", detail);
+    g_free(detail);
+    return rc;
+}
+
+static void count(struct plan_stats *st, const struct plan *p, const struct sender_profile *pr)
+{
+    st->planned++;
+    st->eco += p->layout == LAYOUT_ECO;
+    st->eco_fallback += pr->layout == LAYOUT_ECO && p->layout == LAYOUT_NORMAL;
+    st->c5 += strcmp(p->envelope, "C5") == 0;
+    st->c4 += strcmp(p->envelope, "C4") == 0;
+    st->manual += strcmp(p->envelope, "MANUAL") == 0;
+}
+
+/* One batch in one transaction; returns letters planned, or -1. */
+static int plan_batch(struct engine *e, struct print_setup *ps, GPtrArray *ids,
+                      struct plan_stats *st)
+{
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    guint i;
+    int rc = ledger_begin(e->ledger);
+
+    for (i = 0; rc == 0 && i < ids->len; i++) {
+        struct plan_row r;
+        struct plan p;
+        if (ledger_plan_row(e->ledger, ids->pdata[i], &r) != 0) {
+            rc = -1;
+            break;
+        }
+        plan_letter(e, ps, &r, &p);
+        rc = queue_letter(e, ps, &r, &p, at, now);
+        if (rc == 0) {
+            count(st, &p, profile_of(ps, r.avsender));
+            if (p.reason)
+                log_info("letter %s: %s", r.id, p.reason);
+        }
+        g_free(p.reason);
+        plan_row_free(&r);
+    }
+    if (rc == 0)
+        rc = ledger_commit(e->ledger);
+    else
+        ledger_rollback(e->ledger);
+    g_free(at);
+    g_date_time_unref(now);
+    return rc < 0 ? -1 : (int)ids->len;
+}
+
+static int close_state(struct engine *e, struct print_setup *ps, struct plan_stats *st)
+{
+    GArray *ids = ledger_jobs_in_state(e->ledger, "CLOSING", NULL);
+    guint i;
+
+    for (i = 0; i < ids->len; i++) {
+        char *err = NULL;
+        if (jobs_build(e, ps, g_array_index(ids, long long, i), &err) < 0) {
+            log_error("%s", err);
+            st->jobs_failed++;
+        } else {
+            st->jobs_closed++;
+        }
+        g_free(err);
+    }
+    g_array_free(ids, TRUE);
+    return st->jobs_failed ? -1 : 0;
+}
+
+int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, bool progress)
+{
+    int n;
+
+    do {
+        GPtrArray *ids = ledger_ids_in_state_limit(e->ledger, "ACCEPTED", PLAN_BATCH);
+        n = ids->len ? plan_batch(e, ps, ids, st) : 0;
+        g_ptr_array_free(ids, TRUE);
+        if (n < 0) {
+            log_error("planning stopped: the ledger cannot be written (%s)",
+                      ledger_error(e->ledger));
+            return -1;
+        }
+        if (progress && n)
+            fprintf(stderr, "\rplanned %d letters", st->planned);
+        /* full jobs are built between batches, so memory stays one job's worth */
+        if (close_state(e, ps, st) < 0)
+            return -1;
+    } while (n == PLAN_BATCH);
+    if (progress && st->planned)
+        fputc('\n', stderr);
+    return jobs_close_due(e, ps, st);
+}
+
+int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *st)
+{
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    GArray *due = ledger_jobs_in_state(e->ledger, "OPEN", at);
+    guint i;
+    int rc = 0;
+
+    for (i = 0; i < due->len; i++) {
+        char *err = NULL;
+        if (jobs_close(e, ps, g_array_index(due, long long, i), &err) < 0) {
+            log_error("%s", err);
+            st->jobs_failed++;
+            rc = -1;
+        } else {
+            st->jobs_closed++;
+        }
+        g_free(err);
+    }
+    g_array_free(due, TRUE);
+    g_free(at);
+    g_date_time_unref(now);
+    return rc;
+}
+
+int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char **err)
+{
+    struct job_row j;
+    char *at;
+    int rc;
+
+    if (ledger_job_by_id(e->ledger, job_id, &j) != 0) {
+        *err = g_strdup_printf("job %lld is not in the ledger", job_id);
+        return -1;
+    }
+    if (strcmp(j.state, "OPEN") == 0) {
+        GDateTime *now = time_now();
+        at = time_rfc3339(now);
+        g_date_time_unref(now);
+        rc = ledger_begin(e->ledger) == 0 && ledger_job_closing(e->ledger, job_id, at) == 0
+                 ? ledger_commit(e->ledger)
+                 : (ledger_rollback(e->ledger), -1);
+        g_free(at);
+        if (rc < 0) {
+            *err = g_strdup_printf("job %s: cannot start closing: %s", j.name,
+                                   ledger_error(e->ledger));
+            job_row_free(&j);
+            return -1;
+        }
+    } else if (strcmp(j.state, "CLOSED") == 0) {
+        *err = g_strdup_printf("job %s is already closed", j.name);
+        job_row_free(&j);
+        return -1;
+    }
+    job_row_free(&j);
+    return jobs_build(e, ps, job_id, err);
+}

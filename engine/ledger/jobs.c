@@ -1,0 +1,353 @@
+/*
+ * jobs.c - print jobs and pieces in the ledger.
+ *
+ * Invariants kept here:
+ *  1. A letter is in at most one job per print (PRIMARY KEY (job_id, letter_id)); a reprint
+ *     piece names its original, and UNIQUE(reprint_of) means no piece is reprinted twice.
+ *  2. Piece numbers and codes are assigned once, when a job starts closing, in an order that
+ *     depends only on the ledger (weight, arrival, message id), so rebuilding a job after a
+ *     crash produces the same files.
+ */
+#include <string.h>
+#include "ledger.h"
+#include "ledger_internal.h"
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int limit)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM letters WHERE state = ? ORDER BY "
+                                      "received_at, message_id, id LIMIT ?", "si", state, limit);
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        g_ptr_array_add(ids, dup_col(st, 0));
+    sqlite3_finalize(st);
+    return ids;
+}
+
+int ledger_plan_row(struct ledger *l, const char *id, struct plan_row *r)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT id, avsender, posttype, colour, return_handling,"
+                                      " received_at, pages FROM letters WHERE id = ?", "s", id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    memset(r, 0, sizeof *r);
+    if (rc == SQLITE_ROW) {
+        r->id = dup_col(st, 0);
+        r->avsender = dup_col(st, 1);
+        r->posttype = dup_col(st, 2);
+        r->colour = dup_col(st, 3);
+        r->return_handling = dup_col(st, 4);
+        r->received_at = dup_col(st, 5);
+        r->pages = sqlite3_column_int(st, 6);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+void plan_row_free(struct plan_row *r)
+{
+    g_free(r->id);
+    g_free(r->avsender);
+    g_free(r->posttype);
+    g_free(r->colour);
+    g_free(r->return_handling);
+    g_free(r->received_at);
+    memset(r, 0, sizeof *r);
+}
+
+int ledger_letter_planned(struct ledger *l, const char *id, const char *state,
+                          const char *layout, const char *layout_reason, int content_sheets,
+                          int sheets, const char *envelope, int weight_mg)
+{
+    return ledger_step_done(ledger_stmt(l,
+        "UPDATE letters SET state = ?2, layout = ?3, layout_reason = ?4, content_sheets = ?5,"
+        " sheets = ?6, envelope = ?7, weight_mg = ?8 WHERE id = ?1", "ssssiisi", id, state, layout,
+        layout_reason, content_sheets, sheets, envelope, weight_mg));
+}
+
+int ledger_set_letter_state(struct ledger *l, const char *id, const char *state, const char *at)
+{
+    return ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = ?, updated_at = ? WHERE"
+                                           " id = ?", "sss", state, at, id));
+}
+
+#define JOB_COLUMNS "id, parent, name, colour, envelope, stock, posttype, layout, marks, state," \
+                    " day, opened_at, due_at, closed_at, letters, sheets, pages"
+
+static int job_row(sqlite3_stmt *st, struct job_row *j)
+{
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    memset(j, 0, sizeof *j);
+    if (rc == SQLITE_ROW) {
+        j->id = sqlite3_column_int64(st, 0);
+        j->parent = sqlite3_column_int64(st, 1);
+        j->name = dup_col(st, 2);
+        j->colour = dup_col(st, 3);
+        j->envelope = dup_col(st, 4);
+        j->stock = dup_col(st, 5);
+        j->posttype = dup_col(st, 6);
+        j->layout = dup_col(st, 7);
+        j->marks = dup_col(st, 8);
+        j->state = dup_col(st, 9);
+        j->day = dup_col(st, 10);
+        j->opened_at = dup_col(st, 11);
+        j->due_at = dup_col(st, 12);
+        j->closed_at = dup_col(st, 13);
+        j->letters = sqlite3_column_int(st, 14);
+        j->sheets = sqlite3_column_int(st, 15);
+        j->pages = sqlite3_column_int(st, 16);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+void job_row_free(struct job_row *j)
+{
+    g_free(j->name); g_free(j->colour); g_free(j->envelope); g_free(j->stock);
+    g_free(j->posttype); g_free(j->layout); g_free(j->marks); g_free(j->state);
+    g_free(j->day); g_free(j->opened_at); g_free(j->due_at); g_free(j->closed_at);
+    memset(j, 0, sizeof *j);
+}
+
+int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out)
+{
+    return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE state = 'OPEN' AND"
+                                  " parent IS NULL AND colour = ? AND envelope = ? AND stock = ?"
+                                  " AND posttype = ? AND layout = ? AND marks = ? ORDER BY id"
+                                  " LIMIT 1", "ssssss", k->colour, k->envelope, k->stock,
+                               k->posttype, k->layout, k->marks), out);
+}
+
+int ledger_job_get(struct ledger *l, const char *name, struct job_row *out)
+{
+    return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE name = ?", "s", name),
+                   out);
+}
+
+int ledger_job_by_id(struct ledger *l, long long id, struct job_row *out)
+{
+    return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?", "l", id),
+                   out);
+}
+
+int ledger_count_children(struct ledger *l, long long job_id)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT count(*) FROM jobs WHERE parent = ?", "l", job_id);
+    int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* A top-level job is J<id, 6 digits>; a child is <parent's name>.<n>. */
+long long ledger_new_job(struct ledger *l, const struct job_key *k, long long parent,
+                         const char *opened_at, const char *due_at, const char *day)
+{
+    long long id;
+    char *name = NULL;
+
+    if (ledger_step_done(ledger_stmt(l,
+            "INSERT INTO jobs (name, parent, colour, envelope, stock, posttype, layout, marks,"
+            " state, day, opened_at, due_at) VALUES ('new', ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?)",
+            "isssssssss", parent > 0 ? (int)parent : -1, k->colour, k->envelope, k->stock, k->posttype,
+            k->layout, k->marks, day, opened_at, due_at)) < 0)
+        return -1;
+    id = sqlite3_last_insert_rowid(l->db);
+    if (parent > 0) {
+        struct job_row p;
+        int n = ledger_count_children(l, parent);
+        if (ledger_job_by_id(l, parent, &p) != 0)
+            return -1;
+        name = g_strdup_printf("%s.%d", p.name, n);
+        job_row_free(&p);
+    } else {
+        name = g_strdup_printf("J%06lld", id);
+    }
+    if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET name = ? WHERE id = ?", "sl", name, id)) < 0)
+        id = -1;
+    g_free(name);
+    return id;
+}
+
+int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
+                     const char *layout, int sheets, int weight_mg, const char *reprint_of)
+{
+    if (ledger_step_done(ledger_stmt(l,
+            "INSERT INTO pieces (job_id, letter_id, layout, sheets, weight_mg, reprint_of, state)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'QUEUED')", "lssiis", job_id, letter_id, layout, sheets,
+            weight_mg, reprint_of)) < 0)
+        return -1;
+    return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET letters = letters + 1, sheets ="
+                                           " sheets + ? WHERE id = ?", "il", sheets, job_id));
+}
+
+int ledger_job_closing(struct ledger *l, long long job_id, const char *at)
+{
+    if (ledger_step_done(ledger_stmt(l,
+            "WITH o AS (SELECT p.letter_id, ROW_NUMBER() OVER w AS rn,"
+            "  SUM(p.sheets) OVER w - p.sheets + 1 AS fs FROM pieces p JOIN letters t"
+            "  ON t.id = p.letter_id WHERE p.job_id = ?1"
+            "  WINDOW w AS (ORDER BY p.weight_mg, t.received_at, t.message_id, t.id"
+            "  ROWS UNBOUNDED PRECEDING))"
+            " UPDATE pieces SET seq = o.rn, first_sheet = o.fs,"
+            " code = printf('%06d%05d', ?1, o.rn) FROM o"
+            " WHERE pieces.job_id = ?1 AND pieces.letter_id = o.letter_id", "l", job_id)) < 0)
+        return -1;
+    return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = 'CLOSING', closed_at = ?"
+                                           " WHERE id = ? AND state = 'OPEN'", "sl", at, job_id));
+}
+
+int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char *at)
+{
+    if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = 'CLOSED', pages = ? WHERE"
+                                        " id = ? AND state = 'CLOSING'", "il", pages, job_id)) < 0 ||
+        ledger_step_done(ledger_stmt(l, "UPDATE pieces SET state = 'PRINTED' WHERE job_id = ?"
+                                        " AND state = 'QUEUED'", "l", job_id)) < 0 ||
+        ledger_step_done(ledger_stmt(l, "INSERT INTO events (letter_id, at, event, detail)"
+                                        " SELECT p.letter_id, ?2, 'printed', j.name || ' piece '"
+                                        " || p.code FROM pieces p JOIN jobs j ON j.id = p.job_id"
+                                        " WHERE p.job_id = ?1", "ls", job_id, at)) < 0)
+        return -1;
+    return ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PRINTED', updated_at = ?"
+                                           " WHERE id IN (SELECT letter_id FROM pieces WHERE"
+                                           " job_id = ?)", "sl", at, job_id));
+}
+
+GArray *ledger_jobs_in_state(struct ledger *l, const char *state, const char *due)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM jobs WHERE state = ?1 AND (?2 IS NULL OR"
+                                      " due_at <= ?2) ORDER BY id", "ss", state, due);
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(long long));
+
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+        g_array_append_val(ids, id);
+    }
+    sqlite3_finalize(st);
+    return ids;
+}
+
+#define ADDR_COLS "navn, adresselinje1, adresselinje2, adresselinje3, adresselinje4," \
+                  " postnummer, poststed, land, landkode"
+
+static void piece_address(struct ledger *l, const char *letter_id, const char *role,
+                          char **cols, bool *found)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT " ADDR_COLS " FROM addresses WHERE letter_id = ?"
+                                      " AND role = ?", "ss", letter_id, role);
+    int i;
+
+    *found = st && sqlite3_step(st) == SQLITE_ROW;
+    for (i = 0; *found && i < ADDRESS_COLUMNS; i++)
+        cols[i] = dup_col(st, i);
+    sqlite3_finalize(st);
+}
+
+GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id)
+{
+    sqlite3_stmt *st = ledger_stmt(l,
+        "SELECT p.job_id, p.letter_id, p.code, p.layout, p.state, p.reprint_of, p.scan, p.seq,"
+        " p.sheets, p.first_sheet, p.weight_mg, t.posttype, t.colour, t.return_handling,"
+        " t.avsender, t.envelope FROM pieces p JOIN letters t ON t.id = p.letter_id"
+        " WHERE p.job_id = ? ORDER BY p.seq, p.letter_id", "l", job_id);
+    GPtrArray *out = g_ptr_array_new_with_free_func(piece_row_free);
+
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        struct piece_row *p = g_new0(struct piece_row, 1);
+        bool found;
+        p->job_id = sqlite3_column_int64(st, 0);
+        p->letter_id = dup_col(st, 1);
+        p->code = dup_col(st, 2);
+        p->layout = dup_col(st, 3);
+        p->state = dup_col(st, 4);
+        p->reprint_of = dup_col(st, 5);
+        p->scan = dup_col(st, 6);
+        p->seq = sqlite3_column_int(st, 7);
+        p->sheets = sqlite3_column_int(st, 8);
+        p->first_sheet = sqlite3_column_int(st, 9);
+        p->weight_mg = sqlite3_column_int(st, 10);
+        p->posttype = dup_col(st, 11);
+        p->colour = dup_col(st, 12);
+        p->return_handling = dup_col(st, 13);
+        p->avsender = dup_col(st, 14);
+        p->envelope = dup_col(st, 15);
+        piece_address(l, p->letter_id, "recipient", p->recipient, &found);
+        piece_address(l, p->letter_id, "return", p->ret, &p->has_return);
+        g_ptr_array_add(out, p);
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+void piece_row_free(void *ptr)
+{
+    struct piece_row *p = ptr;
+    int i;
+
+    g_free(p->letter_id); g_free(p->code); g_free(p->layout); g_free(p->state);
+    g_free(p->reprint_of); g_free(p->scan); g_free(p->posttype); g_free(p->colour);
+    g_free(p->return_handling); g_free(p->avsender); g_free(p->envelope);
+    for (i = 0; i < ADDRESS_COLUMNS; i++) {
+        g_free(p->recipient[i]);
+        g_free(p->ret[i]);
+    }
+    g_free(p);
+}
+
+int ledger_piece_result(struct ledger *l, long long job_id, const char *code, const char *state,
+                        const char *scan)
+{
+    return ledger_step_done(ledger_stmt(l, "UPDATE pieces SET state = ?, scan = ? WHERE"
+                                           " job_id = ? AND code = ?", "ssls", state, scan,
+                                        job_id, code));
+}
+
+int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, long long *job_id)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT code, job_id FROM pieces WHERE letter_id = ?"
+                                      " ORDER BY job_id DESC LIMIT 1", "s", letter_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    *code = rc == SQLITE_ROW ? dup_col(st, 0) : NULL;
+    *job_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+json_t *ledger_jobs_json(struct ledger *l)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT j.name, p.name, j.state, j.colour, j.envelope,"
+                                      " j.stock, j.posttype, j.layout, j.marks, j.day, j.opened_at,"
+                                      " j.due_at, j.closed_at, j.letters, j.sheets, j.pages"
+                                      " FROM jobs j LEFT JOIN jobs p ON p.id = j.parent"
+                                      " ORDER BY j.id", "");
+    static const char *const keys[] = {"job", "reprint_of", "state", "colour", "envelope", "stock",
+                                       "posttype", "layout", "marks", "day", "opened_at",
+                                       "due_at", "closed_at", "letters", "sheets", "pages"};
+    json_t *arr = json_array();
+    int i;
+
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = json_object();
+        for (i = 0; i < (int)G_N_ELEMENTS(keys); i++) {
+            if (sqlite3_column_type(st, i) == SQLITE_NULL)
+                continue;
+            if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+                json_object_set_new(o, keys[i], json_integer(sqlite3_column_int64(st, i)));
+            else
+                json_object_set_new(o, keys[i], json_string((const char *)
+                                                            sqlite3_column_text(st, i)));
+        }
+        json_array_append_new(arr, o);
+    }
+    sqlite3_finalize(st);
+    return arr;
+}

@@ -1,0 +1,466 @@
+/*
+ * assemble.c - the print PDF of a job, with qpdf's C API.
+ *
+ * The sender's pages are copied as they are: their content streams, images, fonts and
+ * colour spaces are written byte for byte (no decoding, no recompression). Only the page
+ * dictionary changes: its box becomes A4 anchored at the displayed top-left corner (larger
+ * pages are cropped at the right and bottom, never scaled), and when the engine draws on a
+ * page its /Contents becomes [q, the original streams, Q + the engine's form XObject]
+ * with /Resources shallow-copied (shared dictionaries are never modified).
+ *
+ * The engine's content comes from one Cairo document per job (compose.c); each of its pages
+ * becomes a form XObject whose black (Cairo writes "0 0 0 rg") is rewritten to DeviceGray,
+ * so it prints on the K plate only.
+ */
+#include <string.h>
+#include <zlib.h>
+#include <qpdf/qpdf-c.h>
+#include "render.h"
+
+#define PT(mm) ((mm) * 72.0 / 25.4)
+
+enum out_kind { OUT_LETTER, OUT_COVER, OUT_BLANK };
+
+struct out_page {
+    enum out_kind kind;
+    int piece, doc, page; /* OUT_LETTER: which page */
+    int deco;             /* engine content to stamp, or -1 */
+};
+
+struct job {
+    const struct render_setup *rs;
+    qpdf_data out, deco;
+    struct bytes deco_pdf; /* must outlive deco */
+    qpdf_data *src;       /* one per document of every piece */
+    size_t nsrc;
+    size_t *first_src;    /* index of each piece's first document in src */
+    GArray *plan;         /* struct out_page */
+    qpdf_oh *forms;       /* per deco page, in out */
+    int npages;
+    char **err;
+};
+
+static int qfail(struct job *j, qpdf_data q, const char *what)
+{
+    if (!qpdf_has_error(q))
+        return 0;
+    if (!*j->err)
+        *j->err = g_strdup_printf("%s: %s", what, qpdf_get_error_full_text(q, qpdf_get_error(q)));
+    return -1;
+}
+
+static qpdf_data qopen(const struct bytes *pdf, const char *name)
+{
+    qpdf_data q = qpdf_init();
+
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    qpdf_read_memory(q, name, (const char *)pdf->data, pdf->len, NULL);
+    return q;
+}
+
+int render_count_pages(const struct bytes *pdf)
+{
+    qpdf_data q = qopen(pdf, "letter");
+    int n = qpdf_has_error(q) ? -1 : qpdf_get_num_pages(q);
+
+    qpdf_cleanup(&q);
+    return n;
+}
+
+/* Flate-compress data into a new stream of q (deterministic: zlib level 6). */
+static qpdf_oh flate_stream(qpdf_data q, const void *data, size_t len)
+{
+    uLongf n = compressBound(len);
+    unsigned char *z = g_malloc(n);
+    qpdf_oh s = qpdf_oh_new_stream(q);
+
+    compress2(z, &n, data, len, 6);
+    qpdf_oh_replace_stream_data(q, s, z, n, qpdf_oh_new_name(q, "/FlateDecode"),
+                                qpdf_oh_new_null(q));
+    g_free(z);
+    return s;
+}
+
+/* Cairo's black "0 0 0 rg" / "0 0 0 RG" as whole tokens -> DeviceGray "0 g" / "0 G". */
+static GString *black_to_gray(const unsigned char *buf, size_t len)
+{
+    GString *s = g_string_sized_new(len);
+    size_t i = 0;
+
+    while (i < len) {
+        bool start = i == 0 || g_ascii_isspace(buf[i - 1]);
+        if (start && i + 8 <= len && memcmp(buf + i, "0 0 0 r", 7) == 0 &&
+            (buf[i + 7] == 'g' || buf[i + 7] == 'G') &&
+            (i + 8 == len || g_ascii_isspace(buf[i + 8]))) {
+            g_string_append(s, buf[i + 7] == 'g' ? "0 g" : "0 G");
+            i += 8;
+        } else {
+            g_string_append_c(s, (char)buf[i++]);
+        }
+    }
+    return s;
+}
+
+/* Deco page i as a form XObject in the deco document, copied into the output. */
+static qpdf_oh make_form(struct job *j, int i)
+{
+    qpdf_data d = j->deco;
+    qpdf_oh page = qpdf_get_page_n(d, (size_t)i), form, dict;
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    GString *k;
+    char *bbox;
+
+    qpdf_oh_get_page_content_data(d, page, &buf, &len);
+    k = black_to_gray(buf, len);
+    free(buf);
+    form = flate_stream(d, k->str, k->len);
+    g_string_free(k, TRUE);
+    dict = qpdf_oh_get_dict(d, form);
+    qpdf_oh_replace_key(d, dict, "/Type", qpdf_oh_new_name(d, "/XObject"));
+    qpdf_oh_replace_key(d, dict, "/Subtype", qpdf_oh_new_name(d, "/Form"));
+    bbox = g_strdup_printf("[0 0 %.4f %.4f]", PT(j->rs->layout->page_w),
+                           PT(j->rs->layout->page_h));
+    qpdf_oh_replace_key(d, dict, "/BBox", qpdf_oh_parse(d, bbox));
+    g_free(bbox);
+    /* Only the resources: Cairo's /Group (a DeviceRGB blending space) stays behind. */
+    qpdf_oh_replace_key(d, dict, "/Resources", qpdf_oh_get_key(d, page, "/Resources"));
+    return qpdf_oh_copy_foreign_object(j->out, d, form);
+}
+
+/* ---- the sheet plan ----------------------------------------------------------------------- */
+
+static void plan_add(struct job *j, enum out_kind k, int piece, int doc, int page, int deco)
+{
+    struct out_page o = {k, piece, doc, page, deco};
+
+    g_array_append_val(j->plan, o);
+}
+
+/* Pages of piece i, sheet by sheet, drawing the engine's content for each front. */
+static void plan_piece(struct job *j, struct deco *dc, const struct render_piece *p, int i,
+                       struct render_stats *st)
+{
+    int cover = p->layout == LAYOUT_NORMAL, content = 0, m, n = 0, k = 0;
+    size_t d;
+
+    for (d = 0; d < p->ndocs; d++)
+        content += qpdf_get_num_pages(j->src[j->first_src[i] + d]);
+    m = cover + (content + 1) / 2;
+    if (m != p->sheets && !*j->err)
+        *j->err = g_strdup_printf("piece %s has %d sheets, planned %d: the package changed",
+                                  p->code, m, p->sheets);
+    if (cover) {
+        deco_cover(dc, p, st);
+        deco_marks(dc, p, ++n, m, p->first_sheet);
+        plan_add(j, OUT_COVER, i, 0, 0, deco_next(dc));
+        plan_add(j, OUT_BLANK, i, 0, 0, -1);
+        st->blank_backs++;
+    }
+    for (d = 0; d < p->ndocs; d++) {
+        int pages = qpdf_get_num_pages(j->src[j->first_src[i] + d]), pg;
+        for (pg = 0; pg < pages; pg++, k++) {
+            int deco = -1;
+            if (k % 2 == 0) {
+                if (k == 0 && p->layout == LAYOUT_ECO)
+                    deco_stamp(dc, p, st);
+                n++;
+                deco_marks(dc, p, n, m, p->first_sheet + n - 1);
+                deco = deco_next(dc);
+            }
+            plan_add(j, OUT_LETTER, i, (int)d, pg, deco);
+        }
+    }
+    if (k % 2) {
+        plan_add(j, OUT_BLANK, i, 0, 0, -1);
+        st->blank_backs++;
+    }
+    st->sheets += m;
+}
+
+/* ---- pages -------------------------------------------------------------------------------- */
+
+static double num_at(qpdf_data q, qpdf_oh arr, int i)
+{
+    return qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, arr, i));
+}
+
+static void box_of(qpdf_data q, qpdf_oh page, const char *key, double b[4])
+{
+    qpdf_oh a = qpdf_oh_get_key(q, page, key);
+    double x0 = num_at(q, a, 0), y0 = num_at(q, a, 1), x1 = num_at(q, a, 2), y1 = num_at(q, a, 3);
+
+    b[0] = MIN(x0, x1);
+    b[1] = MIN(y0, y1);
+    b[2] = MAX(x0, x1);
+    b[3] = MAX(y0, y1);
+}
+
+/*
+ * The page's new box (A4 at the displayed top-left corner of its visible area) and the
+ * matrix that maps A4 display coordinates onto the page's user space, for /Rotate 0-270.
+ */
+static void page_geometry(struct job *j, qpdf_oh page, double box[4], double cm[6])
+{
+    qpdf_data q = j->out;
+    double b[4], c[4], W = PT(j->rs->layout->page_w), H = PT(j->rs->layout->page_h);
+    int rot = 0;
+
+    box_of(q, page, "/MediaBox", b);
+    if (qpdf_oh_is_array(q, qpdf_oh_get_key(q, page, "/CropBox"))) {
+        box_of(q, page, "/CropBox", c);
+        b[0] = MAX(b[0], c[0]); b[1] = MAX(b[1], c[1]);
+        b[2] = MIN(b[2], c[2]); b[3] = MIN(b[3], c[3]);
+    }
+    if (qpdf_oh_is_integer(q, qpdf_oh_get_key(q, page, "/Rotate")))
+        rot = ((qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, page, "/Rotate")) % 360) +
+               360) % 360;
+    switch (rot) {
+    case 90:
+        box[0] = b[0]; box[1] = b[1]; box[2] = b[0] + H; box[3] = b[1] + W;
+        cm[0] = 0; cm[1] = 1; cm[2] = -1; cm[3] = 0; cm[4] = box[0] + H; cm[5] = box[1];
+        break;
+    case 180:
+        box[0] = b[2] - W; box[1] = b[1]; box[2] = b[2]; box[3] = b[1] + H;
+        cm[0] = -1; cm[1] = 0; cm[2] = 0; cm[3] = -1; cm[4] = box[2]; cm[5] = box[1] + H;
+        break;
+    case 270:
+        box[0] = b[2] - H; box[1] = b[3] - W; box[2] = b[2]; box[3] = b[3];
+        cm[0] = 0; cm[1] = -1; cm[2] = 1; cm[3] = 0; cm[4] = box[2] - H; cm[5] = box[3];
+        break;
+    default:
+        box[0] = b[0]; box[1] = b[3] - H; box[2] = b[0] + W; box[3] = b[3];
+        cm[0] = 1; cm[1] = 0; cm[2] = 0; cm[3] = 1; cm[4] = box[0]; cm[5] = box[1];
+    }
+}
+
+static void set_box(qpdf_data q, qpdf_oh page, const double box[4])
+{
+    char *s = g_strdup_printf("[%.4f %.4f %.4f %.4f]", box[0], box[1], box[2], box[3]);
+
+    qpdf_oh_replace_key(q, page, "/MediaBox", qpdf_oh_parse(q, s));
+    qpdf_oh_remove_key(q, page, "/CropBox");
+    qpdf_oh_remove_key(q, page, "/BleedBox");
+    qpdf_oh_remove_key(q, page, "/TrimBox");
+    qpdf_oh_remove_key(q, page, "/ArtBox");
+    g_free(s);
+}
+
+/* Shallow copies of /Resources and its /XObject with the form added as /TrykkD. */
+static void add_form_resource(qpdf_data q, qpdf_oh page, qpdf_oh form)
+{
+    qpdf_oh old = qpdf_oh_get_key(q, page, "/Resources"), res = qpdf_oh_new_dictionary(q);
+    qpdf_oh oldx, xo = qpdf_oh_new_dictionary(q);
+
+    if (qpdf_oh_is_dictionary(q, old)) {
+        qpdf_oh_begin_dict_key_iter(q, old);
+        while (qpdf_oh_dict_more_keys(q)) {
+            const char *key = qpdf_oh_dict_next_key(q);
+            char *k = g_strdup(key); /* valid only until the next qpdf call */
+            qpdf_oh_replace_key(q, res, k, qpdf_oh_get_key(q, old, k));
+            g_free(k);
+        }
+    }
+    oldx = qpdf_oh_get_key(q, res, "/XObject");
+    if (qpdf_oh_is_dictionary(q, oldx)) {
+        qpdf_oh_begin_dict_key_iter(q, oldx);
+        while (qpdf_oh_dict_more_keys(q)) {
+            char *k = g_strdup(qpdf_oh_dict_next_key(q));
+            qpdf_oh_replace_key(q, xo, k, qpdf_oh_get_key(q, oldx, k));
+            g_free(k);
+        }
+    }
+    qpdf_oh_replace_key(q, xo, "/TrykkD", form);
+    qpdf_oh_replace_key(q, res, "/XObject", xo);
+    qpdf_oh_replace_key(q, page, "/Resources", res);
+}
+
+static void stamp(struct job *j, qpdf_oh page, qpdf_oh form, const double cm[6])
+{
+    qpdf_data q = j->out;
+    qpdf_oh old = qpdf_oh_get_key(q, page, "/Contents"), arr = qpdf_oh_new_array(q);
+    char *tail = g_strdup_printf("\nQ\nq %.4f %.4f %.4f %.4f %.4f %.4f cm /TrykkD Do Q\n", cm[0],
+                                 cm[1], cm[2], cm[3], cm[4], cm[5]);
+    int i, n;
+
+    qpdf_oh_append_item(q, arr, flate_stream(q, "q\n", 2));
+    if (qpdf_oh_is_array(q, old)) {
+        n = qpdf_oh_get_array_n_items(q, old);
+        for (i = 0; i < n; i++)
+            qpdf_oh_append_item(q, arr, qpdf_oh_get_array_item(q, old, i));
+    } else if (qpdf_oh_is_stream(q, old)) {
+        qpdf_oh_append_item(q, arr, old);
+    }
+    qpdf_oh_append_item(q, arr, flate_stream(q, tail, strlen(tail)));
+    g_free(tail);
+    qpdf_oh_replace_key(q, page, "/Contents", arr);
+    add_form_resource(q, page, form);
+}
+
+static int add_letter_page(struct job *j, const struct out_page *o)
+{
+    qpdf_data src = j->src[j->first_src[o->piece] + (size_t)o->doc];
+    qpdf_oh page;
+    double box[4], cm[6];
+
+    qpdf_add_page(j->out, src, qpdf_get_page_n(src, (size_t)o->page), QPDF_FALSE);
+    if (qfail(j, j->out, "copying a letter page") < 0)
+        return -1;
+    page = qpdf_get_page_n(j->out, (size_t)j->npages++);
+    page_geometry(j, page, box, cm);
+    set_box(j->out, page, box);
+    if (o->deco >= 0)
+        stamp(j, page, j->forms[o->deco], cm);
+    return qfail(j, j->out, "stamping a letter page");
+}
+
+/* A cover sheet or blank back: a new A4 page, with the engine's form when it has one. */
+static int add_own_page(struct job *j, const struct out_page *o)
+{
+    qpdf_data q = j->out;
+    char *dict = g_strdup_printf("<< /Type /Page /MediaBox [0 0 %.4f %.4f] /Resources << >> >>",
+                                 PT(j->rs->layout->page_w), PT(j->rs->layout->page_h));
+    qpdf_oh page = qpdf_oh_parse(q, dict);
+
+    g_free(dict);
+    if (o->deco >= 0) {
+        static const char draw[] = "q /TrykkD Do Q\n";
+        qpdf_oh res = qpdf_oh_parse(q, "<< /XObject << >> >>");
+        qpdf_oh_replace_key(q, qpdf_oh_get_key(q, res, "/XObject"), "/TrykkD",
+                            j->forms[o->deco]);
+        qpdf_oh_replace_key(q, page, "/Resources", res);
+        qpdf_oh_replace_key(q, page, "/Contents", flate_stream(q, draw, sizeof draw - 1));
+    } else {
+        qpdf_oh_replace_key(q, page, "/Contents", flate_stream(q, "", 0));
+    }
+    page = qpdf_make_indirect_object(q, page);
+    qpdf_add_page(q, q, page, QPDF_FALSE);
+    j->npages++;
+    return qfail(j, q, "adding an engine page");
+}
+
+/* ---- the job ------------------------------------------------------------------------------ */
+
+static int open_sources(struct job *j, const struct render_piece *p, size_t n)
+{
+    size_t i, d, total = 0;
+
+    for (i = 0; i < n; i++)
+        total += p[i].ndocs;
+    j->src = g_new0(qpdf_data, total + 1);
+    j->first_src = g_new0(size_t, n + 1);
+    for (i = 0; i < n; i++) {
+        j->first_src[i] = j->nsrc;
+        for (d = 0; d < p[i].ndocs; d++) {
+            qpdf_data q = qopen(&p[i].docs[d], p[i].code);
+            j->src[j->nsrc++] = q;
+            if (qfail(j, q, p[i].code) < 0)
+                return -1;
+            qpdf_push_inherited_attributes_to_page(q);
+            if (qfail(j, q, p[i].code) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int compose(struct job *j, const struct render_piece *p, size_t n,
+                   struct render_stats *st)
+{
+    struct deco *dc = deco_open(j->rs);
+    struct bytes pdf = {0};
+    size_t i;
+    int pages;
+
+    for (i = 0; i < n; i++)
+        plan_piece(j, dc, &p[i], (int)i, st);
+    if (deco_close(dc, &pdf, j->err) < 0 || *j->err)
+        return -1;
+    /* qpdf reads the buffer lazily: it lives as long as the deco document. */
+    j->deco = qopen(&pdf, "engine content");
+    j->deco_pdf = pdf;
+    if (qfail(j, j->deco, "engine content") < 0)
+        return -1;
+    pages = qpdf_get_num_pages(j->deco);
+    j->forms = g_new0(qpdf_oh, (size_t)pages + 1);
+    for (i = 0; i < (size_t)pages; i++)
+        j->forms[i] = make_form(j, (int)i);
+    return qfail(j, j->out, "engine content");
+}
+
+static int write_out(struct job *j, struct bytes *pdf)
+{
+    qpdf_data q = j->out;
+    char *date = g_strdup_printf("D:%.4s%.2s%.2s%.2s%.2s%.2sZ", j->rs->date, j->rs->date + 5,
+                                 j->rs->date + 8, j->rs->date + 11, j->rs->date + 14,
+                                 j->rs->date + 17);
+
+    qpdf_set_info_key(q, "/Producer", "trykk " TRYKK_VERSION);
+    qpdf_set_info_key(q, "/Title", j->rs->title);
+    qpdf_set_info_key(q, "/CreationDate", date);
+    g_free(date);
+    qpdf_init_write_memory(q);
+    /* Lossless: no stream is decoded or recompressed; the engine's own are already Flate. */
+    qpdf_set_decode_level(q, qpdf_dl_none);
+    qpdf_set_compress_streams(q, QPDF_FALSE);
+    qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    qpdf_set_deterministic_ID(q, QPDF_TRUE);
+    qpdf_set_minimum_pdf_version(q, "1.5");
+    qpdf_write(q);
+    if (qfail(j, q, "writing the job") < 0)
+        return -1;
+    bytes_set(pdf, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+    return 0;
+}
+
+static void job_free(struct job *j)
+{
+    size_t i;
+
+    for (i = 0; i < j->nsrc; i++)
+        qpdf_cleanup(&j->src[i]);
+    if (j->deco)
+        qpdf_cleanup(&j->deco);
+    if (j->out)
+        qpdf_cleanup(&j->out);
+    bytes_free(&j->deco_pdf);
+    g_free(j->src);
+    g_free(j->first_src);
+    g_free(j->forms);
+    if (j->plan)
+        g_array_free(j->plan, TRUE);
+}
+
+/*
+ * render_job - the job's print PDF. Page by page of the plan: the sender's pages copied
+ * as they are, cover sheets and blank backs made here, the engine's forms stamped on.
+ */
+int render_job(const struct render_setup *rs, const struct render_piece *p, size_t n,
+               struct bytes *pdf, struct render_stats *st, char **err)
+{
+    struct job j = {0};
+    guint i;
+    int rc;
+
+    memset(st, 0, sizeof *st);
+    *err = NULL;
+    j.rs = rs;
+    j.err = err;
+    j.plan = g_array_new(FALSE, FALSE, sizeof(struct out_page));
+    j.out = qpdf_init();
+    qpdf_silence_errors(j.out);
+    qpdf_empty_pdf(j.out);
+    rc = open_sources(&j, p, n);
+    if (rc == 0)
+        rc = compose(&j, p, n, st);
+    for (i = 0; rc == 0 && i < j.plan->len; i++) {
+        const struct out_page *o = &g_array_index(j.plan, struct out_page, i);
+        rc = o->kind == OUT_LETTER ? add_letter_page(&j, o) : add_own_page(&j, o);
+    }
+    if (rc == 0)
+        rc = write_out(&j, pdf);
+    st->pages = j.npages;
+    job_free(&j);
+    return rc;
+}

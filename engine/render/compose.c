@@ -1,0 +1,282 @@
+/*
+ * compose.c - the engine-drawn content of a job's sheets, as one Cairo PDF.
+ *
+ * Each page of this document is later stamped onto a sheet as a form XObject (assemble.c):
+ * a cover sheet, the eco address stamp on page 1, and the inserter marks. Everything drawn
+ * here is black vector content, which assemble.c rewrites to DeviceGray so it prints on the
+ * K plate only; logos are images and keep their own colour space (grey for SORT_HVIT).
+ * Text uses one font at one size from fonts/ (fonts_map), so identical input gives
+ * identical bytes.
+ */
+#include <string.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include "render.h"
+
+#define PT(mm) ((mm) * 72.0 / 25.4)
+
+struct deco {
+    const struct render_setup *rs;
+    GByteArray *buf;
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    PangoContext *ctx;
+    PangoLayout *pl;
+    struct rect_mm address;
+    int pages;
+};
+
+static cairo_status_t to_array(void *closure, const unsigned char *data, unsigned int len)
+{
+    g_byte_array_append(closure, data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+struct deco *deco_open(const struct render_setup *rs)
+{
+    struct deco *d = g_new0(struct deco, 1);
+    PangoFontDescription *fd = pango_font_description_new();
+    char *err = NULL;
+
+    d->rs = rs;
+    d->buf = g_byte_array_new();
+    d->surface = cairo_pdf_surface_create_for_stream(to_array, d->buf, PT(rs->layout->page_w),
+                                                     PT(rs->layout->page_h));
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE, rs->date);
+    d->cr = cairo_create(d->surface);
+    d->ctx = pango_font_map_create_context(fonts_map());
+    pango_cairo_update_context(d->cr, d->ctx);
+    d->pl = pango_layout_new(d->ctx);
+    pango_font_description_set_family(fd, rs->layout->font_family);
+    pango_font_description_set_absolute_size(fd, rs->layout->font_pt * PANGO_SCALE);
+    pango_layout_set_font_description(d->pl, fd);
+    pango_font_description_free(fd);
+    if (rs->layout->kind != LAYOUT_WINDOWLESS &&
+        layout_address_in(rs->layout, rs->stock, &d->address, &err) < 0) {
+        log_warn("%s; using the layout's block as it is", err); /* checked at start-up */
+        d->address = rs->layout->address;
+        g_free(err);
+    }
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
+    return d;
+}
+
+static void text_at(struct deco *d, double x_mm, double y_mm, const char *text)
+{
+    pango_layout_set_text(d->pl, text, -1);
+    cairo_move_to(d->cr, PT(x_mm), PT(y_mm));
+    pango_cairo_show_layout(d->cr, d->pl);
+}
+
+static double line_mm(const struct layout *l)
+{
+    return l->font_pt * l->line_spacing * 25.4 / 72;
+}
+
+static void bars_at(struct deco *d, GArray *bars, double x_mm, double y_mm, double mw,
+                    double mh)
+{
+    guint i;
+
+    for (i = 0; i < bars->len; i++) {
+        const struct bar *b = &g_array_index(bars, struct bar, i);
+        cairo_rectangle(d->cr, PT(x_mm + b->x * mw), PT(y_mm + b->y * mh), PT(b->w * mw),
+                        PT(b->h * mh));
+    }
+    cairo_fill(d->cr);
+}
+
+/* "EA", then the Code 128 return barcode ea_gap to its right, on one address line. */
+static void ea_line(struct deco *d, const char *code, double x, double y)
+{
+    const struct layout *l = d->rs->layout;
+    double cols, rows, w;
+    int pw, ph;
+    GArray *bars = barcode_bars(false, code, &cols, &rows);
+
+    text_at(d, x, y, "EA");
+    pango_layout_get_size(d->pl, &pw, &ph);
+    w = (double)pw / PANGO_SCALE * 25.4 / 72;
+    if (bars) {
+        bars_at(d, bars, x + w + l->ea_gap, y + (line_mm(l) - l->ea_bar_h) / 2, l->ea_module,
+                l->ea_bar_h);
+        g_array_free(bars, TRUE);
+    }
+}
+
+/*
+ * The block in the window: the one-line return address (when there is room), the EA line,
+ * then the recipient. The recipient is never dropped: the return line goes first.
+ */
+static void address_block(struct deco *d, const struct render_piece *p, struct render_stats *st)
+{
+    const struct layout *l = d->rs->layout;
+    struct address_block rcp, ret = {0};
+    double lh = line_mm(l), y = d->address.y;
+    int room = (int)(d->address.h / lh + 1e-6), i;
+    bool ea = p->ea_code != NULL;
+
+    address_lines(&p->recipient, &rcp);
+    address_fit(&rcp, l->font_family, l->font_pt, d->address.w);
+    if (rcp.n + (ea ? 1 : 0) < room) {
+        ret.line[0] = address_one_line("Returadresse:", &p->return_addr);
+        ret.n = 1;
+        address_fit(&ret, l->font_family, l->font_pt, d->address.w);
+        text_at(d, d->address.x, y, ret.line[0]);
+        y += lh;
+    }
+    if (ea) {
+        ea_line(d, p->ea_code, d->address.x, y);
+        y += lh;
+    }
+    for (i = 0; i < rcp.n && i < room; i++, y += lh)
+        text_at(d, d->address.x, y, rcp.line[i]);
+    /* The one-line return address is a courtesy and is often cut; the recipient is not. */
+    if (rcp.shortened || rcp.n + (ea ? 1 : 0) > room) {
+        st->shortened++;
+        log_warn("letter %s: the recipient's address was shortened to fit the window",
+                 p->letter_id ? p->letter_id : p->code);
+    }
+    address_block_clear(&rcp);
+    address_block_clear(&ret);
+}
+
+static void piece_code(struct deco *d, const struct render_piece *p)
+{
+    const struct layout *l = d->rs->layout;
+    char *t;
+
+    if (l->piece_code.x <= 0 && l->piece_code.y <= 0)
+        return;
+    t = g_strdup_printf("Forsendelse %s", p->code);
+    text_at(d, l->piece_code.x, l->piece_code.y, t);
+    g_free(t);
+}
+
+/* Luminance (Rec. 601) of every pixel, so a SORT_HVIT letter's logo is an image in grey. */
+static void to_grey(cairo_surface_t *img)
+{
+    int w, h, stride, x, y;
+    unsigned char *px;
+
+    cairo_surface_flush(img);
+    if (cairo_image_surface_get_format(img) != CAIRO_FORMAT_ARGB32 &&
+        cairo_image_surface_get_format(img) != CAIRO_FORMAT_RGB24)
+        return;
+    w = cairo_image_surface_get_width(img);
+    h = cairo_image_surface_get_height(img);
+    stride = cairo_image_surface_get_stride(img);
+    px = cairo_image_surface_get_data(img);
+    for (y = 0; y < h; y++) {
+        guint32 *row = (guint32 *)(void *)(px + (size_t)y * stride);
+        for (x = 0; x < w; x++) {
+            guint32 v = row[x];
+            guint32 r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
+            guint32 l = (299 * r + 587 * g + 114 * b) / 1000;
+            row[x] = (v & 0xff000000u) | (l << 16) | (l << 8) | l;
+        }
+    }
+    cairo_surface_mark_dirty(img);
+}
+
+/* The logo scaled into its box, keeping its aspect ratio; grey for a SORT_HVIT letter. */
+static void logo(struct deco *d, const struct render_piece *p)
+{
+    const struct rect_mm *box = &d->rs->layout->logo;
+    cairo_surface_t *img;
+    double iw, ih, k;
+
+    if (!p->logo)
+        return;
+    img = cairo_image_surface_create_from_png(p->logo);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        log_warn("piece %s: logo %s cannot be read; printed without it", p->code, p->logo);
+        cairo_surface_destroy(img);
+        return;
+    }
+    iw = cairo_image_surface_get_width(img);
+    ih = cairo_image_surface_get_height(img);
+    k = MIN(PT(box->w) / iw, PT(box->h) / ih);
+    cairo_save(d->cr);
+    cairo_translate(d->cr, PT(box->x), PT(box->y));
+    cairo_scale(d->cr, k, k);
+    if (!p->colour)
+        to_grey(img);
+    cairo_set_source_surface(d->cr, img, 0, 0);
+    cairo_paint(d->cr);
+    cairo_restore(d->cr);
+    cairo_surface_destroy(img);
+}
+
+void deco_cover(struct deco *d, const struct render_piece *p, struct render_stats *st)
+{
+    const struct layout *l = d->rs->layout;
+    struct address_block rb;
+    int i;
+
+    logo(d, p);
+    address_lines(&p->return_addr, &rb);
+    address_fit(&rb, l->font_family, l->font_pt, l->return_block.w);
+    for (i = 0; i < rb.n && (i + 1) * line_mm(l) <= l->return_block.h + 1e-6; i++)
+        text_at(d, l->return_block.x, l->return_block.y + i * line_mm(l), rb.line[i]);
+    address_block_clear(&rb);
+    address_block(d, p, st);
+    piece_code(d, p);
+}
+
+void deco_stamp(struct deco *d, const struct render_piece *p, struct render_stats *st)
+{
+    address_block(d, p, st);
+    piece_code(d, p);
+}
+
+void deco_marks(struct deco *d, const struct render_piece *p, int n, int m, int seq)
+{
+    const struct marks *mk = d->rs->marks;
+    int i;
+
+    if (mk->kind == MARKS_DATAMATRIX) {
+        double cols, rows;
+        char *payload = marks_payload(p->job_no, p->seq, n, m);
+        GArray *bars = barcode_bars(true, payload, &cols, &rows);
+        if (bars) {
+            bars_at(d, bars, mk->x, mk->y, mk->module, mk->module);
+            g_array_free(bars, TRUE);
+        }
+        g_free(payload);
+        return;
+    }
+    unsigned bits = omr_bits(mk, n, m, seq);
+    for (i = 0; i < mk->positions; i++)
+        if (bits & (1u << i))
+            cairo_rectangle(d->cr, PT(mk->x), PT(mk->y + i * mk->pitch), PT(mk->bar_length),
+                            PT(mk->bar_thickness));
+    cairo_fill(d->cr);
+}
+
+int deco_next(struct deco *d)
+{
+    cairo_show_page(d->cr);
+    return d->pages++;
+}
+
+int deco_close(struct deco *d, struct bytes *pdf, char **err)
+{
+    cairo_status_t s;
+
+    g_object_unref(d->pl);
+    g_object_unref(d->ctx);
+    cairo_destroy(d->cr);
+    cairo_surface_finish(d->surface);
+    s = cairo_surface_status(d->surface);
+    cairo_surface_destroy(d->surface);
+    pdf->len = d->buf->len;
+    pdf->data = g_byte_array_free(d->buf, FALSE);
+    g_free(d);
+    if (s != CAIRO_STATUS_SUCCESS) {
+        *err = g_strdup_printf("drawing the sheets failed: %s", cairo_status_to_string(s));
+        bytes_free(pdf);
+        return -1;
+    }
+    return 0;
+}
