@@ -38,6 +38,9 @@ struct forge_pdf {
     bool encrypt;            /* AES-256, user password "secret" */
     bool unembedded_font;    /* a hand-made PDF using a non-embedded, non-standard font */
     const char *force_version; /* e.g. "2.0" */
+    bool press;              /* add press content: a CMYK fill, a PANTONE spot fill, a CMYK image */
+    bool window_text;        /* body text inside the eco blank field (top-left 125 × 89 mm) */
+    int rotate;              /* /Rotate on every page (content drawn so it displays upright) */
 };
 
 int forge_pdf_make(const struct forge_pdf *o, struct bytes *out);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
+#include <zlib.h>
 #include <qpdf/qpdf-c.h>
 #include "forge.h"
 #include "../render/render.h"
@@ -29,7 +30,7 @@ static void draw_page(cairo_t *cr, const struct forge_pdf *o, int page)
     pango_layout_set_font_description(layout, font);
     pango_layout_set_width(layout, (int)(150 * MM * PANGO_SCALE));
     pango_layout_set_text(layout, text, -1);
-    cairo_move_to(cr, 25 * MM, 120 * MM); /* below the window field */
+    cairo_move_to(cr, 25 * MM, (o->window_text ? 50 : 120) * MM); /* 120: below the field */
     pango_cairo_show_layout(cr, layout);
     cairo_rectangle(cr, 25 * MM, 200 * MM, 60 * MM, 20 * MM); /* a little vector graphic */
     cairo_set_source_rgb(cr, 0.2, 0.3, 0.6);
@@ -44,7 +45,10 @@ static int cairo_pdf(const struct forge_pdf *o, struct bytes *out)
     GByteArray *buf = g_byte_array_new();
     double w = (o->width_mm > 0 ? o->width_mm : 210) * MM, h = (o->height_mm > 0 ? o->height_mm
                                                                                 : 297) * MM;
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_array, buf, w, h);
+    bool land = o->rotate == 90;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_array, buf, land ? h : w,
+                                                             land ? w : h);
+    cairo_matrix_t m;
     cairo_t *cr = cairo_create(s);
     PangoContext *ctx;
     int p;
@@ -54,6 +58,14 @@ static int cairo_pdf(const struct forge_pdf *o, struct bytes *out)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, o->title);
     ctx = pango_font_map_create_context(fonts_map());
     pango_cairo_update_context(cr, ctx);
+    /* draw in display coordinates; /Rotate (added later) turns the page upright */
+    if (o->rotate == 90)
+        cairo_matrix_init(&m, 0, -1, 1, 0, 0, w);
+    else if (o->rotate == 180)
+        cairo_matrix_init(&m, -1, 0, 0, -1, w, h);
+    else
+        cairo_matrix_init_identity(&m);
+    cairo_set_matrix(cr, &m);
     for (p = 1; p <= (o->pages > 0 ? o->pages : 1); p++) {
         draw_page(cr, o, p);
         cairo_show_page(cr);
@@ -95,14 +107,96 @@ static int unembedded(struct bytes *out)
     return 0;
 }
 
+/* An 8 × 8 DeviceCMYK image, Flate-compressed, as a new stream of q. */
+static qpdf_oh cmyk_image(qpdf_data q)
+{
+    unsigned char px[8 * 8 * 4], z[512];
+    uLongf zn = sizeof z;
+    qpdf_oh img = qpdf_oh_new_stream(q);
+    size_t i;
+
+    for (i = 0; i < sizeof px; i++)
+        px[i] = (unsigned char)(i * 37 % 251);
+    compress2(z, &zn, px, sizeof px, 9);
+    qpdf_oh_replace_stream_data(q, img, z, zn, qpdf_oh_new_name(q, "/FlateDecode"),
+                                qpdf_oh_new_null(q));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, img), "/Type", qpdf_oh_new_name(q, "/XObject"));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, img), "/Subtype", qpdf_oh_new_name(q, "/Image"));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, img), "/Width", qpdf_oh_new_integer(q, 8));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, img), "/Height", qpdf_oh_new_integer(q, 8));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, img), "/ColorSpace",
+                        qpdf_oh_new_name(q, "/DeviceCMYK"));
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, img), "/BitsPerComponent",
+                        qpdf_oh_new_integer(q, 8));
+    return img;
+}
+
+/* Press content near the bottom of every page: process CMYK, a spot colour, an image. */
+static void add_press(qpdf_data q)
+{
+    /* Q closes the q put before the page's own content, whose CTM Cairo leaves flipped */
+    static const char draw[] = "Q\nq 0 0.2 0.8 0 k 80 60 100 40 re f Q\n"
+                               "q /CSpot cs 1 scn 200 60 100 40 re f Q\n"
+                               "q 60 0 0 60 320 50 cm /ImCMYK Do Q\n";
+    qpdf_oh img = cmyk_image(q), spot = qpdf_oh_parse(q,
+        "[/Separation /PANTONE#20286#20C /DeviceCMYK << /FunctionType 2 /Domain [0 1]"
+        " /C0 [0 0 0 0] /C1 [1 0.66 0 0.02] /N 1 >>]");
+    int i, n = qpdf_get_num_pages(q);
+
+    for (i = 0; i < n; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), res, xo, cs, body, arr;
+        res = qpdf_oh_get_key(q, page, "/Resources");
+        xo = qpdf_oh_get_key(q, res, "/XObject");
+        if (!qpdf_oh_is_dictionary(q, xo)) {
+            xo = qpdf_oh_new_dictionary(q);
+            qpdf_oh_replace_key(q, res, "/XObject", xo);
+        }
+        qpdf_oh_replace_key(q, xo, "/ImCMYK", img);
+        cs = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, cs, "/CSpot", spot);
+        qpdf_oh_replace_key(q, res, "/ColorSpace", cs);
+        body = qpdf_oh_new_stream(q);
+        qpdf_oh_replace_stream_data(q, body, (const unsigned char *)draw, sizeof draw - 1,
+                                    qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+        arr = qpdf_oh_new_array(q);
+        {
+            qpdf_oh open = qpdf_oh_new_stream(q), old = qpdf_oh_get_key(q, page, "/Contents");
+            int k, m = qpdf_oh_is_array(q, old) ? qpdf_oh_get_array_n_items(q, old) : 1;
+            qpdf_oh_replace_stream_data(q, open, (const unsigned char *)"q\n", 2,
+                                        qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+            qpdf_oh_append_item(q, arr, open);
+            for (k = 0; k < m; k++)
+                qpdf_oh_append_item(q, arr, qpdf_oh_is_array(q, old)
+                                                ? qpdf_oh_get_array_item(q, old, k) : old);
+        }
+        qpdf_oh_append_item(q, arr, body);
+        qpdf_oh_replace_key(q, page, "/Contents", arr);
+    }
+}
+
+/* /Rotate on every page; the page was drawn landscape for 90/270 (see cairo_pdf). */
+static void add_rotate(qpdf_data q, int rotate)
+{
+    int i, n = qpdf_get_num_pages(q);
+
+    for (i = 0; i < n; i++)
+        qpdf_oh_replace_key(q, qpdf_get_page_n(q, (size_t)i), "/Rotate",
+                            qpdf_oh_new_integer(q, rotate));
+}
+
 static int rewrite(const struct forge_pdf *o, struct bytes *pdf)
 {
     qpdf_data q = qpdf_init();
     int rc = -1;
 
     qpdf_silence_errors(q);
-    if (!(qpdf_read_memory(q, "forge", (const char *)pdf->data, pdf->len, NULL) & QPDF_ERRORS) &&
-        !(qpdf_init_write_memory(q) & QPDF_ERRORS)) {
+    if (!(qpdf_read_memory(q, "forge", (const char *)pdf->data, pdf->len, NULL) & QPDF_ERRORS)) {
+        if (o->press)
+            add_press(q);
+        if (o->rotate)
+            add_rotate(q, o->rotate);
+    }
+    if (!qpdf_has_error(q) && !(qpdf_init_write_memory(q) & QPDF_ERRORS)) {
         qpdf_set_deterministic_ID(q, o->encrypt ? QPDF_FALSE : QPDF_TRUE);
         if (o->encrypt)
             qpdf_set_r6_encryption_parameters2(q, "secret", "owner", QPDF_TRUE, QPDF_TRUE,
@@ -126,7 +220,7 @@ int forge_pdf_make(const struct forge_pdf *o, struct bytes *out)
 {
     int rc = o->unembedded_font ? unembedded(out) : cairo_pdf(o, out);
 
-    if (rc == 0 && (o->encrypt || o->force_version))
+    if (rc == 0 && (o->encrypt || o->force_version || o->press || o->rotate))
         rc = rewrite(o, out);
     return rc;
 }

@@ -132,7 +132,8 @@ json_t *ledger_letter(struct ledger *l, const char *key)
     sqlite3_stmt *st = ledger_stmt(l, "SELECT id, carrier, entry_name, state, reason, detail, "
         "message_id, conversation_id, authenticated, duplicate_of, sbdh_sender, avsender, "
         "avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour, "
-        "return_handling, documents, pages, received_at, updated_at FROM letters "
+        "return_handling, documents, pages, received_at, updated_at, layout, layout_reason, "
+        "content_sheets, sheets, envelope, weight_mg FROM letters "
         "WHERE id = ?1 OR (message_id = ?1 AND duplicate_of IS NULL) "
         "ORDER BY authenticated DESC LIMIT 1", "s", key);
     json_t *o = NULL, *a;

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "common/fixture.h"
+#include "render/outputs.h"
+#include "render/render.h"
 #include "util/util.h"
 
 #define SAMPLE TRYKK_SOURCE_DIR "/../shared/conformance/digdir-2023-utskrift/"
@@ -53,6 +55,49 @@ static void read_sample(char **jwt, struct bytes *cms)
     cms->len = n;
 }
 
+/* The sample as the print room gets it: a normal-layout C5 letter, address in the window. */
+static void check_print(void)
+{
+    const char *close[] = {"job", "close", "--all", NULL};
+    char *jobs = g_build_filename(fx.spool, "jobs", "J000001", NULL);
+    char *csv = g_build_filename(jobs, "pieces.csv", NULL), *pdf, *text, *dm, *want;
+    char **rows, **f;
+    GPtrArray *w;
+    const struct word *name;
+
+    g_assert_cmpint(fx_trykk(&fx, NULL, close, NULL), ==, 0);
+    text = fx_read(csv);
+    g_assert_nonnull(text);
+    rows = g_strsplit(text, "\r\n", -1);
+    f = g_strsplit(rows[1], ",", -1);
+    g_assert_cmpstr(f[7], ==, "normal");
+    g_assert_cmpstr(f[8], ==, "C5");
+    g_assert_cmpstr(f[6], ==, "2");    /* cover sheet + one content sheet */
+    g_assert_cmpstr(f[9], ==, "16.5"); /* 2 × 5 g + 6.5 g */
+    g_assert_cmpstr(f[10], ==, "B");
+    pdf = g_build_filename(jobs, "job.pdf", NULL);
+    g_assert_cmpint(out_pages(pdf), ==, 4);
+    w = out_words(pdf, 1);
+    name = out_find(w, "Nordmann");
+    g_assert_nonnull(name);
+    g_assert_cmpfloat(name->x0, >=, 15);
+    g_assert_cmpfloat(name->x1, <=, 120);
+    g_assert_cmpfloat(name->y0, >=, 44);
+    g_assert_cmpfloat(name->y1, <=, 79);
+    dm = out_datamatrix(pdf, 3);
+    want = marks_payload(1, 1, 2, 2);
+    g_assert_cmpstr(dm, ==, want);
+    g_free(dm);
+    g_free(want);
+    g_ptr_array_free(w, TRUE);
+    g_strfreev(f);
+    g_strfreev(rows);
+    g_free(text);
+    g_free(pdf);
+    g_free(csv);
+    g_free(jobs);
+}
+
 static void test_sample_accepted(void)
 {
     const char *run[] = {"run", NULL};
@@ -91,6 +136,7 @@ static void test_sample_accepted(void)
     json_decref(l);
     g_free(jwt);
     bytes_free(&cms);
+    check_print();
 }
 
 static void test_same_message_as_xml_carrier_is_a_duplicate(void)
