@@ -56,11 +56,23 @@ static char *letter_id(const char *entry)
     return id;
 }
 
+static void piece_free(void *ptr)
+{
+    struct piece *p = ptr;
+
+    g_free(p->code);
+    g_free(p->letter);
+    g_free(p->job);
+    g_free(p->layout);
+    g_free(p->envelope);
+    g_free(p);
+}
+
 /* Every piece of every published job, from the pieces.csv files. */
 static GHashTable *pieces(const char *spool)
 {
     char *jobs = g_build_filename(spool, "jobs", NULL);
-    GHashTable *by_letter = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *by_letter = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, piece_free);
     GDir *d = g_dir_open(jobs, 0, NULL);
     const char *name;
 
@@ -82,7 +94,7 @@ static GHashTable *pieces(const char *spool)
             p->envelope = g_strdup(f[8]);
             p->weight = g_ascii_strtod(f[9], NULL);
             /* a reprint replaces the original in this map */
-            g_hash_table_insert(by_letter, p->letter, p);
+            g_hash_table_replace(by_letter, p->letter, p);
             g_strfreev(f);
         }
         g_strfreev(lines);
@@ -608,6 +620,7 @@ int main(int argc, char **argv)
     g_test_add_func("/render/reconcile", test_reconcile);
     g_test_add_func("/render/windowless-omr", test_windowless_omr);
     rc = g_test_run();
+    g_hash_table_destroy(all);
     fx_free(&fx);
     return rc;
 }
