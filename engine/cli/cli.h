@@ -48,5 +48,7 @@ int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *
 void print_engine_teardown(struct engine *e, struct print_setup *ps);
 /* After intake: finish interrupted jobs, plan accepted letters, close due jobs. */
 int print_run(struct engine *e, struct print_setup *ps, bool progress);
+/* The jobs of ledger_jobs_json as a table, with the directory of each published job. */
+void jobs_print_table(json_t *jobs, const char *spool_root);
 
 #endif

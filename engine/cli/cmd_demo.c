@@ -230,8 +230,6 @@ static int print_jobs(struct engine *e, struct config *c, const char *dir)
 {
     struct print_setup ps;
     char *err = NULL;
-    GArray *open;
-    guint i;
     int rc = 0;
 
     if (print_setup_load(&ps, c->kf, c->dir, &err) < 0) {
@@ -242,29 +240,16 @@ static int print_jobs(struct engine *e, struct config *c, const char *dir)
     printf("\nrendering: eco letters are checked, every letter is planned into a job ...\n");
     if (print_run(e, &ps, isatty(2)) < 0)
         rc = EXIT_LETTERS;
-    open = ledger_jobs_in_state(e->ledger, "OPEN", NULL);
-    for (i = 0; i < open->len; i++)
-        if (jobs_close(e, &ps, g_array_index(open, long long, i), &err) < 0) {
-            fprintf(stderr, "trykk: %s\n", err);
-            g_clear_pointer(&err, g_free);
+    {
+        struct plan_stats st = {0};
+        if (jobs_close_each(e, &ps, ledger_jobs_in_state(e->ledger, "OPEN", NULL), &st) < 0)
             rc = EXIT_LETTERS;
-        }
-    g_array_free(open, TRUE);
+    }
     print_setup_free(&ps);
     printf("print jobs (job.pdf to print, job.jdf ticket, pieces.csv manifest):\n");
     {
-        json_t *jobs = ledger_jobs_json(e->ledger), *j;
-        size_t k;
-        json_array_foreach(jobs, k, j)
-            printf("  %s  %-10s %-6s %-9s %s  %3lld letters %4lld sheets  %s/spool/jobs/%s\n",
-                   json_string_value(json_object_get(j, "job")),
-                   json_string_value(json_object_get(j, "layout")),
-                   json_string_value(json_object_get(j, "envelope")),
-                   json_string_value(json_object_get(j, "colour")),
-                   json_string_value(json_object_get(j, "posttype")),
-                   json_integer_value(json_object_get(j, "letters")),
-                   json_integer_value(json_object_get(j, "sheets")), dir,
-                   json_string_value(json_object_get(j, "job")));
+        json_t *jobs = ledger_jobs_json(e->ledger);
+        jobs_print_table(jobs, c->spool_root);
         json_decref(jobs);
     }
     printf("look at one letter: build/engine/trykk --config %s/trykk.conf proof <letter-id>\n", dir);

@@ -38,19 +38,19 @@ int print_run(struct engine *e, struct print_setup *ps, bool progress)
     return rc;
 }
 
-static void print_table(json_t *jobs, const char *root)
+void jobs_print_table(json_t *jobs, const char *root)
 {
     size_t i;
     json_t *j;
 
-    printf("%-12s %-8s %-10s %-6s %-7s %-2s %-9s %7s %7s  %s\n", "JOB", "STATE", "LAYOUT",
+    printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7s %7s  %s\n", "JOB", "STATE", "LAYOUT",
            "ENVEL.", "COLOUR", "", "DAY", "LETTERS", "SHEETS", "FILES");
     json_array_foreach(jobs, i, j) {
         const char *name = json_string_value(json_object_get(j, "job"));
         const char *state = json_string_value(json_object_get(j, "state"));
         char *path = strcmp(state, "CLOSED") == 0 ? g_build_filename(root, "jobs", name, NULL)
                                                   : g_strdup("-");
-        printf("%-12s %-8s %-10s %-6s %-7s %-2s %-9s %7lld %7lld  %s\n", name, state,
+        printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7lld %7lld  %s\n", name, state,
                json_string_value(json_object_get(j, "layout")),
                json_string_value(json_object_get(j, "envelope")),
                json_string_value(json_object_get(j, "colour")),
@@ -94,7 +94,7 @@ int cmd_jobs(struct config *c, int argc, char **argv)
         if (as_json)
             json_dumpf(jobs, stdout, JSON_INDENT(2)), putchar('\n');
         else
-            print_table(jobs, c->spool_root);
+            jobs_print_table(jobs, c->spool_root);
         json_decref(jobs);
         rc = 0;
     }

@@ -37,19 +37,10 @@ static void address_lines_to(struct address *a, char **lines)
         a->linje[i] = lines[i + 1];
 }
 
-static const struct sender_profile *profile(struct print_setup *ps, const char *avsender)
-{
-    char *org = text_orgnr_digits(avsender);
-    const struct sender_profile *p = org ? g_hash_table_lookup(ps->senders, org) : NULL;
-
-    g_free(org);
-    return p;
-}
-
 static int return_for(struct print_setup *ps, const struct piece_row *r, struct render_piece *p,
                       char **ea, char **err)
 {
-    const struct sender_profile *prof = profile(ps, r->avsender);
+    const struct sender_profile *prof = sender_profile_of(ps, r->avsender);
 
     if (r->return_handling && strcmp(r->return_handling, "MAKULERING_MED_MELDING") == 0) {
         if (!ps->ea_agreement[0] || !ps->ea_return) {
@@ -60,12 +51,12 @@ static int return_for(struct print_setup *ps, const struct piece_row *r, struct 
         address_lines_to(&p->return_addr, ps->ea_return);
         *ea = jobs_ea_code(ps, r->code);
         p->ea_code = *ea;
-    } else if (prof && prof->return_lines) {
+    } else if (prof->return_lines) {
         address_lines_to(&p->return_addr, prof->return_lines);
     } else if (r->has_return) {
         address_from(&p->return_addr, (char **)r->ret);
     }
-    p->logo = prof ? prof->logo : NULL;
+    p->logo = prof->logo;
     return 0;
 }
 
@@ -281,20 +272,8 @@ static void remove_builds(const char *jobs)
 
 int jobs_recover(struct engine *e, struct print_setup *ps)
 {
-    GArray *ids;
-    guint i;
-    int rc = 0;
+    struct plan_stats st = {0};
 
     remove_builds(e->spool.jobs);
-    ids = ledger_jobs_in_state(e->ledger, "CLOSING", NULL);
-    for (i = 0; i < ids->len; i++) {
-        char *err = NULL;
-        if (jobs_build(e, ps, g_array_index(ids, long long, i), &err) < 0) {
-            log_error("%s", err);
-            rc = -1;
-        }
-        g_free(err);
-    }
-    g_array_free(ids, TRUE);
-    return rc;
+    return jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "CLOSING", NULL), &st);
 }

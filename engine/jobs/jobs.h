@@ -40,6 +40,10 @@ struct print_setup {
  * [ea] and [sender.<orgnr>] groups. */
 int print_setup_load(struct print_setup *ps, GKeyFile *kf, const char *base_dir, char **err);
 void print_setup_free(struct print_setup *ps);
+/* The profile of the organisation in an avsender value ("0192:910000001"); the default
+ * (normal layout, C4 allowed, no logo or override) when it has none. */
+const struct sender_profile *sender_profile_of(const struct print_setup *ps,
+                                               const char *avsender);
 
 struct plan_stats {
     int planned, eco, eco_fallback, c5, c4, manual, errors, jobs_closed, jobs_failed;
@@ -50,6 +54,8 @@ int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, b
 int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *st);
 /* Close one job now (OPEN or CLOSING). */
 int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char **err);
+/* Close every job in ids (which it frees), logging failures; -1 when any failed. */
+int jobs_close_each(struct engine *e, struct print_setup *ps, GArray *ids, struct plan_stats *st);
 /* Start-up: remove half-built job directories, finish CLOSING jobs. */
 int jobs_recover(struct engine *e, struct print_setup *ps);
 
@@ -61,7 +67,6 @@ struct piece_set {
     GPtrArray *rows;            /* struct piece_row * */
     struct render_piece *p;
     GArray **docs;
-    struct address_block *ret;  /* storage for return addresses */
     char **ea;
     size_t n;
 };

@@ -18,17 +18,8 @@ struct plan {
     int content_sheets, sheets, weight_mg;
     const char *envelope;
     const struct stock *stock;
+    const struct sender_profile *prof;
 };
-
-static const struct sender_profile *profile_of(struct print_setup *ps, const char *avsender)
-{
-    static const struct sender_profile normal = {LAYOUT_NORMAL, NULL, true, NULL};
-    char *org = text_orgnr_digits(avsender);
-    const struct sender_profile *p = org ? g_hash_table_lookup(ps->senders, org) : NULL;
-
-    g_free(org);
-    return p ? p : &normal;
-}
 
 /* eco only when page 1's field is blank */
 static void eco_check(struct engine *e, struct print_setup *ps, const char *id, struct plan *p)
@@ -54,10 +45,11 @@ static void eco_check(struct engine *e, struct print_setup *ps, const char *id, 
 static void plan_letter(struct engine *e, struct print_setup *ps, const struct plan_row *r,
                         struct plan *p)
 {
-    const struct sender_profile *prof = profile_of(ps, r->avsender);
+    const struct sender_profile *prof = sender_profile_of(ps, r->avsender);
     int cover;
 
     memset(p, 0, sizeof *p);
+    p->prof = prof;
     p->layout = !ps->c5.window ? LAYOUT_WINDOWLESS : prof->layout;
     if (p->layout == LAYOUT_ECO)
         eco_check(e, ps, r->id, p);
@@ -150,11 +142,11 @@ static int queue_letter(struct engine *e, struct print_setup *ps, const struct p
     return rc;
 }
 
-static void count(struct plan_stats *st, const struct plan *p, const struct sender_profile *pr)
+static void count(struct plan_stats *st, const struct plan *p)
 {
     st->planned++;
     st->eco += p->layout == LAYOUT_ECO;
-    st->eco_fallback += pr->layout == LAYOUT_ECO && p->layout == LAYOUT_NORMAL;
+    st->eco_fallback += p->prof->layout == LAYOUT_ECO && p->layout == LAYOUT_NORMAL;
     st->c5 += strcmp(p->envelope, "C5") == 0;
     st->c4 += strcmp(p->envelope, "C4") == 0;
     st->manual += strcmp(p->envelope, "MANUAL") == 0;
@@ -179,7 +171,7 @@ static int plan_batch(struct engine *e, struct print_setup *ps, GPtrArray *ids,
         plan_letter(e, ps, &r, &p);
         rc = queue_letter(e, ps, &r, &p, at, now);
         if (rc == 0) {
-            count(st, &p, profile_of(ps, r.avsender));
+            count(st, &p);
             if (p.reason)
                 log_info("letter %s: %s", r.id, p.reason);
         }
@@ -195,23 +187,24 @@ static int plan_batch(struct engine *e, struct print_setup *ps, GPtrArray *ids,
     return rc < 0 ? -1 : (int)ids->len;
 }
 
-static int close_state(struct engine *e, struct print_setup *ps, struct plan_stats *st)
+int jobs_close_each(struct engine *e, struct print_setup *ps, GArray *ids, struct plan_stats *st)
 {
-    GArray *ids = ledger_jobs_in_state(e->ledger, "CLOSING", NULL);
     guint i;
+    int rc = 0;
 
     for (i = 0; i < ids->len; i++) {
         char *err = NULL;
-        if (jobs_build(e, ps, g_array_index(ids, long long, i), &err) < 0) {
+        if (jobs_close(e, ps, g_array_index(ids, long long, i), &err) < 0) {
             log_error("%s", err);
             st->jobs_failed++;
+            rc = -1;
         } else {
             st->jobs_closed++;
         }
         g_free(err);
     }
     g_array_free(ids, TRUE);
-    return st->jobs_failed ? -1 : 0;
+    return rc;
 }
 
 int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, bool progress)
@@ -230,7 +223,7 @@ int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, b
         if (progress && n)
             fprintf(stderr, "\rplanned %d letters", st->planned);
         /* full jobs are built between batches, so memory stays one job's worth */
-        if (close_state(e, ps, st) < 0)
+        if (jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "CLOSING", NULL), st) < 0)
             return -1;
     } while (n == PLAN_BATCH);
     if (progress && st->planned)
@@ -242,22 +235,8 @@ int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *
 {
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
-    GArray *due = ledger_jobs_in_state(e->ledger, "OPEN", at);
-    guint i;
-    int rc = 0;
+    int rc = jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "OPEN", at), st);
 
-    for (i = 0; i < due->len; i++) {
-        char *err = NULL;
-        if (jobs_close(e, ps, g_array_index(due, long long, i), &err) < 0) {
-            log_error("%s", err);
-            st->jobs_failed++;
-            rc = -1;
-        } else {
-            st->jobs_closed++;
-        }
-        g_free(err);
-    }
-    g_array_free(due, TRUE);
     g_free(at);
     g_date_time_unref(now);
     return rc;

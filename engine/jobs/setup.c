@@ -196,6 +196,17 @@ void print_setup_free(struct print_setup *ps)
     memset(ps, 0, sizeof *ps);
 }
 
+const struct sender_profile *sender_profile_of(const struct print_setup *ps,
+                                               const char *avsender)
+{
+    static const struct sender_profile normal = {LAYOUT_NORMAL, NULL, true, NULL};
+    char *org = text_orgnr_digits(avsender);
+    const struct sender_profile *p = org ? g_hash_table_lookup(ps->senders, org) : NULL;
+
+    g_free(org);
+    return p ? p : &normal;
+}
+
 char *jobs_ea_code(const struct print_setup *ps, const char *piece_code)
 {
     return g_strdup_printf("2%s%d0%s", ps->ea_agreement, ps->ea_level, piece_code);

@@ -77,7 +77,7 @@ char *jobs_ticket_jdf(const struct job_row *j, int pages, int sheets, int pieces
                       bool envelopes)
 {
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "JDF"), gi;
+    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "JDF");
     char *desc = g_strdup_printf("trykk %s: %s %s %s, %s post, %s", j->name, j->layout,
                                  j->envelope, j->colour, j->posttype, j->stock);
     xmlChar *out = NULL;
@@ -93,9 +93,8 @@ char *jobs_ticket_jdf(const struct job_row *j, int pages, int sheets, int pieces
     xmlNewProp(root, BAD_CAST "Status", BAD_CAST "Ready");
     xmlNewProp(root, BAD_CAST "Version", BAD_CAST "1.5");
     xmlNewProp(root, BAD_CAST "DescriptiveName", BAD_CAST desc);
-    gi = child(root, "GeneralID", (const char *[]){"IDUsage", "trykk:posting-day", "IDValue",
-                                                   j->day, NULL});
-    (void)gi;
+    child(root, "GeneralID", (const char *[]){"IDUsage", "trykk:posting-day", "IDValue", j->day,
+                                              NULL});
     resources(child(root, "ResourcePool", NULL), j, pages, sheets, pieces, envelopes);
     links(child(root, "ResourceLinkPool", NULL), envelopes);
     xmlDocDumpFormatMemoryEnc(doc, &out, &len, "UTF-8", 1);

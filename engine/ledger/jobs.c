@@ -12,13 +12,6 @@
 #include "ledger.h"
 #include "ledger_internal.h"
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
 GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int limit)
 {
     sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM letters WHERE state = ? ORDER BY "
@@ -26,7 +19,7 @@ GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int li
     GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
 
     while (st && sqlite3_step(st) == SQLITE_ROW)
-        g_ptr_array_add(ids, dup_col(st, 0));
+        g_ptr_array_add(ids, ledger_col_dup(st, 0));
     sqlite3_finalize(st);
     return ids;
 }
@@ -39,12 +32,12 @@ int ledger_plan_row(struct ledger *l, const char *id, struct plan_row *r)
 
     memset(r, 0, sizeof *r);
     if (rc == SQLITE_ROW) {
-        r->id = dup_col(st, 0);
-        r->avsender = dup_col(st, 1);
-        r->posttype = dup_col(st, 2);
-        r->colour = dup_col(st, 3);
-        r->return_handling = dup_col(st, 4);
-        r->received_at = dup_col(st, 5);
+        r->id = ledger_col_dup(st, 0);
+        r->avsender = ledger_col_dup(st, 1);
+        r->posttype = ledger_col_dup(st, 2);
+        r->colour = ledger_col_dup(st, 3);
+        r->return_handling = ledger_col_dup(st, 4);
+        r->received_at = ledger_col_dup(st, 5);
         r->pages = sqlite3_column_int(st, 6);
     }
     sqlite3_finalize(st);
@@ -89,18 +82,18 @@ static int job_row(sqlite3_stmt *st, struct job_row *j)
     if (rc == SQLITE_ROW) {
         j->id = sqlite3_column_int64(st, 0);
         j->parent = sqlite3_column_int64(st, 1);
-        j->name = dup_col(st, 2);
-        j->colour = dup_col(st, 3);
-        j->envelope = dup_col(st, 4);
-        j->stock = dup_col(st, 5);
-        j->posttype = dup_col(st, 6);
-        j->layout = dup_col(st, 7);
-        j->marks = dup_col(st, 8);
-        j->state = dup_col(st, 9);
-        j->day = dup_col(st, 10);
-        j->opened_at = dup_col(st, 11);
-        j->due_at = dup_col(st, 12);
-        j->closed_at = dup_col(st, 13);
+        j->name = ledger_col_dup(st, 2);
+        j->colour = ledger_col_dup(st, 3);
+        j->envelope = ledger_col_dup(st, 4);
+        j->stock = ledger_col_dup(st, 5);
+        j->posttype = ledger_col_dup(st, 6);
+        j->layout = ledger_col_dup(st, 7);
+        j->marks = ledger_col_dup(st, 8);
+        j->state = ledger_col_dup(st, 9);
+        j->day = ledger_col_dup(st, 10);
+        j->opened_at = ledger_col_dup(st, 11);
+        j->due_at = ledger_col_dup(st, 12);
+        j->closed_at = ledger_col_dup(st, 13);
         j->letters = sqlite3_column_int(st, 14);
         j->sheets = sqlite3_column_int(st, 15);
         j->pages = sqlite3_column_int(st, 16);
@@ -247,7 +240,7 @@ static void piece_address(struct ledger *l, const char *letter_id, const char *r
 
     *found = st && sqlite3_step(st) == SQLITE_ROW;
     for (i = 0; *found && i < ADDRESS_COLUMNS; i++)
-        cols[i] = dup_col(st, i);
+        cols[i] = ledger_col_dup(st, i);
     sqlite3_finalize(st);
 }
 
@@ -264,21 +257,21 @@ GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id)
         struct piece_row *p = g_new0(struct piece_row, 1);
         bool found;
         p->job_id = sqlite3_column_int64(st, 0);
-        p->letter_id = dup_col(st, 1);
-        p->code = dup_col(st, 2);
-        p->layout = dup_col(st, 3);
-        p->state = dup_col(st, 4);
-        p->reprint_of = dup_col(st, 5);
-        p->scan = dup_col(st, 6);
+        p->letter_id = ledger_col_dup(st, 1);
+        p->code = ledger_col_dup(st, 2);
+        p->layout = ledger_col_dup(st, 3);
+        p->state = ledger_col_dup(st, 4);
+        p->reprint_of = ledger_col_dup(st, 5);
+        p->scan = ledger_col_dup(st, 6);
         p->seq = sqlite3_column_int(st, 7);
         p->sheets = sqlite3_column_int(st, 8);
         p->first_sheet = sqlite3_column_int(st, 9);
         p->weight_mg = sqlite3_column_int(st, 10);
-        p->posttype = dup_col(st, 11);
-        p->colour = dup_col(st, 12);
-        p->return_handling = dup_col(st, 13);
-        p->avsender = dup_col(st, 14);
-        p->envelope = dup_col(st, 15);
+        p->posttype = ledger_col_dup(st, 11);
+        p->colour = ledger_col_dup(st, 12);
+        p->return_handling = ledger_col_dup(st, 13);
+        p->avsender = ledger_col_dup(st, 14);
+        p->envelope = ledger_col_dup(st, 15);
         piece_address(l, p->letter_id, "recipient", p->recipient, &found);
         piece_address(l, p->letter_id, "return", p->ret, &p->has_return);
         g_ptr_array_add(out, p);
@@ -316,7 +309,7 @@ int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, lo
                                       " ORDER BY job_id DESC LIMIT 1", "s", letter_id);
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
-    *code = rc == SQLITE_ROW ? dup_col(st, 0) : NULL;
+    *code = rc == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
     *job_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;

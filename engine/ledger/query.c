@@ -1,11 +1,12 @@
 /*
  * query.c - reading the ledger: recovery lookups and the CLI's views.
  */
+#include <limits.h>
 #include <string.h>
 #include "ledger.h"
 #include "ledger_internal.h"
 
-static char *col_dup(sqlite3_stmt *st, int i)
+char *ledger_col_dup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
 
@@ -18,7 +19,7 @@ int ledger_find_message(struct ledger *l, const char *message_id, char **letter_
                                       "authenticated = 1 AND duplicate_of IS NULL", "s", message_id);
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
-    *letter_id = rc == SQLITE_ROW ? col_dup(st, 0) : NULL;
+    *letter_id = rc == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
@@ -32,12 +33,12 @@ int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_s
 
     memset(out, 0, sizeof *out);
     if (rc == SQLITE_ROW) {
-        out->state = col_dup(st, 0);
-        out->reason = col_dup(st, 1);
-        out->detail = col_dup(st, 2);
-        out->duplicate_of = col_dup(st, 3);
-        out->expected_response = col_dup(st, 4);
-        out->received_at = col_dup(st, 5);
+        out->state = ledger_col_dup(st, 0);
+        out->reason = ledger_col_dup(st, 1);
+        out->detail = ledger_col_dup(st, 2);
+        out->duplicate_of = ledger_col_dup(st, 3);
+        out->expected_response = ledger_col_dup(st, 4);
+        out->received_at = ledger_col_dup(st, 5);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -162,12 +163,5 @@ json_t *ledger_letter(struct ledger *l, const char *key)
 
 GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM letters WHERE state = ? ORDER BY "
-                                      "received_at, id", "s", state);
-    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        g_ptr_array_add(ids, col_dup(st, 0));
-    sqlite3_finalize(st);
-    return ids;
+    return ledger_ids_in_state_limit(l, state, INT_MAX);
 }

@@ -114,16 +114,29 @@ static char *shorten(PangoLayout *pl, const char *line, double max)
     return best;
 }
 
-void address_fit(struct address_block *b, const char *family, double pt, double max)
+/* One layout for measuring, made once (like the font map), set to the block's font. */
+static PangoLayout *measure(const char *family, double pt)
 {
-    PangoContext *ctx = pango_font_map_create_context(fonts_map());
-    PangoLayout *pl = pango_layout_new(ctx);
+    static PangoLayout *pl;
     PangoFontDescription *fd = pango_font_description_new();
-    int i;
 
+    if (!pl) {
+        PangoContext *ctx = pango_font_map_create_context(fonts_map());
+        pl = pango_layout_new(ctx);
+        g_object_unref(ctx);
+    }
     pango_font_description_set_family(fd, family);
     pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
     pango_layout_set_font_description(pl, fd);
+    pango_font_description_free(fd);
+    return pl;
+}
+
+void address_fit(struct address_block *b, const char *family, double pt, double max)
+{
+    PangoLayout *pl = measure(family, pt);
+    int i;
+
     for (i = 0; i < b->n; i++) {
         if (width_mm(pl, b->line[i]) <= max)
             continue;
@@ -132,9 +145,6 @@ void address_fit(struct address_block *b, const char *family, double pt, double 
         b->line[i] = s;
         b->shortened = true;
     }
-    pango_font_description_free(fd);
-    g_object_unref(pl);
-    g_object_unref(ctx);
 }
 
 void address_block_clear(struct address_block *b)

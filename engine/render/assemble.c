@@ -17,8 +17,6 @@
 #include <qpdf/qpdf-c.h>
 #include "render.h"
 
-#define PT(mm) ((mm) * 72.0 / 25.4)
-
 enum out_kind { OUT_LETTER, OUT_COVER, OUT_BLANK };
 
 struct out_page {
@@ -57,15 +55,6 @@ static qpdf_data qopen(const struct bytes *pdf, const char *name)
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
     qpdf_read_memory(q, name, (const char *)pdf->data, pdf->len, NULL);
     return q;
-}
-
-int render_count_pages(const struct bytes *pdf)
-{
-    qpdf_data q = qopen(pdf, "letter");
-    int n = qpdf_has_error(q) ? -1 : qpdf_get_num_pages(q);
-
-    qpdf_cleanup(&q);
-    return n;
 }
 
 /* Flate-compress data into a new stream of q (deterministic: zlib level 6). */

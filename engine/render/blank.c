@@ -34,10 +34,7 @@ static int pump(int in_fd, int out_fd, const struct bytes *in, GByteArray *out, 
             ssize_t w = write(in_fd, in->data + off, MIN(in->len - off, 65536));
             if (w > 0)
                 off += (size_t)w;
-            if (w < 0 && errno != EAGAIN) {
-                close(in_fd);
-                in_fd = -1;
-            } else if (off == in->len) {
+            if ((w < 0 && errno != EAGAIN) || off == in->len) {
                 close(in_fd);
                 in_fd = -1;
             }

@@ -13,8 +13,6 @@
 #include <pango/pangocairo.h>
 #include "render.h"
 
-#define PT(mm) ((mm) * 72.0 / 25.4)
-
 struct deco {
     const struct render_setup *rs;
     GByteArray *buf;
@@ -68,11 +66,6 @@ static void text_at(struct deco *d, double x_mm, double y_mm, const char *text)
     pango_cairo_show_layout(d->cr, d->pl);
 }
 
-static double line_mm(const struct layout *l)
-{
-    return l->font_pt * l->line_spacing * 25.4 / 72;
-}
-
 static void bars_at(struct deco *d, GArray *bars, double x_mm, double y_mm, double mw,
                     double mh)
 {
@@ -98,7 +91,7 @@ static void ea_line(struct deco *d, const char *code, double x, double y)
     pango_layout_get_size(d->pl, &pw, &ph);
     w = (double)pw / PANGO_SCALE * 25.4 / 72;
     if (bars) {
-        bars_at(d, bars, x + w + l->ea_gap, y + (line_mm(l) - l->ea_bar_h) / 2, l->ea_module,
+        bars_at(d, bars, x + w + l->ea_gap, y + (layout_line_mm(l) - l->ea_bar_h) / 2, l->ea_module,
                 l->ea_bar_h);
         g_array_free(bars, TRUE);
     }
@@ -112,7 +105,7 @@ static void address_block(struct deco *d, const struct render_piece *p, struct r
 {
     const struct layout *l = d->rs->layout;
     struct address_block rcp, ret = {0};
-    double lh = line_mm(l), y = d->address.y;
+    double lh = layout_line_mm(l), y = d->address.y;
     int room = (int)(d->address.h / lh + 1e-6), i;
     bool ea = p->ea_code != NULL;
 
@@ -217,8 +210,8 @@ void deco_cover(struct deco *d, const struct render_piece *p, struct render_stat
     logo(d, p);
     address_lines(&p->return_addr, &rb);
     address_fit(&rb, l->font_family, l->font_pt, l->return_block.w);
-    for (i = 0; i < rb.n && (i + 1) * line_mm(l) <= l->return_block.h + 1e-6; i++)
-        text_at(d, l->return_block.x, l->return_block.y + i * line_mm(l), rb.line[i]);
+    for (i = 0; i < rb.n && (i + 1) * layout_line_mm(l) <= l->return_block.h + 1e-6; i++)
+        text_at(d, l->return_block.x, l->return_block.y + i * layout_line_mm(l), rb.line[i]);
     address_block_clear(&rb);
     address_block(d, p, st);
     piece_code(d, p);

@@ -12,8 +12,6 @@
 #include <hpdf.h>
 #include "render.h"
 
-#define PT(mm) ((mm) * 72.0 / 25.4)
-
 struct face {
     HPDF_Doc doc;
     HPDF_Page page;
@@ -31,11 +29,6 @@ static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
     f->error = error;
     f->detail = detail;
     longjmp(f->fail, 1);
-}
-
-static double line_mm(const struct layout *l)
-{
-    return l->font_pt * l->line_spacing * 25.4 / 72;
 }
 
 /* One line with its top at (x, y) mm from the face's top-left; baseline at 0.8 em. */
@@ -68,7 +61,7 @@ static void lines_at(struct face *f, struct address_block *b, const struct rect_
     int i;
 
     for (i = 0; i < b->n && i < max; i++)
-        text_at(f, r->x, r->y + i * line_mm(f->rs->layout), b->line[i]);
+        text_at(f, r->x, r->y + i * layout_line_mm(f->rs->layout), b->line[i]);
 }
 
 static void face_address(struct face *f, const struct render_piece *p)
@@ -82,16 +75,16 @@ static void face_address(struct face *f, const struct render_piece *p)
         GArray *bars = barcode_bars(false, p->ea_code, &cols, &rows);
         text_at(f, r.x, r.y, "EA");
         if (bars) {
-            bars_at(f, bars, r.x + 5 + l->ea_gap, r.y + (line_mm(l) - l->ea_bar_h) / 2,
+            bars_at(f, bars, r.x + 5 + l->ea_gap, r.y + (layout_line_mm(l) - l->ea_bar_h) / 2,
                     l->ea_module, l->ea_bar_h);
             g_array_free(bars, TRUE);
         }
-        r.y += line_mm(l);
-        r.h -= line_mm(l);
+        r.y += layout_line_mm(l);
+        r.h -= layout_line_mm(l);
     }
     address_lines(&p->recipient, &rcp);
     address_fit(&rcp, l->font_family, l->font_pt, r.w);
-    lines_at(f, &rcp, &r, (int)(r.h / line_mm(l) + 1e-6));
+    lines_at(f, &rcp, &r, (int)(r.h / layout_line_mm(l) + 1e-6));
     address_block_clear(&rcp);
 }
 

@@ -239,7 +239,7 @@ void stock_free(struct stock *s)
     memset(s, 0, sizeof *s);
 }
 
-static int omr_order(struct kf *k, struct marks *m)
+static void omr_order(struct kf *k, struct marks *m)
 {
     static const char *const names[] = {"BM", "EOC", "WAS1", "WAS2", "WAS3", "P", "SAF"};
     char **v = g_key_file_get_string_list(k->kf, "marks", "order", NULL, NULL);
@@ -258,7 +258,6 @@ static int omr_order(struct kf *k, struct marks *m)
     g_strfreev(v);
     if (m->positions < 2)
         kf_fail(k, "marks", "order", "needs at least two positions");
-    return 0;
 }
 
 static void marks_geometry(struct kf *k, struct marks *m)
@@ -311,11 +310,16 @@ void marks_free(struct marks *m)
     memset(m, 0, sizeof *m);
 }
 
+double layout_line_mm(const struct layout *l)
+{
+    return l->font_pt * l->line_spacing * 25.4 / 72;
+}
+
 int layout_address_in(const struct layout *l, const struct stock *s, struct rect_mm *out,
                       char **err)
 {
     const struct rect_mm *w = &s->win;
-    double line = l->font_pt * l->line_spacing * 25.4 / 72;
+    double line = layout_line_mm(l);
 
     *out = l->address;
     if (!s->window) {

@@ -56,6 +56,11 @@ struct marks {
     int positions;
 };
 
+/* PDF points from millimetres */
+#define PT(mm) ((mm) * 72.0 / 25.4)
+
+/* Height of one address line of the layout's font, in mm. */
+double layout_line_mm(const struct layout *l);
 const char *layouts_dir(void);
 int layout_load(struct layout *l, const char *name, char **err);
 void layout_free(struct layout *l);

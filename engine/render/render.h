@@ -94,8 +94,6 @@ struct render_stats {
  * blank backs, and the engine's marks and address stamped as K-only form XObjects. */
 int render_job(const struct render_setup *rs, const struct render_piece *p, size_t n,
                struct bytes *pdf, struct render_stats *st, char **err);
-/* Content pages of one PDF, or -1. */
-int render_count_pages(const struct bytes *pdf);
 
 /* compose.c: the engine-drawn pages of a job, one Cairo PDF (internal to render). */
 struct deco;
