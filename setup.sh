@@ -50,10 +50,12 @@ install_test_tools() {
 }
 
 build() {
-  local werror=$1
+  local werror=$1 tests=${2:-OFF}
   local san=OFF
   [ "${SANITIZE:-0}" = 1 ] && san=ON
-  cmake -S . -B "$build_dir" -DENABLE_WERROR="$werror" -DENABLE_SANITIZERS="$san" >/dev/null
+  # The tests need ../shared (or TRYKK_SHARED_DIR); the engine and the demo do not.
+  cmake -S . -B "$build_dir" -DENABLE_WERROR="$werror" -DENABLE_SANITIZERS="$san" \
+    -DBUILD_TESTING="$tests" >/dev/null
   cmake --build "$build_dir" -j "$jobs"
 }
 
@@ -71,7 +73,7 @@ case "$mode" in
   test)
     install_pkgs "${build_pkgs[@]}" "${test_pkgs[@]}"
     install_test_tools
-    build ON
+    build ON ON
     if [ "${SANITIZE:-0}" = 1 ]; then
       export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
       export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1"

@@ -221,7 +221,7 @@ bool fx_receipts_valid(GPtrArray *files)
         return true;
     g_ptr_array_add(argv, (gpointer)"node");
     g_ptr_array_add(argv, (gpointer)TRYKK_SOURCE_DIR "/tests/tools/validate-receipt.js");
-    g_ptr_array_add(argv, (gpointer)TRYKK_SOURCE_DIR "/../shared/conformance/schemas");
+    g_ptr_array_add(argv, (gpointer)TRYKK_SHARED_DIR "/conformance/schemas");
     for (i = 0; i < files->len; i++)
         g_ptr_array_add(argv, files->pdata[i]);
     g_ptr_array_add(argv, NULL);

@@ -14,7 +14,7 @@
 #include "render/render.h"
 #include "util/util.h"
 
-#define SAMPLE TRYKK_SOURCE_DIR "/../shared/conformance/digdir-2023-utskrift/"
+#define SAMPLE TRYKK_SHARED_DIR "/conformance/digdir-2023-utskrift/"
 
 static struct fixture fx;
 
