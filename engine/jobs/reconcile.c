@@ -68,15 +68,15 @@ static const char *result_of(const struct seen *s)
 }
 
 /* One child job holding a new piece for each piece to reprint; returns its id. */
-static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArray *todo,
+static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArray *to_reprint,
                              const char *at)
 {
     struct job_key k = {j->colour, j->envelope, j->stock, j->posttype, j->layout, j->marks};
     long long child = ledger_new_job(e->ledger, &k, j->id, at, at, j->day);
     guint i;
 
-    for (i = 0; child > 0 && i < todo->len; i++) {
-        const struct piece_row *p = todo->pdata[i];
+    for (i = 0; child > 0 && i < to_reprint->len; i++) {
+        const struct piece_row *p = to_reprint->pdata[i];
         if (ledger_add_piece(e->ledger, child, p->letter_id, p->layout, p->sheets, p->weight_mg,
                              p->code) < 0 ||
             ledger_piece_result(e->ledger, j->id, p->code, "REPRINTED", p->state) < 0 ||
@@ -102,7 +102,7 @@ static void report_piece(struct reconcile_report *rep, const struct piece_row *p
 
 /* Record results; collect pieces to reprint (their state field then holds the result). */
 static int record(struct engine *e, const struct job_row *j, GPtrArray *rows,
-                  GHashTable *seen, GPtrArray *todo, struct reconcile_report *rep,
+                  GHashTable *seen, GPtrArray *to_reprint, struct reconcile_report *rep,
                   const char *at)
 {
     guint i;
@@ -124,7 +124,7 @@ static int record(struct engine *e, const struct job_row *j, GPtrArray *rows,
         if (strcmp(r, "MISSING") == 0 || strcmp(r, "DAMAGED") == 0) {
             g_free(p->state);
             p->state = g_strdup(r);
-            g_ptr_array_add(todo, p);
+            g_ptr_array_add(to_reprint, p);
         }
     }
     return 0;
@@ -134,24 +134,24 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
                          GPtrArray *rows, GHashTable *seen, struct reconcile_report *rep,
                          bool force, long long *child, char **err)
 {
-    GPtrArray *todo = g_ptr_array_new();
+    GPtrArray *to_reprint = g_ptr_array_new();
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
     int rc = ledger_begin(e->ledger);
 
     if (rc == 0)
-        rc = record(e, j, rows, seen, todo, rep, at);
-    if (rc == 0 && todo->len && !force &&
-        todo->len * 100 > (guint)ps->reprint_max_percent * rows->len) {
+        rc = record(e, j, rows, seen, to_reprint, rep, at);
+    if (rc == 0 && to_reprint->len && !force &&
+        to_reprint->len * 100 > (guint)ps->reprint_max_percent * rows->len) {
         *err = g_strdup_printf("job %s: %u of %u pieces need a reprint, above the %d%% limit; "
                                "an operator must check the inserter (run again with --force "
-                               "to reprint them)", j->name, todo->len, rows->len,
+                               "to reprint them)", j->name, to_reprint->len, rows->len,
                                ps->reprint_max_percent);
         rc = 1; /* results are recorded, no reprint */
-    } else if (rc == 0 && todo->len) {
-        *child = reprint_job(e, j, todo, at);
+    } else if (rc == 0 && to_reprint->len) {
+        *child = reprint_job(e, j, to_reprint, at);
         rc = *child > 0 ? 0 : -1;
-        rep->reprinted = (int)todo->len;
+        rep->reprinted = (int)to_reprint->len;
     }
     if (rc >= 0 && ledger_commit(e->ledger) < 0)
         rc = -1;
@@ -160,7 +160,7 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
     if (rc < 0 && !*err)
         *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j->name,
                                ledger_error(e->ledger));
-    g_ptr_array_free(todo, TRUE);
+    g_ptr_array_free(to_reprint, TRUE);
     g_free(at);
     g_date_time_unref(now);
     return rc;
