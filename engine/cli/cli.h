@@ -42,6 +42,9 @@ int cmd_jobs(struct config *c, int argc, char **argv);
 int cmd_job(struct config *c, int argc, char **argv);
 int cmd_proof(struct config *c, int argc, char **argv);
 int cmd_reconcile(struct config *c, int argc, char **argv);
+int cmd_tariff(struct config *c, int argc, char **argv);
+int cmd_settle(struct config *c, int argc, char **argv);
+int cmd_costs(struct config *c, int argc, char **argv);
 
 /* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render. */
 int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err);

@@ -14,6 +14,7 @@
 
 #include "../pipeline/pipeline.h"
 #include "../render/render.h"
+#include "../ledger/costs.h"
 
 struct sender_profile {
     enum layout_kind layout; /* LAYOUT_NORMAL or LAYOUT_ECO */
@@ -21,6 +22,16 @@ struct sender_profile {
     bool c4;                 /* C4 allowed; otherwise more than C5 holds goes to manual */
     char **return_lines;     /* return address override (lines), or NULL */
 };
+
+/* [costs] tariffs (a directory of dated tariff files; default layouts/tariffs),
+ * mva_percent (default 25). */
+struct costs_setup {
+    struct tariff_set tariffs;
+    int mva_bp;
+};
+
+int costs_setup_load(struct costs_setup *cs, GKeyFile *kf, const char *dir, char **err);
+void costs_setup_free(struct costs_setup *cs);
 
 struct print_setup {
     struct layout normal, eco, windowless;
@@ -34,6 +45,7 @@ struct print_setup {
     char ea_agreement[5];      /* 4 digits, "" when not configured */
     int ea_level;
     char **ea_return;          /* the provider's EA return address (lines) */
+    struct costs_setup costs;
 };
 
 /* Load layouts, stocks, marks and sender profiles from the configuration's [render],

@@ -118,6 +118,20 @@ static long long job_for(struct engine *e, struct print_setup *ps, const struct 
     return id;
 }
 
+/* The letter's PRINT cost row, priced by the tariff of today's local date. */
+static int record_cost(struct engine *e, struct print_setup *ps, const char *id, const char *at,
+                       GDateTime *now)
+{
+    char *day = g_date_time_format(now, "%Y-%m-%d"), *err = NULL;
+    int rc = costs_record_print(e->ledger, &ps->costs.tariffs, id, day, at, &err);
+
+    if (rc < 0)
+        log_error("letter %s: %s", id, err ? err : "cost row not written");
+    g_free(err);
+    g_free(day);
+    return rc;
+}
+
 static int queue_letter(struct engine *e, struct print_setup *ps, const struct plan_row *r,
                         const struct plan *p, const char *at, GDateTime *now)
 {
@@ -138,6 +152,8 @@ static int queue_letter(struct engine *e, struct print_setup *ps, const struct p
                                    p->content_sheets, p->sheets, p->envelope, p->weight_mg);
     if (rc == 0)
         rc = ledger_add_event(e->ledger, r->id, at, "queued", detail);
+    if (rc == 0)
+        rc = record_cost(e, ps, r->id, at, now);
     g_free(detail);
     return rc;
 }

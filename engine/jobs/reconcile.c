@@ -73,15 +73,18 @@ static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArra
 {
     struct job_key k = {j->colour, j->envelope, j->stock, j->posttype, j->layout, j->marks};
     long long child = ledger_new_job(e->ledger, &k, j->id, at, at, j->day);
+    char day[11];
     guint i;
 
+    g_strlcpy(day, at, sizeof day); /* at is local RFC 3339: its date is the local day */
     for (i = 0; child > 0 && i < to_reprint->len; i++) {
         const struct piece_row *p = to_reprint->pdata[i];
         if (ledger_add_piece(e->ledger, child, p->letter_id, p->layout, p->sheets, p->weight_mg,
                              p->code) < 0 ||
             ledger_piece_result(e->ledger, j->id, p->code, "REPRINTED", p->state) < 0 ||
             ledger_set_letter_state(e->ledger, p->letter_id, "QUEUED", at) < 0 ||
-            ledger_add_event(e->ledger, p->letter_id, at, "reprint", p->code) < 0)
+            ledger_add_event(e->ledger, p->letter_id, at, "reprint", p->code) < 0 ||
+            costs_record_reprint(e->ledger, p->letter_id, p->sheets, day, at) < 0)
             return -1;
     }
     if (child > 0 && ledger_job_closing(e->ledger, child, at) < 0)

@@ -153,6 +153,29 @@ static int files(struct print_setup *ps, GKeyFile *kf, char **err)
     return rc;
 }
 
+int costs_setup_load(struct costs_setup *cs, GKeyFile *kf, const char *dir, char **err)
+{
+    char *t = get(kf, "costs", "tariffs");
+    char *path = !t ? g_build_filename(TRYKK_LAYOUTS_DIR, "tariffs", NULL)
+                    : g_canonicalize_filename(t, dir);
+    int mva = 25, rc = integer(kf, "costs", "mva_percent", 25, 0, 100, &mva, err);
+
+    memset(cs, 0, sizeof *cs);
+    cs->mva_bp = mva * 100;
+    if (rc == 0)
+        rc = tariff_set_load(&cs->tariffs, path, err);
+    g_free(t);
+    g_free(path);
+    if (rc < 0)
+        costs_setup_free(cs);
+    return rc;
+}
+
+void costs_setup_free(struct costs_setup *cs)
+{
+    tariff_set_free(&cs->tariffs);
+}
+
 int print_setup_load(struct print_setup *ps, GKeyFile *kf, const char *dir, char **err)
 {
     char **groups = g_key_file_get_groups(kf, NULL);
@@ -163,6 +186,7 @@ int print_setup_load(struct print_setup *ps, GKeyFile *kf, const char *dir, char
     rc = files(ps, kf, err);
     if (rc == 0) rc = cutoff(kf, ps, err);
     if (rc == 0) rc = ea(ps, kf, err);
+    if (rc == 0) rc = costs_setup_load(&ps->costs, kf, dir, err);
     if (rc == 0) rc = integer(kf, "render", "sheet_weight_g", 5, 1, 50, &w, err);
     if (rc == 0) rc = integer(kf, "render", "manual_packaging_g", 0, 0, 5000, &pack, err);
     if (rc == 0) rc = integer(kf, "render", "max_job_sheets", 5000, 1, 1000000,
@@ -193,6 +217,7 @@ void print_setup_free(struct print_setup *ps)
     if (ps->senders)
         g_hash_table_destroy(ps->senders);
     g_strfreev(ps->ea_return);
+    costs_setup_free(&ps->costs);
     memset(ps, 0, sizeof *ps);
 }
 

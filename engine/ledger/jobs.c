@@ -209,9 +209,17 @@ int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char 
                                         " || p.code FROM pieces p JOIN jobs j ON j.id = p.job_id"
                                         " WHERE p.job_id = ?1", "ls", job_id, at)) < 0)
         return -1;
-    return ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PRINTED', updated_at = ?"
-                                           " WHERE id IN (SELECT letter_id FROM pieces WHERE"
-                                           " job_id = ?)", "sl", at, job_id));
+    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PRINTED', updated_at = ?"
+                                        " WHERE id IN (SELECT letter_id FROM pieces WHERE"
+                                        " job_id = ?)", "sl", at, job_id)) < 0)
+        return -1;
+    /* The job's day is its letters' planned posting day (dispatch records the real one);
+     * never a day whose postage is already settled. */
+    return ledger_step_done(ledger_stmt(l,
+        "UPDATE letters SET posted_on = (SELECT day FROM jobs WHERE id = ?1)"
+        " WHERE posted_on IS NULL AND id IN (SELECT letter_id FROM pieces WHERE job_id = ?1)"
+        " AND NOT EXISTS (SELECT 1 FROM settlements s JOIN jobs j ON s.first_day = j.day"
+        " WHERE s.kind = 'DAY' AND j.id = ?1)", "l", job_id));
 }
 
 GArray *ledger_jobs_in_state(struct ledger *l, const char *state, const char *due)

@@ -15,7 +15,7 @@
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS letters ("
@@ -67,17 +67,59 @@ static const char schema_v2[] =
     " scan TEXT, PRIMARY KEY (job_id, letter_id));"
     "CREATE INDEX pieces_letter ON pieces(letter_id);";
 
+/* Version 3: cost rows (never updated or deleted), settlements, the posting day. */
+static const char schema_v3[] =
+    "ALTER TABLE letters ADD COLUMN posted_on TEXT;"
+    "CREATE INDEX letters_posted ON letters(posted_on);"
+    "CREATE TABLE settlements ("
+    " id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('DAY', 'PERIOD')),"
+    " first_day TEXT NOT NULL, last_day TEXT NOT NULL, settled_at TEXT NOT NULL,"
+    " letters INTEGER NOT NULL, total_ore INTEGER NOT NULL, detail TEXT NOT NULL);"
+    "CREATE TABLE settlement_groups ("
+    " settlement TEXT NOT NULL REFERENCES settlements(id) DEFERRABLE INITIALLY DEFERRED,"
+    " grp TEXT NOT NULL,"
+    " quantity INTEGER NOT NULL, paid_quantity INTEGER NOT NULL, unit_ore INTEGER,"
+    " basis_ore INTEGER, rate_bp INTEGER, total_ore INTEGER NOT NULL,"
+    " PRIMARY KEY (settlement, grp));"
+    "CREATE TABLE cost_rows ("
+    " seq INTEGER PRIMARY KEY, letter_id TEXT NOT NULL REFERENCES letters(id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('PRINT', 'REPRINT', 'POSTAGE', 'DISCOUNT', 'RETURN')),"
+    " ref INTEGER REFERENCES cost_rows(seq),"
+    " settlement TEXT REFERENCES settlements(id) DEFERRABLE INITIALLY DEFERRED,"
+    " day TEXT NOT NULL, at TEXT NOT NULL, tariff TEXT,"
+    " avsender TEXT, avsenderidentifikator TEXT, faktura_referanse TEXT,"
+    " layout TEXT, colour TEXT, envelope TEXT, posttype TEXT, format TEXT, weight_band TEXT,"
+    " zone TEXT, pages INTEGER, charged_sheets INTEGER, physical_sheets INTEGER,"
+    " weight_mg INTEGER, base_ore INTEGER NOT NULL DEFAULT 0,"
+    " sheets_ore INTEGER NOT NULL DEFAULT 0, broker_ore INTEGER NOT NULL DEFAULT 0,"
+    " postage_provisional_ore INTEGER, postage_ore INTEGER NOT NULL DEFAULT 0,"
+    " discount_sheets_ore INTEGER NOT NULL DEFAULT 0,"
+    " discount_envelope_ore INTEGER NOT NULL DEFAULT 0,"
+    " return_ore INTEGER NOT NULL DEFAULT 0, note TEXT);"
+    "CREATE UNIQUE INDEX cost_rows_print ON cost_rows(letter_id) WHERE kind = 'PRINT';"
+    "CREATE UNIQUE INDEX cost_rows_settled ON cost_rows(letter_id, settlement)"
+    " WHERE settlement IS NOT NULL;"
+    "CREATE INDEX cost_rows_day ON cost_rows(day, kind);"
+    "CREATE TRIGGER cost_rows_no_update BEFORE UPDATE ON cost_rows"
+    " BEGIN SELECT RAISE(ABORT, 'cost rows are never edited; add a correcting row'); END;"
+    "CREATE TRIGGER cost_rows_no_delete BEFORE DELETE ON cost_rows"
+    " BEGIN SELECT RAISE(ABORT, 'cost rows are never deleted'); END;"
+    "CREATE TRIGGER settlements_locked BEFORE UPDATE ON settlements"
+    " BEGIN SELECT RAISE(ABORT, 'a settlement is locked'); END;";
+
+static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3};
+
 static int migrate(struct ledger *l, char **msg)
 {
     sqlite3_stmt *st = ledger_stmt(l, "PRAGMA user_version", "");
     int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1, rc;
 
     sqlite3_finalize(st);
-    if (v < 0 || v >= 2)
+    if (v < 0 || v >= SCHEMA_VERSION)
         return v < 0 ? SQLITE_ERROR : SQLITE_OK;
     rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, msg);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(l->db, schema_v2, NULL, NULL, msg);
+    for (v = v < 1 ? 1 : v; rc == SQLITE_OK && v < SCHEMA_VERSION; v++)
+        rc = sqlite3_exec(l->db, migrations[v + 1], NULL, NULL, msg);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(l->db, "PRAGMA user_version=" G_STRINGIFY(SCHEMA_VERSION) "; COMMIT",
                           NULL, NULL, msg);

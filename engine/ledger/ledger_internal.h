@@ -4,6 +4,7 @@
 #ifndef TRYKK_LEDGER_INTERNAL_H
 #define TRYKK_LEDGER_INTERNAL_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 struct ledger {
@@ -14,5 +15,16 @@ sqlite3_stmt *ledger_stmt(struct ledger *l, const char *sql, const char *types, 
 int ledger_step_done(sqlite3_stmt *st);
 /* Column i as a new string (g_free), or NULL. */
 char *ledger_col_dup(sqlite3_stmt *st, int i);
+
+
+/* settle.c: the settlement rows every settlement writes. */
+struct settle_result;
+int settlement_find(struct ledger *l, const char *id, struct settle_result *r);
+int settlement_insert(struct ledger *l, const char *id, const char *kind, const char *first,
+                      const char *last, const char *at, long long letters, long long total,
+                      json_t *detail);
+/* unit, basis and bp: -1 stores NULL */
+int settlement_group(struct ledger *l, const char *id, const char *grp, long long q,
+                     long long paid, long long unit, long long basis, int bp, long long total);
 
 #endif

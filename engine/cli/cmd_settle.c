@@ -1,0 +1,122 @@
+/*
+ * cmd_settle.c - trykk settle day DATE|--pending, trykk settle period 2026-Q4|2026-11
+ *
+ * Settling writes correcting cost rows and locks the day or period; a second run reports
+ * the existing settlement and changes nothing (exit 0).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+struct settle_ctx {
+    struct engine e;
+    struct costs_setup cs;
+    char *today, *at;
+};
+
+static int open_ctx(struct settle_ctx *x, struct config *c, char **err)
+{
+    GDateTime *now = time_now();
+
+    memset(x, 0, sizeof *x);
+    x->today = g_date_time_format(now, "%Y-%m-%d");
+    x->at = time_rfc3339(now);
+    g_date_time_unref(now);
+    if (costs_setup_load(&x->cs, c->kf, c->dir, err) < 0)
+        return -1;
+    return engine_open_ledger(&x->e, c, err);
+}
+
+static void close_ctx(struct settle_ctx *x)
+{
+    engine_teardown(&x->e);
+    costs_setup_free(&x->cs);
+    g_free(x->today);
+    g_free(x->at);
+}
+
+static int one_day(struct settle_ctx *x, const char *day)
+{
+    struct settle_result r;
+    char *err = NULL, *total;
+    const struct postage_table *pt = postage_for(&x->cs.tariffs, day);
+
+    if (settle_day(x->e.ledger, &x->cs.tariffs, day, x->today, x->at, &r, &err) < 0) {
+        fprintf(stderr, "trykk: settle %s: %s\n", day, err);
+        g_free(err);
+        return -1;
+    }
+    total = money_format(r.total_ore, '.');
+    if (r.already)
+        printf("%s was settled at %s: %lld letters in %lld groups, postage %s NOK; nothing "
+               "changed\n", day, r.settled_at, r.letters, r.groups, total);
+    else
+        printf("settled %s: %lld letters in %lld groups, postage %s NOK (postage table %s%s)\n",
+               day, r.letters, r.groups, total, pt ? pt->head.id : "?",
+               pt && pt->example ? ", an EXAMPLE table" : "");
+    g_free(total);
+    settle_result_free(&r);
+    return 0;
+}
+
+static int days(struct settle_ctx *x, const char *day)
+{
+    GPtrArray *list;
+    guint i;
+    int rc = 0;
+
+    if (strcmp(day, "--pending") != 0)
+        return one_day(x, day) < 0 ? EXIT_LETTERS : 0;
+    list = costs_unsettled_days(x->e.ledger, x->today);
+    if (list->len == 0)
+        printf("no posting day before %s waits for settlement\n", x->today);
+    for (i = 0; i < list->len; i++)
+        if (one_day(x, list->pdata[i]) < 0)
+            rc = EXIT_LETTERS;
+    g_ptr_array_unref(list);
+    return rc;
+}
+
+static int period(struct settle_ctx *x, const char *p)
+{
+    struct settle_result r;
+    char *err = NULL, *total;
+
+    if (settle_period(x->e.ledger, &x->cs.tariffs, p, x->today, x->at, &r, &err) < 0) {
+        fprintf(stderr, "trykk: settle %s: %s\n", p, err);
+        g_free(err);
+        return EXIT_LETTERS;
+    }
+    total = money_format(r.total_ore, '.');
+    printf("%s %s: %lld letters, service volume %lld sheets and %lld envelopes -> sheet discount "
+           "%d.%02d %%, envelope discount %d.%02d %%; discount %s NOK in %lld invoice groups%s\n",
+           r.already ? "already settled" : "settled", p, r.letters, r.sheet_volume,
+           r.envelope_volume, r.sheet_bp / 100, r.sheet_bp % 100, r.envelope_bp / 100,
+           r.envelope_bp % 100, total, r.groups, r.already ? "; nothing changed" : "");
+    g_free(total);
+    settle_result_free(&r);
+    return 0;
+}
+
+int cmd_settle(struct config *c, int argc, char **argv)
+{
+    struct settle_ctx x;
+    char *err = NULL;
+    int rc;
+
+    if (argc != 3 || (strcmp(argv[1], "day") != 0 && strcmp(argv[1], "period") != 0)) {
+        fprintf(stderr, "usage: trykk settle day DATE|--pending   postage of a posting day\n"
+                        "       trykk settle period 2026-Q4|2026-11  quantity discount of a "
+                        "quarter or month\n");
+        return EXIT_USAGE;
+    }
+    if (open_ctx(&x, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+        g_free(err);
+        close_ctx(&x);
+        return EXIT_USAGE;
+    }
+    rc = strcmp(argv[1], "day") == 0 ? days(&x, argv[2]) : period(&x, argv[2]);
+    close_ctx(&x);
+    return rc;
+}
