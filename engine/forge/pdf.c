@@ -20,9 +20,11 @@ static cairo_status_t to_array(void *closure, const unsigned char *data, unsigne
     return CAIRO_STATUS_SUCCESS;
 }
 
-static void draw_page(cairo_t *cr, const struct forge_pdf *o, int page)
+/* Text through the engine's font map (the shipped fonts), never the system's: what the
+ * machine happens to have installed must not change the fixture. */
+static void draw_page(cairo_t *cr, PangoContext *ctx, const struct forge_pdf *o, int page)
 {
-    PangoLayout *layout = pango_cairo_create_layout(cr);
+    PangoLayout *layout = pango_layout_new(ctx);
     PangoFontDescription *font = pango_font_description_from_string("Liberation Sans 11");
     char *text = g_strdup_printf("%s\n\nSide %d av %d", o->body ? o->body : "Brev", page, o->pages);
 
@@ -67,7 +69,7 @@ static int cairo_pdf(const struct forge_pdf *o, struct bytes *out)
         cairo_matrix_init_identity(&m);
     cairo_set_matrix(cr, &m);
     for (p = 1; p <= (o->pages > 0 ? o->pages : 1); p++) {
-        draw_page(cr, o, p);
+        draw_page(cr, ctx, o, p);
         cairo_show_page(cr);
     }
     g_object_unref(ctx);
