@@ -112,7 +112,7 @@ static int export(struct config *c, struct costs_opts *o)
 
 static json_t *group_json(const struct cost_group *g)
 {
-    return json_pack("{s:s?, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    return json_pack("{s:s?, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                      "sender", g->avsender, "faktura_referanse", g->faktura_referanse, "letters",
                      (json_int_t)g->letters, "print_ore", (json_int_t)g->print_ore,
                      "discount_ore", (json_int_t)g->discount_ore, "postage_ore",
@@ -120,7 +120,8 @@ static json_t *group_json(const struct cost_group *g)
                      "total_ex_mva_ore", (json_int_t)g->total_ore, "mva_ore",
                      (json_int_t)g->mva_ore, "total_incl_mva_ore",
                      (json_int_t)(g->total_ore + g->mva_ore), "unsettled_postage",
-                     (json_int_t)g->unsettled);
+                     (json_int_t)g->unsettled, "postage_estimate_ore",
+                     (json_int_t)g->provisional_ore);
 }
 
 static void group_line(const char *sender, const char *ref, const struct cost_group *g)
@@ -167,6 +168,12 @@ static int summary(struct config *c, struct costs_opts *o)
                        g);
         }
         group_line("TOTAL", "", &r.total);
+        if (r.total.unsettled) {
+            char *m = money_format(r.total.provisional_ore, '.');
+            printf("%lld letters wait for their posting day's settlement; their postage, not "
+                   "in the totals above, is estimated at %s NOK\n", r.total.unsettled, m);
+            g_free(m);
+        }
     }
     cost_report_free(&r);
     return 0;

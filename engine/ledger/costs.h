@@ -169,6 +169,7 @@ struct cost_line {
     char *layout, *colour, *envelope, *weight_band, *posttype, *zone;
     int pages, charged_sheets, physical_sheets;
     long long print_ore, discount_ore, postage_ore, return_ore, total_ore, mva_ore;
+    long long provisional_ore;  /* estimated postage while unsettled (not in the totals) */
     bool postage_settled;
 };
 
@@ -176,6 +177,7 @@ struct cost_group {
     char *avsender, *faktura_referanse;
     long long letters, print_ore, discount_ore, postage_ore, return_ore, total_ore, mva_ore;
     long long unsettled;        /* letters whose postage is not settled yet */
+    long long provisional_ore;  /* their estimated postage (not in the totals) */
 };
 
 struct cost_report {

@@ -5,6 +5,9 @@
  *   excel-no  semicolon, CRLF, ',' decimals, a UTF-8 BOM so Excel reads æøå; text fields
  *             that a spreadsheet would run as a formula (= + - @ tab CR) get a leading '
  *
+ * postage_estimate is the provisional postage of a letter whose posting day is not settled
+ * yet; it is information, not part of the totals.
+ *
  * Sender fields come from hostile input: quoting and the formula guard are not optional.
  */
 #include <string.h>
@@ -14,7 +17,7 @@ static const char *const header[] = {
     "letter_id", "message_id", "received", "rendered", "posted", "sender_orgnr",
     "avsenderidentifikator", "faktura_referanse", "tariff", "layout", "colour", "envelope",
     "pages", "charged_sheets", "physical_sheets", "weight_band", "posttype", "zone",
-    "print_price", "discount", "postage", "postage_settled", "return_fees", "total_ex_mva", "mva",
+    "print_price", "discount", "postage", "postage_settled", "postage_estimate", "return_fees", "total_ex_mva", "mva",
     "total_incl_mva"};
 
 struct csv {
@@ -95,6 +98,10 @@ static void row(struct csv *c, const struct cost_line *l)
     money(c, l->discount_ore);
     money(c, l->postage_ore);
     text(c, l->postage_settled ? "yes" : "no");
+    if (l->postage_settled)
+        text(c, NULL);
+    else
+        money(c, l->provisional_ore);
     money(c, l->return_ore);
     money(c, l->total_ore);
     money(c, l->mva_ore);

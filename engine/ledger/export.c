@@ -20,7 +20,8 @@ static const char report_sql[] =
     "  p.avsender, p.avsenderidentifikator, coalesce(p.faktura_referanse, ''), p.tariff,"
     "  p.layout, p.colour, p.envelope, p.weight_band, p.posttype, p.zone,"
     "  p.pages, p.charged_sheets, p.physical_sheets, a.print, a.discount, a.postage, a.ret,"
-    "  EXISTS (SELECT 1 FROM cost_rows x WHERE x.letter_id = p.letter_id AND x.kind = 'POSTAGE')"
+    "  EXISTS (SELECT 1 FROM cost_rows x WHERE x.letter_id = p.letter_id AND x.kind = 'POSTAGE'),"
+    "  coalesce(p.postage_provisional_ore, 0)"
     " FROM a JOIN cost_rows p ON p.letter_id = a.letter_id AND p.kind = 'PRINT'"
     " JOIN letters l ON l.id = p.letter_id WHERE ?3 IS NULL OR p.avsender = ?3"
     " ORDER BY p.avsender, coalesce(p.faktura_referanse, ''), p.letter_id";
@@ -65,6 +66,7 @@ static struct cost_line *line_of(sqlite3_stmt *st)
     c->postage_ore = sqlite3_column_int64(st, 20);
     c->return_ore = sqlite3_column_int64(st, 21);
     c->postage_settled = sqlite3_column_int(st, 22) != 0;
+    c->provisional_ore = c->postage_settled ? 0 : sqlite3_column_int64(st, 23);
     c->total_ore = c->print_ore + c->discount_ore + c->postage_ore + c->return_ore;
     return c;
 }
@@ -79,6 +81,7 @@ static void add(struct cost_group *g, const struct cost_line *c)
     g->total_ore += c->total_ore;
     g->mva_ore += c->mva_ore;
     g->unsettled += !c->postage_settled;
+    g->provisional_ore += c->provisional_ore;
 }
 
 /* Lines [from, to) are one invoice: its MVA, allocated to the lines. */

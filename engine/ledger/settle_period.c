@@ -227,7 +227,8 @@ int settle_period(struct ledger *l, const struct tariff_set *ts, const char *per
         rc = -1;
     }
     if (rc == 0 && (rc = settlement_find(l, id, r)) != 1)
-        goto done;
+        goto done; /* settled before (0) or error (-1) */
+    rc = 0;
     if (strcmp(last, today) >= 0) {
         *err = g_strdup_printf("%s is not over yet (it ends %s)", period, last);
         rc = -1;
