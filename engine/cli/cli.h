@@ -45,6 +45,9 @@ int cmd_reconcile(struct config *c, int argc, char **argv);
 int cmd_tariff(struct config *c, int argc, char **argv);
 int cmd_settle(struct config *c, int argc, char **argv);
 int cmd_costs(struct config *c, int argc, char **argv);
+/* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */
+int costs_print_summary(struct config *c, const char *period);
+char *costs_current_quarter(void);
 
 /* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render. */
 int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err);

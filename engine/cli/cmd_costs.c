@@ -41,7 +41,7 @@ static void opts_free(struct costs_opts *o)
     g_free(o->out);
 }
 
-static int load(struct config *c, struct costs_opts *o, struct cost_report *r)
+static int load(struct config *c, struct costs_opts *o, struct cost_report *r, bool note)
 {
     struct engine e = {0};
     struct costs_setup cs;
@@ -59,7 +59,7 @@ static int load(struct config *c, struct costs_opts *o, struct cost_report *r)
     }
     if (rc < 0)
         fprintf(stderr, "trykk: %s\n", err);
-    else if (r->total.unsettled)
+    else if (note && r->total.unsettled)
         fprintf(stderr, "trykk: note: %lld letters of %s have no settled postage yet (`trykk "
                 "settle day --pending`); their postage is not in these figures\n",
                 r->total.unsettled, o->period);
@@ -99,7 +99,7 @@ static int export(struct config *c, struct costs_opts *o)
         fprintf(stderr, "trykk: --dialect must be rfc or excel-no\n");
         return EXIT_USAGE;
     }
-    if (load(c, o, &r) < 0)
+    if (load(c, o, &r, true) < 0)
         return EXIT_USAGE;
     csv = costs_csv(&r, d);
     rc = write_out(o->out, csv) < 0 ? EXIT_LETTERS : 0;
@@ -144,7 +144,7 @@ static int summary(struct config *c, struct costs_opts *o)
     struct cost_report r;
     guint i;
 
-    if (load(c, o, &r) < 0)
+    if (load(c, o, &r, false) < 0)
         return EXIT_USAGE;
     if (o->json) {
         json_t *a = json_array(), *top;
@@ -177,6 +177,23 @@ static int summary(struct config *c, struct costs_opts *o)
     }
     cost_report_free(&r);
     return 0;
+}
+
+int costs_print_summary(struct config *c, const char *period)
+{
+    struct costs_opts o = {.period = (char *)period};
+
+    return summary(c, &o);
+}
+
+char *costs_current_quarter(void)
+{
+    GDateTime *now = time_now();
+    char *q = g_strdup_printf("%04d-Q%d", g_date_time_get_year(now),
+                              (g_date_time_get_month(now) + 2) / 3);
+
+    g_date_time_unref(now);
+    return q;
 }
 
 int cmd_costs(struct config *c, int argc, char **argv)

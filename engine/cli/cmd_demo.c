@@ -256,6 +256,21 @@ static int print_jobs(struct engine *e, struct config *c, const char *dir)
     return rc;
 }
 
+/* What the letters cost so far: print prices are final, postage waits for the posting day. */
+static int print_costs(struct config *c, const char *dir)
+{
+    char *q = costs_current_quarter();
+    int rc;
+
+    printf("\ncosts of %s so far (per sender and fakturaReferanse; CSV: build/engine/trykk "
+           "--config %s/trykk.conf costs export --period %s):\n", q, dir, q);
+    rc = costs_print_summary(c, q) == 0 ? 0 : EXIT_LETTERS;
+    printf("after the posting day: trykk settle day --pending; after the quarter: trykk settle "
+           "period %s\n", q);
+    g_free(q);
+    return rc;
+}
+
 int cmd_demo(struct config *c, int argc, char **argv)
 {
     char *dir = NULL, *conf = NULL, *spool, *err = NULL;
@@ -296,6 +311,8 @@ int cmd_demo(struct config *c, int argc, char **argv)
         report(&e, &st, d.dir);
         if (rc == 0)
             rc = print_jobs(&e, &dc, d.dir);
+        if (rc == 0)
+            rc = print_costs(&dc, d.dir);
         engine_teardown(&e);
         config_free(&dc);
     }

@@ -100,6 +100,7 @@ static const char schema_v3[] =
     "CREATE UNIQUE INDEX cost_rows_settled ON cost_rows(letter_id, settlement)"
     " WHERE settlement IS NOT NULL;"
     "CREATE INDEX cost_rows_day ON cost_rows(day, kind);"
+    "CREATE INDEX cost_rows_letter ON cost_rows(letter_id, kind);"
     "CREATE TRIGGER cost_rows_no_update BEFORE UPDATE ON cost_rows"
     " BEGIN SELECT RAISE(ABORT, 'cost rows are never edited; add a correcting row'); END;"
     "CREATE TRIGGER cost_rows_no_delete BEFORE DELETE ON cost_rows"

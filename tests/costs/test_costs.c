@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
+#include "common/fixture.h"
 #include "costs_fx.h"
 #include "util/util.h"
 
@@ -390,20 +391,36 @@ static void test_resettle(void)
     cfx_free(&x);
 }
 
-/* A new price list from 2027-01-01: 23:59 on New Year's Eve is old, 00:00 is new. */
-static void test_tariff_midnight(void)
+/* The shipped files plus a price list from 2027-01-01 whose b/w C5 base is 0.99. */
+static char *two_tariffs(void)
 {
     static const char *const edits[] = {"id=dpi-print-2020-04-01", "id=test-2027",
                                         "valid_from=2020-04-01", "valid_from=2027-01-01",
                                         "base_bw_c5=0.90", "base_bw_c5=0.99", NULL};
-    char *dir = cfx_tariff_dir(edits, NULL, NULL), *old = NULL, *p;
-    struct cfx x;
-    char *a, *b;
+    char *old = NULL, *dir;
 
     g_assert_true(g_file_get_contents(TRYKK_SOURCE_DIR "/layouts/tariffs/print-2020-04-01.ini",
                                       &old, NULL, NULL));
-    p = g_build_filename(dir, "old.ini", NULL);
-    g_assert_true(g_file_set_contents(p, old, -1, NULL));
+    dir = cfx_tariff_dir(edits, "old.ini", old);
+    g_free(old);
+    return dir;
+}
+
+static void rm_tree(const char *dir)
+{
+    const char *argv[] = {"rm", "-rf", dir, NULL};
+
+    g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                 NULL);
+}
+
+/* A new price list from 2027-01-01: 23:59 on New Year's Eve is old, 00:00 is new. */
+static void test_tariff_midnight(void)
+{
+    char *dir = two_tariffs();
+    struct cfx x;
+    char *a, *b;
+
     cfx_init(&x, dir);
     g_assert_cmpint(x.ts.print->len, ==, 2);
     a = cfx_letter(&x, &(struct cfx_letter){.day = "2026-12-31"});
@@ -418,13 +435,8 @@ static void test_tariff_midnight(void)
                            " 'test-2027'", b), ==, 1);
     g_free(a);
     g_free(b);
-    g_free(old);
-    g_free(p);
     cfx_free(&x);
-    {
-        char *argv[] = {"rm", "-rf", dir, NULL};
-        g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-    }
+    rm_tree(dir);
     g_free(dir);
 }
 
@@ -710,6 +722,76 @@ static void test_export_csv(void)
     cfx_free(&x);
 }
 
+/* ---- through the engine: planner, settle and costs commands -------------------------------- */
+
+static long long db_int(struct fixture *f, const char *sql)
+{
+    struct cfx x = {.spool = f->spool};
+
+    return cfx_sum(&x, sql);
+}
+
+/* Two letters rendered a second apart across New Year: each priced by its own day's tariff,
+ * both posted on 1 January; the quarters split print and postage accordingly. */
+static void test_planner_midnight(void)
+{
+    char *dir = two_tariffs(), *extra = g_strdup_printf("[costs]\ntariffs=%s\n", dir), *err;
+    struct fixture f;
+    struct forge_letter l;
+    const char *run_cmd[] = {"run", NULL}, *close[] = {"job", "close", "--all", NULL};
+    const char *settle[] = {"settle", "day", "--pending", NULL};
+    const char *q4[] = {"costs", "summary", "--period", "2026-Q4", "--json", NULL};
+    const char *eve[] = {"TRYKK_NOW", "2026-12-31T23:59:59+01:00", NULL};
+    const char *ny[] = {"TRYKK_NOW", "2027-01-01T00:00:00+01:00", NULL};
+    const char *later[] = {"TRYKK_NOW", "2027-01-04T09:00:00+01:00", NULL};
+
+    fx_init(&f, extra);
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, "eve", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run_cmd, eve), ==, 0);
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, "newyear", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run_cmd, ny), ==, 0);
+    g_assert_cmpint(fx_trykk(&f, NULL, close, ny), ==, 0);
+    g_assert_cmpint(db_int(&f, "SELECT count(*) FROM cost_rows WHERE kind = 'PRINT' AND day ="
+                               " '2026-12-31' AND tariff = 'dpi-print-2020-04-01'"), ==, 1);
+    g_assert_cmpint(db_int(&f, "SELECT count(*) FROM cost_rows WHERE kind = 'PRINT' AND day ="
+                               " '2027-01-01' AND tariff = 'test-2027'"), ==, 1);
+    /* the same letter, 9 øre dearer from New Year */
+    g_assert_cmpint(db_int(&f, "SELECT max(base_ore) - min(base_ore) FROM cost_rows WHERE"
+                               " kind = 'PRINT'"), ==, 9);
+    /* both posted on 1 January (after the 20:00 cut-off of the 31st); settled on the 4th */
+    g_assert_cmpint(db_int(&f, "SELECT count(*) FROM letters WHERE posted_on = '2027-01-01'"), ==,
+                    2);
+    g_assert_cmpint(fx_trykk(&f, &err, settle, later), ==, 0);
+    g_free(err);
+    g_assert_cmpint(db_int(&f, "SELECT count(*) FROM cost_rows WHERE kind = 'POSTAGE' AND day ="
+                               " '2027-01-01'"), ==, 2);
+    g_assert_cmpint(fx_trykk(&f, &err, settle, later), ==, 0); /* nothing left: still fine */
+    g_free(err);
+    {   /* Q4 holds the eve letter's print price only */
+        char *out = NULL;
+        const char *argv[] = {TRYKK_BIN, "--config", f.conf, q4[0], q4[1], q4[2], q4[3], q4[4],
+                              NULL};
+        int status;
+        json_t *j, *t;
+        out = run(argv, &status);
+        j = json_loads(out, 0, NULL);
+        t = json_object_get(j, "total");
+        g_assert_cmpint(json_integer_value(json_object_get(t, "letters")), ==, 1);
+        g_assert_cmpint(json_integer_value(json_object_get(t, "postage_ore")), ==, 0);
+        g_assert_cmpint(json_integer_value(json_object_get(t, "print_ore")), ==,
+                        db_int(&f, "SELECT base_ore + sheets_ore + broker_ore FROM cost_rows"
+                                   " WHERE kind = 'PRINT' AND day = '2026-12-31'"));
+        json_decref(j);
+        g_free(out);
+    }
+    fx_free(&f);
+    rm_tree(dir);
+    g_free(dir);
+    g_free(extra);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -726,5 +808,6 @@ int main(int argc, char **argv)
     g_test_add_func("/costs/period-discount", test_period_discount);
     g_test_add_func("/costs/period-edges", test_period_edges);
     g_test_add_func("/costs/export-csv", test_export_csv);
+    g_test_add_func("/costs/planner-midnight", test_planner_midnight);
     return g_test_run();
 }
