@@ -98,6 +98,40 @@ static void print_address(const char *title, json_t *a)
                                                                                     : "landkode")));
 }
 
+static char *nok(json_t *row, const char *key)
+{
+    return money_format(json_integer_value(json_object_get(row, key)), '.');
+}
+
+/* One cost row: what it is, on which tariff or settlement, and how the amount is made. */
+static void print_cost(json_t *c)
+{
+    const char *kind = json_string_value(json_object_get(c, "kind"));
+    const char *by = json_string_value(json_object_get(c, json_object_get(c, "settlement")
+                                                              ? "settlement" : "tariff"));
+    char *amount = nok(c, "amount_ore");
+
+    printf("  %-8s %s  %-24s %10s", kind, json_string_value(json_object_get(c, "day")),
+           by ? by : "", amount);
+    if (strcmp(kind, "PRINT") == 0) {
+        char *b = nok(c, "base_ore"), *s = nok(c, "sheets_ore"), *f = nok(c, "broker_ore");
+        printf("  = base %s + %lld sheets %s + broker fee %s", b,
+               (long long)json_integer_value(json_object_get(c, "charged_sheets")), s, f);
+        if (json_object_get(c, "postage_provisional_ore")) {
+            char *p = nok(c, "postage_provisional_ore");
+            printf("; postage estimate %s", p);
+            g_free(p);
+        }
+        g_free(b);
+        g_free(s);
+        g_free(f);
+    } else if (json_is_string(json_object_get(c, "note"))) {
+        printf("  %s", json_string_value(json_object_get(c, "note")));
+    }
+    putchar('\n');
+    g_free(amount);
+}
+
 static void print_letter(json_t *o)
 {
     static const char *const fields[] = {"id", "state", "reason", "detail", "message_id",
@@ -124,6 +158,9 @@ static void print_letter(json_t *o)
     json_array_foreach(json_object_get(o, "receipts"), i, ev)
         printf("  %s  %s\n", json_string_value(json_object_get(ev, "type")),
                json_string_value(json_object_get(ev, "file")));
+    printf("costs (NOK ex MVA):\n");
+    json_array_foreach(json_object_get(o, "costs"), i, ev)
+        print_cost(ev);
 }
 
 int cmd_show(struct config *c, int argc, char **argv)

@@ -158,6 +158,12 @@ json_t *ledger_letter(struct ledger *l, const char *key)
     json_object_set_new(o, "receipts", rows_json(ledger_stmt(l,
         "SELECT type, feiltype, file_name AS file, created_at FROM receipts WHERE letter_id = ? "
         "ORDER BY rowid", "s", id)));
+    json_object_set_new(o, "costs", rows_json(ledger_stmt(l,
+        "SELECT seq, kind, ref, day, tariff, settlement, base_ore, sheets_ore, broker_ore,"
+        " charged_sheets, postage_provisional_ore, postage_ore, discount_sheets_ore,"
+        " discount_envelope_ore, return_ore, base_ore + sheets_ore + broker_ore + postage_ore +"
+        " discount_sheets_ore + discount_envelope_ore + return_ore AS amount_ore, note"
+        " FROM cost_rows WHERE letter_id = ? ORDER BY seq", "s", id)));
     return o;
 }
 

@@ -786,6 +786,36 @@ static void test_planner_midnight(void)
         json_decref(j);
         g_free(out);
     }
+    {   /* `trykk show` tells the eve letter's story: its print row, then the postage */
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        char *path = g_build_filename(f.spool, "ledger", "trykk.db", NULL), *id, *out;
+        const char *argv[] = {TRYKK_BIN, "--config", f.conf, "show", "--json", NULL, NULL};
+        json_t *j, *costs;
+        int status;
+        g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+        g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT letter_id FROM cost_rows WHERE day ="
+                                               " '2026-12-31'", -1, &st, NULL), ==, SQLITE_OK);
+        g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+        id = g_strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        argv[5] = id;
+        out = run(argv, &status);
+        j = json_loads(out, 0, NULL);
+        costs = json_object_get(j, "costs");
+        g_assert_cmpint(json_array_size(costs), ==, 2);
+        g_assert_cmpstr(json_string_value(json_object_get(json_array_get(costs, 0), "kind")), ==,
+                        "PRINT");
+        g_assert_cmpstr(json_string_value(json_object_get(json_array_get(costs, 1), "kind")), ==,
+                        "POSTAGE");
+        g_assert_cmpstr(json_string_value(json_object_get(json_array_get(costs, 1),
+                                                          "settlement")), ==, "day:2027-01-01");
+        json_decref(j);
+        g_free(out);
+        g_free(id);
+        g_free(path);
+    }
     fx_free(&f);
     rm_tree(dir);
     g_free(dir);
