@@ -365,6 +365,7 @@ static void test_resettle(void)
     g_assert_cmpint(again.total_ore, ==, r.total_ore);
     g_assert_cmpint(again.letters, ==, 7);
     g_assert_cmpint(q1(&x, "SELECT count(*) FROM cost_rows"), ==, rows);
+    settle_result_free(&again);
     /* a letter cannot be posted on, or moved off, a settled day */
     id = cfx_letter(&x, &(struct cfx_letter){.day = "2026-11-13", .posted = ""});
     g_assert_cmpint(costs_set_posted(x.l, id, "2026-11-13", &err), ==, -1);
@@ -500,6 +501,7 @@ static void test_period_discount(void)
     settle_period_ok(&x, "2026-Q4", &again);
     g_assert_true(again.already);
     g_assert_cmpint(q1(&x, "SELECT count(*) FROM cost_rows WHERE kind = 'DISCOUNT'"), ==, 3);
+    settle_result_free(&again);
     /* a month inside a settled quarter would discount twice */
     g_assert_cmpint(settle_period(x.l, &x.ts, "2026-11", "2027-01-05", "x", &again, &err), ==, -1);
     g_assert_nonnull(strstr(err, "overlaps"));
@@ -621,7 +623,11 @@ static void fill_quarter(struct cfx *x)
                                .day = i % 2 ? "2026-10-05" : "2026-11-16"};
         g_free(cfx_letter(x, &l));
     }
-    g_assert_cmpint(costs_unsettled_days(x->l, "2027-01-01")->len, ==, 2);
+    {
+        GPtrArray *days = costs_unsettled_days(x->l, "2027-01-01");
+        g_assert_cmpint(days->len, ==, 2);
+        g_ptr_array_unref(days);
+    }
     {
         struct settle_result r;
         settle_ok(x, "2026-10-05", &r);
