@@ -22,6 +22,7 @@ static const struct {
     {"job", cmd_job, "job close JOB|--all: close open jobs now and publish them"},
     {"proof", cmd_proof, "proof LETTER [--out DIR]: PNG pages of a letter as it will print"},
     {"reconcile", cmd_reconcile, "reconcile JOB SCAN-LOG: check the inserter's log, reprint"},
+    {"dispatch", cmd_dispatch, "dispatch JOB... [--day D]: hand jobs to the postal operator"},
     {"tariff", cmd_tariff, "tariff check FILE | list: validate or list the dated price files"},
     {"settle", cmd_settle, "settle day DATE|--pending, settle period 2026-Q4: postage, discount"},
     {"costs", cmd_costs, "costs export|summary --period P: the finance CSV and invoice totals"},

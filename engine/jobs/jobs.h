@@ -102,6 +102,22 @@ struct reconcile_report {
 int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
                    const char *log_path, bool force, struct reconcile_report *rep, char **err);
 
+/* dispatch.c */
+struct dispatch_report {
+    char *day;          /* the posting day */
+    bool already;       /* dispatched before: nothing changed */
+    int posted, reprinted, missing, published;
+};
+/* day: YYYY-MM-DD or NULL for today; reason: non-NULL forces a partly reconciled job. */
+int jobs_dispatch(struct engine *e, const char *job, const char *day, const char *reason,
+                  struct dispatch_report *rep, char **err);
+int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
+                          char **err);
+/* handover.c */
+char *handover_csv(const struct job_row *j, const char *day, json_t *rows);
+int handover_pdf(const struct job_row *j, const char *day, const char *provider, json_t *rows,
+                 struct bytes *out);
+
 /* The EA return barcode: 2, agreement (4), service level, 0, KID (the piece code). */
 char *jobs_ea_code(const struct print_setup *ps, const char *piece_code);
 

@@ -15,7 +15,7 @@
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS letters ("
@@ -108,7 +108,23 @@ static const char schema_v3[] =
     "CREATE TRIGGER settlements_locked BEFORE UPDATE ON settlements"
     " BEGIN SELECT RAISE(ABORT, 'a settlement is locked'); END;";
 
-static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3};
+/* Version 4: dispatch, returned mail, receipts waiting to be published, purge. */
+static const char schema_v4[] =
+    "ALTER TABLE jobs ADD COLUMN dispatched_on TEXT;"
+    "ALTER TABLE jobs ADD COLUMN dispatched_at TEXT;"
+    "ALTER TABLE jobs ADD COLUMN dispatch_note TEXT;"
+    "ALTER TABLE receipts ADD COLUMN published INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX receipts_pending ON receipts(published) WHERE published = 0;"
+    "ALTER TABLE letters ADD COLUMN purged_at TEXT;"
+    "CREATE TABLE returns ("
+    " letter_id TEXT PRIMARY KEY REFERENCES letters(id), piece TEXT NOT NULL,"
+    " code TEXT NOT NULL, returned_on TEXT NOT NULL, at TEXT NOT NULL,"
+    " reason TEXT NOT NULL CHECK (reason IN ('UNKNOWN_ADDRESSEE', 'MOVED', 'REFUSED', 'OTHER')),"
+    " handling TEXT NOT NULL CHECK (handling IN ('SHREDDED', 'FORWARD', 'FORWARDED')),"
+    " source TEXT NOT NULL, forwarded_at TEXT);"
+    "CREATE INDEX returns_day ON returns(returned_on);";
+
+static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schema_v4};
 
 static int migrate(struct ledger *l, char **msg)
 {
@@ -278,7 +294,8 @@ int ledger_add_event(struct ledger *l, const char *letter_id, const char *at, co
 int ledger_insert_receipt(struct ledger *l, const struct receipt_row *r)
 {
     return ledger_step_done(ledger_stmt(l,
-        "INSERT OR IGNORE INTO receipts VALUES (?,?,?,?,?,?,?)", "sssssss", r->id, r->letter_id,
+        "INSERT OR IGNORE INTO receipts (id, letter_id, type, feiltype, file_name, jws,"
+        " created_at) VALUES (?,?,?,?,?,?,?)", "sssssss", r->id, r->letter_id,
         r->type, r->feiltype, r->file_name, r->jws, r->created_at));
 }
 

@@ -135,4 +135,39 @@ json_t *ledger_jobs_json(struct ledger *l);
 /* The newest piece of a letter: 0 found, 1 none. */
 int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, long long *job_id);
 
+/* ---- after print (afterprint.c) ------------------------------------------------------------
+ * Receipts after intake wait in the ledger (published = 0) until they are in outbox/. */
+int ledger_insert_receipt_pending(struct ledger *l, const struct receipt_row *r);
+json_t *ledger_pending_receipts(struct ledger *l); /* [{id, letter_id, type, file, jws}] */
+int ledger_receipt_published(struct ledger *l, const char *id);
+
+/* Whom a letter's receipts answer, and what its mottakskvittering said (its businessScope is
+ * copied into every later receipt). */
+struct letter_party {
+    char *sbdh_sender, *avsender, *avsenderidentifikator, *mottak_jws, *return_handling, *state;
+};
+int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *out);
+void letter_party_free(struct letter_party *p);
+
+/* 0 dispatched now, 1 already dispatched (or not CLOSED), -1 error */
+int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
+                        const char *note);
+int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at);
+/* [{format, weight_band, posttype, zone, pieces, weight_mg}] of the job's POSTED pieces */
+json_t *ledger_handover(struct ledger *l, long long job_id);
+
+struct piece_ref {
+    char *letter_id, *piece_state, *job, *letter_state, *return_handling, *layout;
+    long long job_id;
+};
+int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *out);
+void piece_ref_free(struct piece_ref *p);
+
+struct return_row {
+    const char *letter_id, *piece, *code, *returned_on, *at, *reason, *handling, *source;
+};
+int ledger_insert_return(struct ledger *l, const struct return_row *r);
+int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on);
+json_t *ledger_returns_json(struct ledger *l, const char *since);
+
 #endif

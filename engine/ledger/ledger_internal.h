@@ -13,6 +13,8 @@ struct ledger {
 
 sqlite3_stmt *ledger_stmt(struct ledger *l, const char *sql, const char *types, ...);
 int ledger_step_done(sqlite3_stmt *st);
+/* Every row of st (which it finalizes) as an object of its non-NULL columns. */
+json_t *ledger_rows_json(sqlite3_stmt *st);
 /* Column i as a new string (g_free), or NULL. */
 char *ledger_col_dup(sqlite3_stmt *st, int i);
 

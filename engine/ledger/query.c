@@ -76,7 +76,7 @@ static json_t *row_json(sqlite3_stmt *st)
     return o;
 }
 
-static json_t *rows_json(sqlite3_stmt *st)
+json_t *ledger_rows_json(sqlite3_stmt *st)
 {
     json_t *arr = json_array();
 
@@ -98,7 +98,7 @@ int ledger_count_events(struct ledger *l, const char *letter_id, const char *pre
 
 json_t *ledger_receipts(struct ledger *l, const char *letter_id)
 {
-    return rows_json(ledger_stmt(l, "SELECT type, feiltype, file_name AS file, jws, created_at "
+    return ledger_rows_json(ledger_stmt(l, "SELECT type, feiltype, file_name AS file, jws, created_at "
                                     "FROM receipts WHERE letter_id = ? ORDER BY rowid", "s",
                                  letter_id));
 }
@@ -118,7 +118,7 @@ json_t *ledger_counts(struct ledger *l)
 
 static json_t *address_json(struct ledger *l, const char *id, const char *role)
 {
-    json_t *arr = rows_json(ledger_stmt(l, "SELECT navn, adresselinje1, adresselinje2, "
+    json_t *arr = ledger_rows_json(ledger_stmt(l, "SELECT navn, adresselinje1, adresselinje2, "
                                            "adresselinje3, adresselinje4, postnummer, poststed, "
                                            "land, landkode FROM addresses WHERE letter_id = ? AND "
                                            "role = ?", "ss", id, role));
@@ -150,15 +150,15 @@ json_t *ledger_letter(struct ledger *l, const char *key)
         json_object_set_new(o, "recipient", a);
     if ((a = address_json(l, id, "return")))
         json_object_set_new(o, "return_address", a);
-    json_object_set_new(o, "documents_detail", rows_json(ledger_stmt(l,
+    json_object_set_new(o, "documents_detail", ledger_rows_json(ledger_stmt(l,
         "SELECT seq, role, mime, bytes, pages, pdf_version FROM documents WHERE letter_id = ? "
         "ORDER BY seq", "s", id)));
-    json_object_set_new(o, "history", rows_json(ledger_stmt(l,
+    json_object_set_new(o, "history", ledger_rows_json(ledger_stmt(l,
         "SELECT at, event, detail FROM events WHERE letter_id = ? ORDER BY seq", "s", id)));
-    json_object_set_new(o, "receipts", rows_json(ledger_stmt(l,
+    json_object_set_new(o, "receipts", ledger_rows_json(ledger_stmt(l,
         "SELECT type, feiltype, file_name AS file, created_at FROM receipts WHERE letter_id = ? "
         "ORDER BY rowid", "s", id)));
-    json_object_set_new(o, "costs", rows_json(ledger_stmt(l,
+    json_object_set_new(o, "costs", ledger_rows_json(ledger_stmt(l,
         "SELECT seq, kind, ref, day, tariff, settlement, base_ore, sheets_ore, broker_ore,"
         " charged_sheets, postage_provisional_ore, postage_ore, discount_sheets_ore,"
         " discount_envelope_ore, return_ore, base_ore + sheets_ore + broker_ore + postage_ore +"

@@ -234,6 +234,9 @@ static const struct place places[] = {
     {"QUEUED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"PRINTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"INSERTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"POSTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"RETURNED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"CANCELLED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
 };
 
 static const struct place *place_of(const char *state)

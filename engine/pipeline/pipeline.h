@@ -80,6 +80,13 @@ struct run_stats {
 };
 
 int run_recover(struct engine *e, struct run_stats *st);
+
+/* notify.c: a receipt after intake (leveringskvittering, returpostkvittering, feil SERVER),
+ * stored pending in the caller's transaction; receipts_flush publishes the pending ones
+ * after the commit (returns how many, or -1). */
+int letter_receipt(struct engine *e, const char *letter_id, const char *type,
+                   const char *feiltype, const char *detaljer, GDateTime *at, char **err);
+int receipts_flush(struct engine *e);
 /* Process what is due in deferred/ and everything in incoming/. -1 when a run had to stop. */
 int run_once(struct engine *e, struct run_stats *st, bool progress);
 

@@ -1,0 +1,66 @@
+/*
+ * cmd_dispatch.c - trykk dispatch JOB... [--day DATE] [--force --reason TEXT]
+ *
+ * Exit 0 when every job named was dispatched now, 1 when one was refused or had been
+ * dispatched before (nothing changed for it), 2 on usage.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static int one(struct engine *e, const char *job, const char *day, const char *reason)
+{
+    struct dispatch_report r;
+    char *err = NULL;
+    int rc = jobs_dispatch(e, job, day, reason, &r, &err);
+
+    if (rc == 0) {
+        printf("%s: %d letters posted on %s, %d leveringskvitteringer published", job, r.posted,
+               r.day, r.published);
+        if (r.reprinted)
+            printf("; %d pieces go with their reprint job", r.reprinted);
+        if (r.missing)
+            printf("; %d missing pieces were NOT posted", r.missing);
+        printf("\n  handover note: %s/%s/handover.pdf and handover.csv\n", e->spool.jobs, job);
+    }
+    if (err)
+        fprintf(stderr, "trykk: %s\n", err);
+    g_free(r.day);
+    g_free(err);
+    return rc;
+}
+
+int cmd_dispatch(struct config *c, int argc, char **argv)
+{
+    gboolean force = FALSE;
+    char *day = NULL, *reason = NULL, *err = NULL;
+    GOptionEntry entries[] = {
+        {"day", 'd', 0, G_OPTION_ARG_STRING, &day, "posting day (default today)", "DATE"},
+        {"force", 0, 0, G_OPTION_ARG_NONE, &force, "dispatch a partly reconciled job", NULL},
+        {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (required with --force)", "TEXT"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionContext *ctx = g_option_context_new("JOB... - hand printed jobs to the postal operator");
+    struct engine e;
+    int rc = EXIT_USAGE, i;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc < 2 ||
+        force != (reason != NULL && *reason)) {
+        fprintf(stderr, "usage: trykk dispatch JOB... [--day DATE] [--force --reason TEXT]\n");
+    } else if (engine_setup(&e, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+        engine_teardown(&e);
+    } else {
+        rc = 0;
+        for (i = 1; i < argc; i++)
+            if (one(&e, argv[i], day, force ? reason : NULL) < 0)
+                rc = EXIT_LETTERS;
+        engine_teardown(&e);
+        crypto_shutdown();
+    }
+    g_free(day);
+    g_free(reason);
+    g_free(err);
+    g_option_context_free(ctx);
+    return rc;
+}

@@ -1,0 +1,189 @@
+/*
+ * dispatch.c - the operator's statement that a printed job was inserted and handed to the
+ * postal operator on a day.
+ *
+ * Every piece that reconciliation found OK is posted: its letter becomes POSTED with that
+ * posting day (which the daily postage settlement reads) and earns a leveringskvittering.
+ * Pieces that were reprinted go out with their reprint job. A job that is not fully
+ * reconciled (pieces unread, read twice, or missing without a reprint) is dispatched only
+ * with --force and a reason, which is recorded; missing pieces are never posted. All of it
+ * is one transaction; then the receipts and the handover note are published.
+ */
+#include <string.h>
+#include "jobs.h"
+
+struct sorting {
+    GPtrArray *post;    /* struct piece_row * (borrowed) */
+    int unread, duplicated, missing, reprinted;
+};
+
+static void sort_pieces(GPtrArray *rows, bool force, struct sorting *s)
+{
+    guint i;
+
+    memset(s, 0, sizeof *s);
+    s->post = g_ptr_array_new();
+    for (i = 0; i < rows->len; i++) {
+        struct piece_row *p = rows->pdata[i];
+        if (strcmp(p->state, "OK") == 0 ||
+            (force && (strcmp(p->state, "PRINTED") == 0 || strcmp(p->state, "DUPLICATED") == 0)))
+            g_ptr_array_add(s->post, p);
+        s->unread += strcmp(p->state, "PRINTED") == 0;
+        s->duplicated += strcmp(p->state, "DUPLICATED") == 0;
+        s->missing += strcmp(p->state, "MISSING") == 0 || strcmp(p->state, "DAMAGED") == 0;
+        s->reprinted += strcmp(p->state, "REPRINTED") == 0;
+    }
+}
+
+static int check_day(const char *day, const char *today, char **err)
+{
+    if (!date_valid(day)) {
+        *err = g_strdup_printf("'%s' is not a date (YYYY-MM-DD)", day);
+        return -1;
+    }
+    if (strcmp(day, today) > 0) {
+        *err = g_strdup_printf("%s is in the future: a job is dispatched on the day it is "
+                               "handed over", day);
+        return -1;
+    }
+    return 0; /* a settled day is refused per letter, by costs_set_posted */
+}
+
+static int post_piece(struct engine *e, const struct job_row *j, const struct piece_row *p,
+                      const char *day, const char *at, GDateTime *now, const char *reason,
+                      char **err)
+{
+    char *detail = g_strdup_printf("%s piece %s on %s%s%s", j->name, p->code, day,
+                                   reason ? "; forced: " : "", reason ? reason : "");
+    int rc = ledger_piece_result(e->ledger, j->id, p->code, "POSTED", p->scan);
+
+    if (rc == 0)
+        rc = ledger_set_letter_state(e->ledger, p->letter_id, "POSTED", at);
+    if (rc == 0)
+        rc = costs_set_posted(e->ledger, p->letter_id, day, err);
+    if (rc == 0)
+        rc = ledger_add_event(e->ledger, p->letter_id, at, "posted", detail);
+    if (rc == 0)
+        rc = letter_receipt(e, p->letter_id, "leveringskvittering", NULL, NULL, now, err);
+    g_free(detail);
+    return rc;
+}
+
+static int dispatch_txn(struct engine *e, const struct job_row *j, struct sorting *s,
+                        const char *day, const char *reason, char **err)
+{
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    guint i;
+    int rc = ledger_begin(e->ledger);
+
+    if (rc == 0 && (rc = ledger_job_dispatch(e->ledger, j->id, day, at, reason)) > 0)
+        *err = g_strdup_printf("job %s was dispatched meanwhile", j->name);
+    for (i = 0; rc == 0 && i < s->post->len; i++)
+        rc = post_piece(e, j, s->post->pdata[i], day, at, now, reason, err);
+    if (rc == 0)
+        rc = ledger_commit(e->ledger);
+    else
+        ledger_rollback(e->ledger);
+    if (rc < 0 && !*err)
+        *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j->name,
+                               ledger_error(e->ledger));
+    g_free(at);
+    g_date_time_unref(now);
+    return rc == 0 ? 0 : -1;
+}
+
+/* handover.csv and handover.pdf into the job's directory; missing ones are rebuilt. */
+int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
+                          char **err)
+{
+    char *dir = g_build_filename(e->spool.jobs, j->name, NULL), *csv;
+    json_t *rows = ledger_handover(e->ledger, j->id);
+    struct bytes pdf = {0};
+    int rc = 0;
+
+    csv = handover_csv(j, day, rows);
+    if (!fsio_exists(dir, "handover.csv"))
+        rc = fsio_publish(dir, "handover.csv", csv, strlen(csv), FSIO_NOREPLACE);
+    if (rc == 0 && !fsio_exists(dir, "handover.pdf") &&
+        handover_pdf(j, day, e->orgnr, rows, &pdf) == 0)
+        rc = fsio_publish(dir, "handover.pdf", pdf.data, pdf.len, FSIO_NOREPLACE);
+    if (rc < 0)
+        *err = g_strdup_printf("job %s: handover note not written in %s: %s", j->name, dir,
+                               g_strerror(-rc));
+    bytes_free(&pdf);
+    json_decref(rows);
+    g_free(csv);
+    g_free(dir);
+    return rc < 0 ? -1 : 0;
+}
+
+static char *refusal(const struct job_row *j, const struct sorting *s)
+{
+    GString *m = g_string_new(NULL);
+
+    g_string_append_printf(m, "job %s is not fully reconciled:", j->name);
+    if (s->unread)
+        g_string_append_printf(m, " %d pieces not reconciled;", s->unread);
+    if (s->duplicated)
+        g_string_append_printf(m, " %d pieces read twice;", s->duplicated);
+    if (s->missing)
+        g_string_append_printf(m, " %d pieces missing or damaged and not reprinted;", s->missing);
+    g_string_append(m, " run `trykk reconcile` first, or dispatch with --force --reason TEXT "
+                       "(missing pieces are never posted)");
+    return g_string_free(m, FALSE);
+}
+
+int jobs_dispatch(struct engine *e, const char *job, const char *day, const char *reason,
+                  struct dispatch_report *rep, char **err)
+{
+    struct job_row j;
+    struct sorting s = {0};
+    GPtrArray *rows = NULL;
+    GDateTime *now = time_now();
+    char *today = g_date_time_format(now, "%Y-%m-%d"), *when = NULL;
+    int rc = -1;
+
+    memset(rep, 0, sizeof *rep);
+    g_date_time_unref(now);
+    if (ledger_job_get(e->ledger, job, &j) != 0) {
+        *err = g_strdup_printf("no job named %s", job);
+        g_free(today);
+        return -1;
+    }
+    if (strcmp(j.state, "CLOSED") != 0) {
+        *err = g_strdup_printf("job %s is %s: only a printed job can be dispatched", j.name,
+                               j.state);
+    } else if (ledger_job_dispatched(e->ledger, j.id, &rep->day, &when) == 0) {
+        rep->already = true;
+        *err = g_strdup_printf("job %s was dispatched on %s (at %s); a job is dispatched once",
+                               j.name, rep->day, when);
+        {   /* repair a note lost to a crash between the commit and the files */
+            char *e2 = NULL;
+            if (jobs_handover_publish(e, &j, rep->day, &e2) < 0)
+                log_error("%s", e2);
+            g_free(e2);
+        }
+    } else if (check_day(day ? day : today, today, err) == 0) {
+        rows = ledger_job_pieces(e->ledger, j.id);
+        sort_pieces(rows, reason != NULL, &s);
+        if ((s.unread || s.duplicated || s.missing) && !reason)
+            *err = refusal(&j, &s);
+        else if (dispatch_txn(e, &j, &s, day ? day : today, reason, err) == 0) {
+            rep->day = g_strdup(day ? day : today);
+            rep->posted = (int)s.post->len;
+            rep->reprinted = s.reprinted;
+            rep->missing = s.missing;
+            rep->published = receipts_flush(e);
+            rc = jobs_handover_publish(e, &j, rep->day, err);
+        }
+    }
+    if (s.post)
+        g_ptr_array_free(s.post, TRUE);
+    if (rows)
+        g_ptr_array_free(rows, TRUE);
+    job_row_free(&j);
+    g_free(today);
+    g_free(when);
+    return rc;
+}

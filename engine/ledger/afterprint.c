@@ -1,0 +1,170 @@
+/*
+ * afterprint.c - the ledger after printing: dispatch, returned pieces, receipts waiting to
+ * be published.
+ *
+ * Invariants kept here:
+ *  1. A job is dispatched once (dispatched_on is set only while NULL); its posted pieces are
+ *     marked POSTED, so the handover note can be rebuilt from the ledger alone.
+ *  2. A letter has at most one return (PRIMARY KEY): a second scan of the same piece is
+ *     recognised, not recorded twice.
+ *  3. A receipt written after intake is stored with published = 0 in the transaction of its
+ *     event; it is published after the commit and then marked, so a crash between the two
+ *     publishes it on the next start (byte for byte the same).
+ */
+#include <string.h>
+#include "ledger.h"
+#include "ledger_internal.h"
+
+int ledger_insert_receipt_pending(struct ledger *l, const struct receipt_row *r)
+{
+    return ledger_step_done(ledger_stmt(l,
+        "INSERT OR IGNORE INTO receipts (id, letter_id, type, feiltype, file_name, jws,"
+        " created_at, published) VALUES (?,?,?,?,?,?,?, 0)", "sssssss", r->id, r->letter_id,
+        r->type, r->feiltype, r->file_name, r->jws, r->created_at));
+}
+
+json_t *ledger_pending_receipts(struct ledger *l)
+{
+    return ledger_rows_json(ledger_stmt(l, "SELECT id, letter_id, type, file_name AS file, jws"
+                                           " FROM receipts WHERE published = 0 ORDER BY rowid",
+                                        ""));
+}
+
+int ledger_receipt_published(struct ledger *l, const char *id)
+{
+    return ledger_step_done(ledger_stmt(l, "UPDATE receipts SET published = 1 WHERE id = ?", "s",
+                                        id));
+}
+
+void letter_party_free(struct letter_party *p)
+{
+    g_free(p->sbdh_sender);
+    g_free(p->avsender);
+    g_free(p->avsenderidentifikator);
+    g_free(p->mottak_jws);
+    g_free(p->return_handling);
+    g_free(p->state);
+    memset(p, 0, sizeof *p);
+}
+
+int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p)
+{
+    sqlite3_stmt *st = ledger_stmt(l,
+        "SELECT l.sbdh_sender, l.avsender, l.avsenderidentifikator, r.jws, l.return_handling,"
+        " l.state FROM letters l LEFT JOIN receipts r ON r.letter_id = l.id AND"
+        " r.type = 'mottakskvittering' WHERE l.id = ?", "s", id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    memset(p, 0, sizeof *p);
+    if (rc == SQLITE_ROW) {
+        p->sbdh_sender = ledger_col_dup(st, 0);
+        p->avsender = ledger_col_dup(st, 1);
+        p->avsenderidentifikator = ledger_col_dup(st, 2);
+        p->mottak_jws = ledger_col_dup(st, 3);
+        p->return_handling = ledger_col_dup(st, 4);
+        p->state = ledger_col_dup(st, 5);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
+                        const char *note)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "UPDATE jobs SET dispatched_on = ?, dispatched_at = ?,"
+                                      " dispatch_note = ? WHERE id = ? AND state = 'CLOSED' AND"
+                                      " dispatched_on IS NULL", "sssl", day, at, note, job_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    return sqlite3_changes(l->db) == 1 ? 0 : 1;
+}
+
+int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT dispatched_on, dispatched_at FROM jobs WHERE id = ?"
+                                      " AND dispatched_on IS NOT NULL", "l", job_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    if (rc == SQLITE_ROW) {
+        *day = ledger_col_dup(st, 0);
+        *at = ledger_col_dup(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* Counts of the job's posted pieces per format, weight band, posttype and zone. */
+json_t *ledger_handover(struct ledger *l, long long job_id)
+{
+    return ledger_rows_json(ledger_stmt(l,
+        "SELECT c.format, c.weight_band, c.posttype, c.zone, count(*) AS pieces,"
+        " sum(c.weight_mg) AS weight_mg FROM pieces p JOIN cost_rows c ON c.letter_id ="
+        " p.letter_id AND c.kind = 'PRINT' WHERE p.job_id = ? AND p.state = 'POSTED'"
+        " GROUP BY 1, 2, 3, 4 ORDER BY c.posttype, c.format, c.zone,"
+        " CAST(c.weight_band AS INTEGER)", "l", job_id));
+}
+
+int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *out)
+{
+    sqlite3_stmt *st = ledger_stmt(l,
+        "SELECT p.letter_id, p.job_id, p.state, j.name, l.state, l.return_handling, l.layout"
+        " FROM pieces p JOIN jobs j ON j.id = p.job_id JOIN letters l ON l.id = p.letter_id"
+        " WHERE p.code = ?", "s", code);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    memset(out, 0, sizeof *out);
+    if (rc == SQLITE_ROW) {
+        out->letter_id = ledger_col_dup(st, 0);
+        out->job_id = sqlite3_column_int64(st, 1);
+        out->piece_state = ledger_col_dup(st, 2);
+        out->job = ledger_col_dup(st, 3);
+        out->letter_state = ledger_col_dup(st, 4);
+        out->return_handling = ledger_col_dup(st, 5);
+        out->layout = ledger_col_dup(st, 6);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+void piece_ref_free(struct piece_ref *p)
+{
+    g_free(p->letter_id);
+    g_free(p->piece_state);
+    g_free(p->job);
+    g_free(p->letter_state);
+    g_free(p->return_handling);
+    g_free(p->layout);
+    memset(p, 0, sizeof *p);
+}
+
+int ledger_insert_return(struct ledger *l, const struct return_row *r)
+{
+    return ledger_step_done(ledger_stmt(l, "INSERT INTO returns (letter_id, piece, code,"
+                                           " returned_on, at, reason, handling, source)"
+                                           " VALUES (?,?,?,?,?,?,?,?)", "ssssssss", r->letter_id,
+                                        r->piece, r->code, r->returned_on, r->at, r->reason,
+                                        r->handling, r->source));
+}
+
+int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT returned_on FROM returns WHERE letter_id = ?", "s",
+                                   letter_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    if (rc == SQLITE_ROW)
+        *returned_on = ledger_col_dup(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+json_t *ledger_returns_json(struct ledger *l, const char *since)
+{
+    return ledger_rows_json(ledger_stmt(l,
+        "SELECT r.returned_on, r.letter_id, r.piece, r.reason, r.handling, r.source,"
+        " r.forwarded_at, l.avsender, l.state FROM returns r JOIN letters l ON l.id = r.letter_id"
+        " WHERE r.returned_on >= coalesce(?, '') ORDER BY r.returned_on, r.at", "s", since));
+}

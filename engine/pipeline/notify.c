@@ -1,0 +1,82 @@
+/*
+ * notify.c - the receipts a letter earns after intake: leveringskvittering when it is
+ * posted, returpostkvittering when its returned piece is shredded, feil SERVER when we give
+ * up on it after accepting it.
+ *
+ * Each is built from the ledger (whom to answer, and the businessScope of the letter's
+ * mottakskvittering, copied unchanged) and stored as pending in the caller's transaction;
+ * receipts_flush publishes what is pending after the commit, and again on the next start
+ * when a crash came between the two.
+ */
+#include <string.h>
+#include "pipeline.h"
+
+/* The businessScope a receipt JWS carries (new reference), or NULL. */
+static json_t *scope_of(const char *jws)
+{
+    const char *a = jws ? strchr(jws, '.') : NULL, *b = a ? strchr(a + 1, '.') : NULL;
+    struct bytes payload = {0};
+    json_t *doc, *scope = NULL;
+
+    if (!b || b64url_decode(a + 1, (size_t)(b - a - 1), &payload) < 0)
+        return NULL;
+    doc = json_loadb((const char *)payload.data, payload.len, 0, NULL);
+    scope = json_object_get(json_object_get(json_object_get(doc, "standardBusinessDocument"),
+                                            "standardBusinessDocumentHeader"), "businessScope");
+    json_incref(scope);
+    json_decref(doc);
+    bytes_free(&payload);
+    return scope;
+}
+
+int letter_receipt(struct engine *e, const char *letter_id, const char *type,
+                   const char *feiltype, const char *detaljer, GDateTime *at, char **err)
+{
+    struct letter_party p;
+    struct receipt r = {0};
+    json_t *scope = NULL;
+    int rc = ledger_letter_party(e->ledger, letter_id, &p);
+
+    if (rc == 0 && !(scope = scope_of(p.mottak_jws)))
+        rc = 1;
+    if (rc == 0) {
+        struct receipt_to to = {p.sbdh_sender, p.avsender, p.avsenderidentifikator, scope};
+        rc = receipt_build(&r, &e->signer, &to, letter_id, type, feiltype, detaljer, at);
+    }
+    if (rc == 0) {
+        struct receipt_row row = {r.id, letter_id, r.type, r.feiltype, r.file_name, r.jws,
+                                  r.created_at};
+        rc = ledger_insert_receipt_pending(e->ledger, &row);
+    }
+    if (rc != 0)
+        *err = g_strdup_printf("letter %s: no %s: %s", letter_id, type,
+                               rc > 0 ? "it has no mottakskvittering to answer from"
+                                      : "the receipt cannot be built or stored");
+    json_decref(scope);
+    receipt_free(&r);
+    letter_party_free(&p);
+    return rc == 0 ? 0 : -1;
+}
+
+int receipts_flush(struct engine *e)
+{
+    json_t *list = ledger_pending_receipts(e->ledger), *r;
+    size_t i;
+    int n = 0, rc = 0;
+
+    json_array_foreach(list, i, r) {
+        const char *id = json_string_value(json_object_get(r, "id"));
+        if (receipt_publish(e->spool.outbox, json_string_value(json_object_get(r, "file")),
+                            json_string_value(json_object_get(r, "jws"))) < 0 ||
+            ledger_receipt_published(e->ledger, id) < 0) {
+            log_error("letter %s: %s not published; it is retried on the next run",
+                      json_string_value(json_object_get(r, "letter_id")),
+                      json_string_value(json_object_get(r, "type")));
+            rc = -1;
+        } else {
+            n++;
+        }
+    }
+    json_decref(list);
+    return rc < 0 ? -1 : n;
+}
