@@ -200,3 +200,35 @@ GPtrArray *costs_unsettled_days(struct ledger *l, const char *before)
     sqlite3_finalize(st);
     return days;
 }
+
+int costs_record_return(struct ledger *l, const struct tariff_set *ts, const char *letter_id,
+                        const char *day, const char *at, long long *fee, char **err)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT tariff, layout FROM cost_rows WHERE letter_id = ?"
+                                      " AND kind = 'PRINT'", "s", letter_id);
+    const struct tariff *t = NULL;
+    char *layout = NULL;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        t = tariff_by_id(ts, (const char *)sqlite3_column_text(st, 0));
+        layout = ledger_col_dup(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (!t) {
+        *err = g_strdup_printf("letter %s: no print cost row, or its tariff is not loaded",
+                               letter_id);
+        g_free(layout);
+        return -1;
+    }
+    *fee = price_return_fee(t, layout);
+    g_free(layout);
+    return ledger_step_done(ledger_stmt(l,
+        "INSERT INTO cost_rows (letter_id, kind, ref, day, at, tariff, avsender,"
+        " avsenderidentifikator, faktura_referanse, layout, colour, envelope, posttype, pages,"
+        " return_ore, note)"
+        " SELECT letter_id, 'RETURN', seq, ?2, ?3, tariff, avsender, avsenderidentifikator,"
+        " faktura_referanse, layout, colour, envelope, posttype, pages, ?4,"
+        " 'receipt and shredding of returned mail, with notice to the sender'"
+        " FROM cost_rows WHERE letter_id = ?1 AND kind = 'PRINT'", "sssl", letter_id, day, at,
+        *fee));
+}

@@ -142,6 +142,10 @@ int costs_record_reprint(struct ledger *l, const char *letter_id, int sheets, co
  * refused when that day's postage is settled. */
 int costs_set_posted(struct ledger *l, const char *letter_id, const char *day, char **err);
 
+/* The RETURN row of a shredded returned piece: the return-handling fee of the letter's own
+ * tariff and layout (*fee). */
+int costs_record_return(struct ledger *l, const struct tariff_set *ts, const char *letter_id,
+                        const char *day, const char *at, long long *fee, char **err);
 /* Posting days before `before` with letters and no settlement yet, oldest first. */
 GPtrArray *costs_unsettled_days(struct ledger *l, const char *before);
 

@@ -1,0 +1,96 @@
+/*
+ * returns.c - record one returned piece and handle it as its letter's sender instructed.
+ *
+ * The return, the letter's new state, its history, the fee and the returpostkvittering are
+ * one transaction; the receipt is published after the commit (or on the next start). A
+ * piece scanned twice is recognised by its letter's return row and changes nothing.
+ */
+#include <string.h>
+#include "returns.h"
+
+void return_result_free(struct return_result *r)
+{
+    g_free(r->letter_id);
+    g_free(r->handling);
+    g_free(r->returned_on);
+    memset(r, 0, sizeof *r);
+}
+
+static int record_txn(struct engine *e, const struct print_setup *ps, const struct piece_ref *p,
+                      const char *piece, const char *code, const char *reason, const char *day,
+                      const char *source, const char *handling, char **err)
+{
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now), *detail;
+    struct return_row row = {p->letter_id, piece, code, day, at, reason, handling, source};
+    bool shred = strcmp(handling, "SHREDDED") == 0;
+    long long fee = 0;
+    int rc = ledger_begin(e->ledger);
+
+    if (rc == 0)
+        rc = ledger_insert_return(e->ledger, &row);
+    if (rc == 0)
+        rc = ledger_set_letter_state(e->ledger, p->letter_id, "RETURNED", at);
+    if (rc == 0 && shred)
+        rc = costs_record_return(e->ledger, &ps->costs.tariffs, p->letter_id, day, at, &fee, err);
+    detail = g_strdup_printf("piece %s, %s, %s (%s)", piece, reason,
+                             shred ? "shredded" : "to be forwarded to the return address",
+                             source);
+    if (rc == 0)
+        rc = ledger_add_event(e->ledger, p->letter_id, at, "returned", detail);
+    if (rc == 0 && shred)
+        rc = letter_receipt(e, p->letter_id, "returpostkvittering", NULL, NULL, now, err);
+    if (rc == 0)
+        rc = ledger_commit(e->ledger);
+    else
+        ledger_rollback(e->ledger);
+    if (rc < 0 && !*err)
+        *err = g_strdup_printf("letter %s: the return cannot be recorded: %s", p->letter_id,
+                               ledger_error(e->ledger));
+    g_free(detail);
+    g_free(at);
+    g_date_time_unref(now);
+    return rc;
+}
+
+int returns_record(struct engine *e, const struct print_setup *ps, const char *code,
+                   const char *reason, const char *day, const char *source,
+                   struct return_result *out, char **err)
+{
+    char piece[16];
+    struct piece_ref p;
+    int rc, found;
+
+    memset(out, 0, sizeof *out);
+    if (!date_valid(day)) {
+        *err = g_strdup_printf("'%s' is not a date (YYYY-MM-DD)", day);
+        return -1;
+    }
+    if (ea_piece_code(code, ps->ea_agreement, piece, err) < 0)
+        return -1;
+    found = ledger_piece_by_code(e->ledger, piece, &p);
+    if (found != 0) {
+        *err = found > 0 ? g_strdup_printf("no piece %s in the ledger", piece)
+                         : g_strdup_printf("ledger: %s", ledger_error(e->ledger));
+        return -1;
+    }
+    out->letter_id = g_strdup(p.letter_id);
+    rc = ledger_return_of(e->ledger, p.letter_id, &out->returned_on);
+    if (rc == 0) {
+        out->already = true;
+    } else if (rc < 0 || strcmp(p.letter_state, "POSTED") != 0) {
+        *err = rc < 0 ? g_strdup_printf("ledger: %s", ledger_error(e->ledger))
+                      : g_strdup_printf("letter %s is %s, not POSTED: record its dispatch first",
+                                        p.letter_id, p.letter_state);
+        rc = -1;
+    } else {
+        out->handling = g_strdup(g_strcmp0(p.return_handling, "MAKULERING_MED_MELDING") == 0
+                                     ? "SHREDDED" : "FORWARD");
+        out->returned_on = g_strdup(day);
+        rc = record_txn(e, ps, &p, piece, code, reason, day, source, out->handling, err);
+        if (rc == 0 && receipts_flush(e) < 0)
+            log_warn("letter %s: returpostkvittering waits for the next run", p.letter_id);
+    }
+    piece_ref_free(&p);
+    return rc < 0 ? -1 : 0;
+}
