@@ -140,31 +140,56 @@ static int close_named(struct engine *e, struct print_setup *ps, const char *nam
     return rc;
 }
 
+static int cancel_named(struct engine *e, const char *name, const char *reason)
+{
+    char *err = NULL;
+    int letters, rc = jobs_cancel(e, name, reason, &letters, &err);
+
+    if (rc == 0)
+        printf("%s cancelled: %d letters will not be posted; their senders get feil SERVER. "
+               "Destroy the job's printed sheets.\n", name, letters);
+    else
+        fprintf(stderr, "trykk: %s\n", err);
+    g_free(err);
+    return rc == 0 ? 0 : EXIT_LETTERS;
+}
+
 int cmd_job(struct config *c, int argc, char **argv)
 {
     gboolean all = FALSE;
+    char *reason = NULL;
     GOptionEntry entries[] = {{"all", 0, 0, G_OPTION_ARG_NONE, &all, "every open job", NULL},
+                              {"reason", 0, 0, G_OPTION_ARG_STRING, &reason,
+                               "why a job is cancelled (sent to the sender: no personal data)",
+                               "TEXT"},
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("close JOB|--all - close print jobs now");
+    GOptionContext *ctx = g_option_context_new("close JOB|--all, cancel JOB --reason TEXT");
     struct engine e;
     struct print_setup ps;
     char *err = NULL;
     int rc = EXIT_USAGE;
+    bool close = argc >= 2 && strcmp(argv[1], "close") == 0;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc < 2 ||
-        strcmp(argv[1], "close") != 0 || (all ? argc != 2 : argc != 3)) {
-        fprintf(stderr, "usage: trykk job close JOB | trykk job close --all\n");
+        (close ? (all ? argc != 2 : argc != 3)
+               : strcmp(argv[1], "cancel") != 0 || argc != 3 || !reason || !*reason || all)) {
+        fprintf(stderr, "usage: trykk job close JOB | trykk job close --all\n"
+                        "       trykk job cancel JOB --reason TEXT\n");
         g_option_context_free(ctx);
+        g_free(reason);
         return rc;
     }
     if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else if (jobs_recover(&e, &ps) < 0) {
         rc = EXIT_LETTERS;
-    } else {
+    } else if (close) {
         rc = close_named(&e, &ps, all ? NULL : argv[2], all);
+    } else {
+        rc = cancel_named(&e, argv[2], reason);
     }
+    g_free(reason);
     print_engine_teardown(&e, &ps);
     crypto_shutdown();
     g_free(err);

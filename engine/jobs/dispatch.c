@@ -154,6 +154,9 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
     if (strcmp(j.state, "CLOSED") != 0) {
         *err = g_strdup_printf("job %s is %s: only a printed job can be dispatched", j.name,
                                j.state);
+    } else if (ledger_job_cancelled(e->ledger, j.id, &when) == 0) {
+        *err = g_strdup_printf("job %s was cancelled at %s; it cannot be dispatched", j.name,
+                               when);
     } else if (ledger_job_dispatched(e->ledger, j.id, &rep->day, &when) == 0) {
         rep->already = true;
         *err = g_strdup_printf("job %s was dispatched on %s (at %s); a job is dispatched once",

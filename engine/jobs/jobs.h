@@ -113,6 +113,8 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
                   struct dispatch_report *rep, char **err);
 int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
                           char **err);
+/* cancel.c: a printed, undispatched job withdrawn; its letters get feil SERVER. */
+int jobs_cancel(struct engine *e, const char *job, const char *reason, int *letters, char **err);
 /* handover.c */
 char *handover_csv(const struct job_row *j, const char *day, json_t *rows);
 int handover_pdf(const struct job_row *j, const char *day, const char *provider, json_t *rows,

@@ -73,7 +73,8 @@ int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, con
 {
     sqlite3_stmt *st = ledger_stmt(l, "UPDATE jobs SET dispatched_on = ?, dispatched_at = ?,"
                                       " dispatch_note = ? WHERE id = ? AND state = 'CLOSED' AND"
-                                      " dispatched_on IS NULL", "sssl", day, at, note, job_id);
+                                      " dispatched_on IS NULL AND cancelled_at IS NULL", "sssl",
+                                   day, at, note, job_id);
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
     sqlite3_finalize(st);
@@ -92,6 +93,31 @@ int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char *
         *day = ledger_col_dup(st, 0);
         *at = ledger_col_dup(st, 1);
     }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "UPDATE jobs SET cancelled_at = ?, cancel_reason = ?"
+                                      " WHERE id = ? AND state = 'CLOSED' AND dispatched_on IS NULL"
+                                      " AND cancelled_at IS NULL", "ssl", at, reason, job_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    return sqlite3_changes(l->db) == 1 ? 0 : 1;
+}
+
+int ledger_job_cancelled(struct ledger *l, long long job_id, char **at)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT cancelled_at FROM jobs WHERE id = ? AND"
+                                      " cancelled_at IS NOT NULL", "l", job_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    if (rc == SQLITE_ROW)
+        *at = ledger_col_dup(st, 0);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }

@@ -113,6 +113,8 @@ static const char schema_v4[] =
     "ALTER TABLE jobs ADD COLUMN dispatched_on TEXT;"
     "ALTER TABLE jobs ADD COLUMN dispatched_at TEXT;"
     "ALTER TABLE jobs ADD COLUMN dispatch_note TEXT;"
+    "ALTER TABLE jobs ADD COLUMN cancelled_at TEXT;"
+    "ALTER TABLE jobs ADD COLUMN cancel_reason TEXT;"
     "ALTER TABLE receipts ADD COLUMN published INTEGER NOT NULL DEFAULT 1;"
     "CREATE INDEX receipts_pending ON receipts(published) WHERE published = 0;"
     "ALTER TABLE letters ADD COLUMN purged_at TEXT;"

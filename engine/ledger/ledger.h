@@ -153,6 +153,10 @@ void letter_party_free(struct letter_party *p);
 int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
                         const char *note);
 int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at);
+/* A printed, undispatched job withdrawn: 0 now, 1 not possible (dispatched, cancelled, not
+ * CLOSED), -1 error. */
+int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason);
+int ledger_job_cancelled(struct ledger *l, long long job_id, char **at);
 /* [{format, weight_band, posttype, zone, pieces, weight_mg}] of the job's POSTED pieces */
 json_t *ledger_handover(struct ledger *l, long long job_id);
 
