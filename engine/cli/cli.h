@@ -45,6 +45,7 @@ int cmd_reconcile(struct config *c, int argc, char **argv);
 int cmd_tariff(struct config *c, int argc, char **argv);
 int cmd_dispatch(struct config *c, int argc, char **argv);
 int cmd_returns(struct config *c, int argc, char **argv);
+int cmd_receipts(struct config *c, int argc, char **argv);
 int cmd_settle(struct config *c, int argc, char **argv);
 int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */

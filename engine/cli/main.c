@@ -24,6 +24,7 @@ static const struct {
     {"reconcile", cmd_reconcile, "reconcile JOB SCAN-LOG: check the inserter's log, reprint"},
     {"dispatch", cmd_dispatch, "dispatch JOB... [--day D]: hand jobs to the postal operator"},
     {"returns", cmd_returns, "returns scan CODE | import FILE | list: returned mail"},
+    {"receipts", cmd_receipts, "receipts waiting in outbox/ for the broker (--json)"},
     {"tariff", cmd_tariff, "tariff check FILE | list: validate or list the dated price files"},
     {"settle", cmd_settle, "settle day DATE|--pending, settle period 2026-Q4: postage, discount"},
     {"costs", cmd_costs, "costs export|summary --period P: the finance CSV and invoice totals"},
