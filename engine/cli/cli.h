@@ -46,6 +46,10 @@ int cmd_tariff(struct config *c, int argc, char **argv);
 int cmd_dispatch(struct config *c, int argc, char **argv);
 int cmd_returns(struct config *c, int argc, char **argv);
 int cmd_receipts(struct config *c, int argc, char **argv);
+int cmd_purge(struct config *c, int argc, char **argv);
+/* [retention] days (90), history_months (24) */
+int retention_config(struct config *c, int *days, int *months, char **err);
+int purge_print(struct engine *e, int days, int months);
 int cmd_settle(struct config *c, int argc, char **argv);
 int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */

@@ -4,9 +4,10 @@
  * Without --watch: recover, process everything in incoming/ (and what is due in deferred/),
  * print a summary and exit: 0 all accepted, 1 some failed or were quarantined. With --watch:
  * keep going, woken by inotify on incoming/ or every 30 s for retries, until SIGINT/SIGTERM,
- * which finish the current letter first.
+ * which finish the current letter first. The watch also runs the retention purge once a day.
  */
 #include <signal.h>
+#include <string.h>
 #include <stdio.h>
 #include <poll.h>
 #include <sys/inotify.h>
@@ -27,8 +28,25 @@ static void summary(const struct run_stats *st)
     fflush(stdout);
 }
 
-static int watch(struct engine *e, struct print_setup *ps, struct run_stats *total)
+/* Once a day (and at start): the retention purge. */
+static void daily_purge(struct engine *e, const int retention[2], char last[11])
 {
+    GDateTime *now = time_now();
+    char *today = g_date_time_format(now, "%Y-%m-%d");
+
+    if (strcmp(today, last) != 0) {
+        if (purge_print(e, retention[0], retention[1]) < 0)
+            log_error("purge failed; it is tried again tomorrow (or run `trykk purge`)");
+        g_strlcpy(last, today, 11);
+    }
+    g_free(today);
+    g_date_time_unref(now);
+}
+
+static int watch(struct engine *e, struct print_setup *ps, const int retention[2],
+                 struct run_stats *total)
+{
+    char last_purge[11] = "";
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     struct sigaction sa = {.sa_handler = on_signal};
     char buf[4096];
@@ -47,6 +65,7 @@ static int watch(struct engine *e, struct print_setup *ps, struct run_stats *tot
         total->failed += st.failed + st.quarantined;
         if (st.claimed)
             summary(&st);
+        daily_purge(e, retention, last_purge);
         if (fd < 0 || poll(&p, 1, 30000) > 0)
             while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
                 ;
@@ -69,17 +88,19 @@ int cmd_run(struct config *c, int argc, char **argv)
     struct print_setup ps;
     struct run_stats st = {0};
     char *err = NULL;
-    int rc = EXIT_USAGE;
+    int rc = EXIT_USAGE, retention[2];
 
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc > 1) {
         fprintf(stderr, "usage: trykk run [--watch]\n");
+    } else if (retention_config(c, &retention[0], &retention[1], &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
     } else if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);
     } else {
         if (watch_mode)
-            rc = watch(&e, &ps, &st);
+            rc = watch(&e, &ps, retention, &st);
         else {
             rc = run_once(&e, &st, isatty(2)) < 0 ? EXIT_LETTERS : 0;
             summary(&st);

@@ -25,6 +25,7 @@ static const struct {
     {"dispatch", cmd_dispatch, "dispatch JOB... [--day D]: hand jobs to the postal operator"},
     {"returns", cmd_returns, "returns scan CODE | import FILE | list: returned mail"},
     {"receipts", cmd_receipts, "receipts waiting in outbox/ for the broker (--json)"},
+    {"purge", cmd_purge, "remove personal data past its retention ([retention] days)"},
     {"tariff", cmd_tariff, "tariff check FILE | list: validate or list the dated price files"},
     {"settle", cmd_settle, "settle day DATE|--pending, settle period 2026-Q4: postage, discount"},
     {"costs", cmd_costs, "costs export|summary --period P: the finance CSV and invoice totals"},

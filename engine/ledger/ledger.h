@@ -174,4 +174,15 @@ int ledger_insert_return(struct ledger *l, const struct return_row *r);
 int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on);
 json_t *ledger_returns_json(struct ledger *l, const char *since);
 
+/* ---- retention (purge.c) ---------------------------------------------------------------- */
+/* Letters whose personal data is due: POSTED on or before cutoff, RETURNED on or before it,
+ * CANCELLED on or before it. */
+GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff);
+int ledger_purge_letter(struct ledger *l, const char *id, const char *at);
+/* Jobs dispatched or cancelled on or before cutoff (their print files hold personal data). */
+GPtrArray *ledger_expired_jobs(struct ledger *l, const char *cutoff);
+long long ledger_forget_history(struct ledger *l, const char *before);
+/* Empty the WAL into the database file (TRUNCATE checkpoint). */
+int ledger_scrub(struct ledger *l);
+
 #endif

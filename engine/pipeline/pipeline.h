@@ -87,6 +87,14 @@ int run_recover(struct engine *e, struct run_stats *st);
 int letter_receipt(struct engine *e, const char *letter_id, const char *type,
                    const char *feiltype, const char *detaljer, GDateTime *at, char **err);
 int receipts_flush(struct engine *e);
+
+/* purge.c: retention. Letters posted, returned or cancelled more than `days` ago lose their
+ * personal data (ledger, package, print files); history older than history_months goes. */
+struct purge_stats {
+    int letters, packages, job_files;
+    long long events;
+};
+int purge_run(struct engine *e, int days, int history_months, struct purge_stats *st);
 /* Process what is due in deferred/ and everything in incoming/. -1 when a run had to stop. */
 int run_once(struct engine *e, struct run_stats *st, bool progress);
 

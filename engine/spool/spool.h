@@ -31,6 +31,8 @@ char *spool_db_path(const struct spool *s);
 
 char *spool_new_id(void);
 bool spool_id_ok(const char *id);
+/* Remove a letter's entry (file or directory of files) from dir; 0 when already gone. */
+int spool_remove(const char *dir, const char *letter_id);
 /* Names in dir, oldest first, skipping dot-names. */
 GPtrArray *spool_list(const char *dir);
 /* incoming/<name> -> active/<new id>. -ENOENT when another process took it. */

@@ -1,0 +1,65 @@
+/*
+ * purge.c - retention in the ledger: personal data goes, the rest stays.
+ *
+ * A purged letter loses its names and addresses (the addresses table is the only place
+ * they live in the ledger); its letter row, documents summary, receipts and cost rows stay,
+ * and the state PURGED with purged_at says so. secure_delete overwrites the freed cells, and
+ * a TRUNCATE checkpoint empties the WAL, so the bytes are gone from the files themselves.
+ */
+#include <string.h>
+#include "ledger.h"
+#include "ledger_internal.h"
+
+GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff)
+{
+    sqlite3_stmt *st = ledger_stmt(l,
+        "SELECT l.id FROM letters l LEFT JOIN returns r ON r.letter_id = l.id"
+        " WHERE l.purged_at IS NULL AND ("
+        "  (l.state = 'POSTED' AND l.posted_on <= ?1) OR"
+        "  (l.state = 'RETURNED' AND r.returned_on <= ?1) OR"
+        "  (l.state = 'CANCELLED' AND substr(l.updated_at, 1, 10) <= ?1))"
+        " ORDER BY l.id", "s", cutoff);
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        g_ptr_array_add(ids, ledger_col_dup(st, 0));
+    sqlite3_finalize(st);
+    return ids;
+}
+
+int ledger_purge_letter(struct ledger *l, const char *id, const char *at)
+{
+    if (ledger_step_done(ledger_stmt(l, "DELETE FROM addresses WHERE letter_id = ?", "s", id)) < 0)
+        return -1;
+    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PURGED', purged_at = ?,"
+                                        " updated_at = ? WHERE id = ?", "sss", at, at, id)) < 0)
+        return -1;
+    return ledger_add_event(l, id, at, "purged", "names, addresses and the package removed");
+}
+
+GPtrArray *ledger_expired_jobs(struct ledger *l, const char *cutoff)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT name FROM jobs WHERE dispatched_on <= ?1 OR"
+                                      " substr(cancelled_at, 1, 10) <= ?1 ORDER BY id", "s",
+                                   cutoff);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        g_ptr_array_add(names, ledger_col_dup(st, 0));
+    sqlite3_finalize(st);
+    return names;
+}
+
+/* History (events) older than before; returns how many, or -1. */
+long long ledger_forget_history(struct ledger *l, const char *before)
+{
+    if (ledger_step_done(ledger_stmt(l, "DELETE FROM events WHERE at < ?", "s", before)) < 0)
+        return -1;
+    return sqlite3_changes64(l->db);
+}
+
+int ledger_scrub(struct ledger *l)
+{
+    return sqlite3_exec(l->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SQLITE_OK
+               ? 0 : -1;
+}
