@@ -55,6 +55,8 @@ int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */
 int costs_print_summary(struct config *c, const char *period);
 char *costs_current_quarter(void);
+/* The demo after printing: reconcile, dispatch, a few returns, the receipts. */
+int demo_after_print(struct engine *e, struct config *c, const char *dir);
 
 /* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render. */
 int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err);

@@ -5,7 +5,8 @@
  * agencies with business certificates (NTRNO organisation identifiers), the provider's key
  * and certificate, a configuration and a spool; drops N varied forsendelser (both carrier
  * shapes, colours, post types, return handling, foreign addresses, attachments, plus a few
- * defective ones a real spool sees), runs the engine on them and says where everything went.
+ * defective ones a real spool sees), runs the engine on them and says where everything went:
+ * print jobs, reconciliation, dispatch, a few returns, the receipts and the quarter's costs.
  */
 #include <stdio.h>
 #include <string.h>
@@ -311,6 +312,8 @@ int cmd_demo(struct config *c, int argc, char **argv)
         report(&e, &st, d.dir);
         if (rc == 0)
             rc = print_jobs(&e, &dc, d.dir);
+        if (rc == 0)
+            rc = demo_after_print(&e, &dc, d.dir);
         if (rc == 0)
             rc = print_costs(&dc, d.dir);
         engine_teardown(&e);
