@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include "common/fixture.h"
 #include "returns/returns.h"
+#include "util/util.h"
 
 #define EXTRA "[ea]\nagreement=0999\nservice_level=2\nreturn_address=Trykk AS;Returpost EA;" \
               "Postboks 1;0001 OSLO\n[render]\nreprint_max_percent=100\n"
@@ -402,6 +403,134 @@ static void test_cancel(void)
     g_free(err);
 }
 
+/* ---- kill -9 anywhere in a dispatch ----------------------------------------------------------
+ * For k = 1, 2, …: copy a printed, reconciled spool, kill `trykk dispatch` at its k-th fault
+ * point, restart (`trykk run`, then `trykk dispatch` again) and check that every letter was
+ * posted once, with its leveringskvittering in outbox/ byte for byte as the ledger holds it,
+ * the handover note complete and no temporary file left. */
+static struct fixture cx;
+
+static long long cx_int(const char *spool, const char *sql)
+{
+    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long long v = -1;
+
+    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    g_free(path);
+    return v;
+}
+
+static char *cx_str(const char *spool, const char *sql)
+{
+    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL), *v = NULL;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = g_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    g_free(path);
+    return v;
+}
+
+static void check_dispatched(const char *spool)
+{
+    char *outbox = g_build_filename(spool, "outbox", NULL);
+    char *job = g_build_filename(spool, "jobs", "J000001", NULL);
+    GDir *d = g_dir_open(outbox, 0, NULL);
+    const char *n;
+    int levering = 0;
+
+    g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM letters WHERE state = 'POSTED'"), ==, 3);
+    g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM receipts WHERE published = 0"), ==, 0);
+    while (d && (n = g_dir_read_name(d))) {
+        g_assert_false(n[0] == '.'); /* no temporary file */
+        if (g_str_has_suffix(n, ".leveringskvittering.jwt")) {
+            char *path = g_build_filename(outbox, n, NULL), *bytes, *sql, *stored;
+            g_assert_true(g_file_get_contents(path, &bytes, NULL, NULL));
+            sql = g_strdup_printf("SELECT jws FROM receipts WHERE file_name = '%s'", n);
+            stored = cx_str(spool, sql);
+            g_assert_cmpstr(bytes, ==, stored); /* byte for byte what the ledger holds */
+            g_free(stored);
+            g_free(sql);
+            levering++;
+            g_free(bytes);
+            g_free(path);
+        }
+    }
+    if (d)
+        g_dir_close(d);
+    g_assert_cmpint(levering, ==, 3);
+    g_assert_true(fsio_exists(job, "handover.csv"));
+    g_assert_true(fsio_exists(job, "handover.pdf"));
+    g_free(outbox);
+    g_free(job);
+}
+
+static void test_dispatch_crash(void)
+{
+    const char *pristine_run[] = {"run", NULL}, *close[] = {"job", "close", "--all", NULL};
+    char *log = NULL;
+    int i, k, status = 137, crashes = 0, after_commit = 0;
+
+    fx_init(&cx, EXTRA);
+    for (i = 0; i < 3; i++) {
+        struct forge_letter l;
+        char name[16];
+        fx_letter(&cx, &l);
+        g_snprintf(name, sizeof name, "c-%d", i);
+        fx_drop_letter(&cx, name, 'b', &l);
+    }
+    g_assert_cmpint(fx_trykk(&cx, NULL, pristine_run, mon), ==, 0);
+    g_assert_cmpint(fx_trykk(&cx, NULL, close, mon), ==, 0);
+    {
+        GString *s = g_string_new("piece\n");
+        for (i = 1; i <= 3; i++)
+            g_string_append_printf(s, "000001%05d\n", i);
+        log = g_build_filename(cx.root, "inserter.log", NULL);
+        g_assert_true(g_file_set_contents(log, s->str, -1, NULL));
+        g_string_free(s, TRUE);
+        const char *rec[] = {"reconcile", "J000001", log, NULL};
+        g_assert_cmpint(fx_trykk(&cx, NULL, rec, mon), ==, 0);
+    }
+    for (k = 1; k < 200 && status == 137; k++) {
+        char *spool = g_strdup_printf("%s/spool-%d", cx.root, k), *at = g_strdup_printf("%d", k);
+        const char *cp[] = {"cp", "-a", cx.spool, spool, NULL};
+        const char *env[] = {"TRYKK_CRASH_AT", at, "TRYKK_NOW", mon_eve[1], NULL};
+        const char *dispatch[] = {"--spool", spool, "dispatch", "J000001", NULL};
+        const char *run[] = {"--spool", spool, "run", NULL};
+        g_assert_true(g_spawn_sync(NULL, (char **)cp, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                                   NULL, NULL, NULL));
+        status = fx_trykk(&cx, NULL, dispatch, env);
+        g_assert_true(status == 137 || status == 0);
+        if (status == 137) {
+            crashes++;
+            after_commit += cx_int(spool, "SELECT count(*) FROM jobs WHERE dispatched_on IS NOT"
+                                          " NULL") == 1;
+            g_assert_cmpint(fx_trykk(&cx, NULL, run, mon_eve), ==, 0);
+            g_assert_cmpint(fx_trykk(&cx, NULL, dispatch, mon_eve), <=, 1);
+        }
+        check_dispatched(spool);
+        g_free(at);
+        g_free(spool);
+    }
+    g_test_message("%d crash points, %d after the commit", crashes, after_commit);
+    g_assert_cmpint(status, ==, 0); /* the sweep reached a dispatch without a crash */
+    g_assert_cmpint(after_commit, >=, 5); /* receipts and the handover note after the commit */
+    g_free(log);
+    fx_free(&cx);
+}
+
 int main(int argc, char **argv)
 {
     int rc, i;
@@ -417,9 +546,11 @@ int main(int argc, char **argv)
     g_test_add_func("/afterprint/costs", test_costs_after_print);
     g_test_add_func("/afterprint/purge", test_purge);
     g_test_add_func("/afterprint/cancel", test_cancel);
+    g_test_add_func("/afterprint/dispatch-crash", test_dispatch_crash);
     rc = g_test_run();
     for (i = 0; i < 4; i++)
         g_free(codes[i]);
-    fx_free(&fx);
+    if (fx.root) /* not when a single test ran (-p) */
+        fx_free(&fx);
     return rc;
 }
