@@ -3,8 +3,8 @@
  *
  * Builds a complete demo installation in DIR (default ./demo): a test CA, two sending
  * agencies with business certificates (NTRNO organisation identifiers), the provider's key
- * and certificate, a configuration and a spool; drops N varied forsendelser (both carrier
- * shapes, colours, post types, return handling, foreign addresses, attachments, plus a few
+ * and certificate, a configuration and a spool; drops N varied forsendelser (all three carrier
+ * shapes, legacy SDP XML among them, colours, post types, return handling, foreign addresses, attachments, plus a few
  * defective ones a real spool sees), runs the engine on them and says where everything went:
  * print jobs, reconciliation, dispatch, a few returns, the receipts and the quarter's costs.
  */
@@ -181,7 +181,7 @@ static int drop_letters(struct demo *d, const char *spool, int n)
 
     for (i = 0; i < n && rc == 0; i++) {
         struct forge_letter l;
-        char *jwt = NULL, *name;
+        char *jwt = NULL, *name, kind;
         struct bytes cms;
         bool defect = i >= n - (int)G_N_ELEMENTS(defects) - 1 && i < n - 1;
         vary(d, &l, i);
@@ -190,9 +190,15 @@ static int drop_letters(struct demo *d, const char *spool, int n)
         if (i == 0 || i == n - 1)
             l.message_id = dup_id; /* the last one repeats the first message id */
         rc = forge_letter_build(&l, &jwt, &cms);
-        name = g_strdup_printf("drop-%03d%s", i + 1, i % 2 ? ".xml" : "");
+        kind = i % 2 ? 'a' : i % 6 == 4 && !defect ? 'c' : 'b'; /* now and then legacy SDP XML */
+        if (rc == 0 && kind == 'c') {
+            g_free(jwt);
+            jwt = forge_legacy_sbd(&l, &cms, NULL);
+            rc = jwt ? 0 : -1;
+        }
+        name = g_strdup_printf("drop-%03d%s", i + 1, kind == 'a' ? ".xml" : "");
         if (rc == 0)
-            rc = forge_drop(spool, name, i % 2 ? 'a' : 'b', jwt, &cms);
+            rc = forge_drop(spool, name, kind, jwt, &cms);
         g_free(name);
         g_free(jwt);
         bytes_free(&cms);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <libxml/tree.h>
 #include "../util/reason.h"
 #include "../util/util.h"
 
@@ -81,5 +82,14 @@ int xades_verify(const struct xades_package *pkg, X509 *signer, struct reason *r
 #define XADES_NS_2918 2
 int xades_sign(const struct xades_package *pkg, EVP_PKEY *key, X509 *cert,
                STACK_OF(X509) *chain, const char *signing_time, int flags, struct bytes *out);
+
+/* ---- enveloped XML-DSig of legacy SDP messages and receipts (xmldsig.c) ------------------ */
+/* Verify the signature that must be the first child of business (exc-c14n, RSA-SHA256, one
+ * Reference URI="" with the enveloped transform, SHA-256). The signer and any further
+ * KeyInfo certificates come back for the trust check (the caller's). */
+int xmldsig_verify(xmlDocPtr doc, xmlNodePtr business, X509 **signer, STACK_OF(X509) **chain,
+                   struct reason *r);
+/* Sign doc the same way; the ds:Signature becomes business's first child. */
+int xmldsig_sign(xmlDocPtr doc, xmlNodePtr business, EVP_PKEY *key, X509 *cert);
 
 #endif

@@ -86,7 +86,12 @@ struct forge_letter {
 int forge_letter_build(const struct forge_letter *l, char **jwt, struct bytes *cms);
 json_t *forge_message_json(const struct forge_letter *l, const struct bytes *cms);
 char *forge_sign_message(json_t *payload, const struct forge_party *signer, const char *alg);
-/* Hand a carrier to the spool like a broker: write in tmp/, rename into incoming/. */
+/* The same letter as a signed legacy SDP XML SBD over cms (authority: the SBDH Authority
+ * spelling, NULL for iso6523-actorid-upis). */
+char *forge_legacy_sbd(const struct forge_letter *l, const struct bytes *cms,
+                       const char *authority);
+/* Hand a carrier to the spool like a broker: write in tmp/, rename into incoming/. Kind 'a'
+ * and 'b' take the JWT, 'c' the legacy SBD XML. */
 int forge_drop(const char *spool_root, const char *name, char kind, const char *jwt,
                const struct bytes *cms);
 

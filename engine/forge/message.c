@@ -299,7 +299,7 @@ int forge_drop(const char *spool_root, const char *name, char kind, const char *
     } else if (mkdir(tmp, 0700) < 0) {
         rc = -errno;
     } else {
-        char *j = g_build_filename(tmp, "forretningsmelding.jwt", NULL);
+        char *j = g_build_filename(tmp, kind == 'c' ? "sbd.xml" : "forretningsmelding.jwt", NULL);
         char *c = g_build_filename(tmp, "dokumentpakke.cms", NULL);
         rc = write_file(j, jwt, strlen(jwt));
         if (rc == 0)

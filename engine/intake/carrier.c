@@ -4,7 +4,9 @@
  *  (a) one regular file: an XML StandardBusinessDocument whose body is
  *      <Innbyggerpost xmlns="http://digdir.no/dpi/innbyggerpost"> with the JWT in
  *      SignertForretningsmelding and the base64 CMS package in Dokumentpakke;
- *  (b) a directory holding exactly forretningsmelding.jwt and dokumentpakke.cms.
+ *  (b) a directory holding exactly forretningsmelding.jwt and dokumentpakke.cms;
+ *  (c) a directory holding exactly sbd.xml (the legacy SDP XML business message) and
+ *      dokumentpakke.cms (legacy.c reads the message).
  *
  * Anything else, or anything that cannot be read, is quarantined: there is no verified
  * sender to answer yet. Files are opened without following symlinks, must be regular, and
@@ -21,16 +23,18 @@
 #include "../util/xmlsafe.h"
 
 #define JWT_NAME "forretningsmelding.jwt"
+#define SBD_NAME "sbd.xml"
 #define CMS_NAME "dokumentpakke.cms"
 #define DOCUMENTID_UTSKRIFT "urn:fdc:digdir.no:2020:innbyggerpost:xsd::innbyggerpost##" \
                             "urn:fdc:digdir.no:2020:innbyggerpost:schema:utskrift::1.0"
 
-static int dir_entries_ok(int dfd, struct reason *r)
+/* Exactly one message file (JWT_NAME or SBD_NAME, returned through *msg) and CMS_NAME. */
+static int dir_entries_ok(int dfd, const char **msg, struct reason *r)
 {
     int fd = dup(dfd);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     struct dirent *e;
-    int seen = 0, other = 0;
+    int seen = 0, other = 0, messages = 0;
 
     if (!d) {
         if (fd >= 0)
@@ -41,15 +45,19 @@ static int dir_entries_ok(int dfd, struct reason *r)
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (strcmp(e->d_name, JWT_NAME) == 0 || strcmp(e->d_name, CMS_NAME) == 0)
+        if (strcmp(e->d_name, JWT_NAME) == 0 || strcmp(e->d_name, SBD_NAME) == 0) {
+            *msg = strcmp(e->d_name, JWT_NAME) == 0 ? JWT_NAME : SBD_NAME;
+            messages++;
+        } else if (strcmp(e->d_name, CMS_NAME) == 0) {
             seen++;
-        else
+        } else {
             other++;
+        }
     }
     closedir(d);
-    if (seen != 2 || other) {
+    if (seen != 1 || messages != 1 || other) {
         reason_quarantine(r, "carrier-shape", "a directory carrier must hold exactly "
-                          JWT_NAME " and " CMS_NAME);
+                          JWT_NAME " (or, legacy, " SBD_NAME ") and " CMS_NAME);
         return -1;
     }
     return 0;
@@ -71,16 +79,17 @@ static int read_dir(struct carrier *c, const char *path, const struct carrier_li
                     struct reason *r)
 {
     int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const char *msg = JWT_NAME;
     int rc;
 
     if (dfd < 0) {
         reason_quarantine(r, "carrier-unreadable", "the carrier directory cannot be opened");
         return -1;
     }
-    c->kind = CARRIER_DIR;
-    rc = dir_entries_ok(dfd, r);
-    if (rc == 0 && (rc = read_member(dfd, JWT_NAME, lim->max_message, &c->jwt, r)) == -EFBIG)
-        reason_quarantine(r, "carrier-too-large", JWT_NAME " is larger than %zu bytes",
+    rc = dir_entries_ok(dfd, &msg, r);
+    c->kind = strcmp(msg, SBD_NAME) == 0 ? CARRIER_LEGACY : CARRIER_DIR;
+    if (rc == 0 && (rc = read_member(dfd, msg, lim->max_message, &c->jwt, r)) == -EFBIG)
+        reason_quarantine(r, "carrier-too-large", "%s is larger than %zu bytes", msg,
                           lim->max_message);
     if (rc == 0 && (rc = read_member(dfd, CMS_NAME, lim->max_package, &c->cms, r)) == -EFBIG) {
         struct stat st;

@@ -11,7 +11,7 @@
 #include "../util/util.h"
 
 /* ---- carriers (carrier.c) ---------------------------------------------------------------- */
-enum carrier_kind { CARRIER_XML = 'a', CARRIER_DIR = 'b' };
+enum carrier_kind { CARRIER_XML = 'a', CARRIER_DIR = 'b', CARRIER_LEGACY = 'c' };
 
 struct carrier_limits {
     size_t max_package; /* CMS bytes: 50 MiB */
@@ -20,15 +20,29 @@ struct carrier_limits {
 
 struct carrier {
     enum carrier_kind kind;
-    struct bytes jwt;
+    struct bytes jwt;    /* the business message: the JWT, or for (c) the SBD XML */
     struct bytes cms;    /* empty when the package is over its cap */
     size_t cms_oversize; /* the package's size when it was not read because of the cap */
 };
 
-/* Read the entry at path (a file: carrier (a); a directory: carrier (b)). */
+/* Read the entry at path (a file: carrier (a); a directory: carrier (b) or (c)). */
 int carrier_read(struct carrier *c, const char *path, const struct carrier_limits *lim,
                  struct reason *r);
 void carrier_free(struct carrier *c);
+
+/* ---- carrier (c): the legacy SDP XML message (legacy.c) --------------------------------- */
+struct _xmlDoc;
+struct _xmlNode;
+struct legacy {
+    struct _xmlDoc *doc;        /* sbd.xml, parsed safely; its signature is checked on this */
+    struct _xmlNode *business;  /* sdp:digitalPost */
+    char *authority;            /* SBDH Sender/Identifier@Authority, as received */
+};
+/* Map sbd.xml onto the DPI JSON payload of the same letter (*payload, the caller's).
+ * -1: unreadable (quarantine); 1: readable but not a print message (reason_fail, after
+ * which the sender can still be answered); 0: mapped. */
+int legacy_read(struct legacy *lg, const struct bytes *xml, json_t **payload, struct reason *r);
+void legacy_free(struct legacy *lg);
 
 /* ---- the business message (message.c) ---------------------------------------------------- */
 struct address {
@@ -48,6 +62,7 @@ struct message {
     struct address recipient, retur;
     const char *digest_method, *digest_value, *token;
     const char *colour, *posttype, *return_handling;
+    bool legacy;        /* from carrier (c): maskinportentoken is optional (SDP 1.0) */
 };
 
 #define UTSKRIFT_STANDARD "urn:fdc:digdir.no:2020:innbyggerpost:xsd::innbyggerpost##" \

@@ -333,9 +333,12 @@ static void utskrift(struct rules *k, struct message *m, json_t *u)
                                       NULL};
     static const char *const req[] = {"avsender", "mottaker", "dokumentpakkefingeravtrykk",
                                       "maskinportentoken", "utskriftstype", "retur", NULL};
+    static const char *const req_legacy[] = {"avsender", "mottaker",
+                                             "dokumentpakkefingeravtrykk", "utskriftstype",
+                                             "retur", NULL};
     const char *p = "utskrift";
 
-    if (!members(k, u, p, all, req))
+    if (!members(k, u, p, all, m->legacy ? req_legacy : req))
         return;
     avsender(k, m, json_object_get(u, "avsender"));
     address(k, &m->recipient, json_object_get(u, "mottaker"), "utskrift.mottaker");

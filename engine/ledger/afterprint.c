@@ -44,6 +44,8 @@ void letter_party_free(struct letter_party *p)
     g_free(p->mottak_jws);
     g_free(p->return_handling);
     g_free(p->state);
+    g_free(p->carrier);
+    g_free(p->conversation_id);
     memset(p, 0, sizeof *p);
 }
 
@@ -51,7 +53,7 @@ int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p
 {
     sqlite3_stmt *st = ledger_stmt(l,
         "SELECT l.sbdh_sender, l.avsender, l.avsenderidentifikator, r.jws, l.return_handling,"
-        " l.state FROM letters l LEFT JOIN receipts r ON r.letter_id = l.id AND"
+        " l.state, l.carrier, l.conversation_id FROM letters l LEFT JOIN receipts r ON r.letter_id = l.id AND"
         " r.type = 'mottakskvittering' WHERE l.id = ?", "s", id);
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
@@ -63,6 +65,8 @@ int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p
         p->mottak_jws = ledger_col_dup(st, 3);
         p->return_handling = ledger_col_dup(st, 4);
         p->state = ledger_col_dup(st, 5);
+        p->carrier = ledger_col_dup(st, 6);
+        p->conversation_id = ledger_col_dup(st, 7);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;

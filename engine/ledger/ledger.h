@@ -145,6 +145,7 @@ int ledger_receipt_published(struct ledger *l, const char *id);
  * copied into every later receipt). */
 struct letter_party {
     char *sbdh_sender, *avsender, *avsenderidentifikator, *mottak_jws, *return_handling, *state;
+    char *carrier, *conversation_id; /* carrier "legacy": its receipts are XML */
 };
 int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *out);
 void letter_party_free(struct letter_party *p);

@@ -58,8 +58,10 @@ static void fill_row(struct letter_row *w, const char *id, const char *entry_nam
 
     memset(w, 0, sizeof *w);
     w->id = id;
-    w->carrier = v->carrier.kind == CARRIER_DIR ? "dir" : v->carrier.kind == CARRIER_XML ? "xml"
-                                                                                     : "unknown";
+    w->carrier = v->carrier.kind == CARRIER_DIR      ? "dir"
+                 : v->carrier.kind == CARRIER_XML    ? "xml"
+                 : v->carrier.kind == CARRIER_LEGACY ? "legacy"
+                                                     : "unknown";
     w->entry_name = entry_name;
     w->state = state;
     w->reason = v->r.verdict == VERDICT_OK ? NULL : v->r.code;
@@ -118,14 +120,19 @@ static int build_receipt(struct engine *e, const char *id, const struct verdict_
 {
     struct receipt_to to = {v->who.sbdh_sender, v->who.avsender, v->who.avsenderidentifikator,
                             v->who.business_scope};
+    struct receipt_to_xml tx = {v->who.sbdh_sender, v->legacy.authority, v->who.conversation_id};
+    bool xml = v->carrier.kind == CARRIER_LEGACY;
+    const char *feiltype = v->r.verdict == VERDICT_INTERNAL ? "SERVER" : "KLIENT";
     char *detaljer;
     int rc;
 
     if (v->r.verdict == VERDICT_OK)
-        return receipt_build(out, &e->signer, &to, id, "mottakskvittering", NULL, NULL, now);
+        return xml ? receipt_build_xml(out, &e->signer, &tx, id, "mottakskvittering", NULL, NULL,
+                                       now)
+                   : receipt_build(out, &e->signer, &to, id, "mottakskvittering", NULL, NULL, now);
     detaljer = g_strdup_printf("%s: %s", v->r.code, v->r.detail);
-    rc = receipt_build(out, &e->signer, &to, id, "feil",
-                       v->r.verdict == VERDICT_INTERNAL ? "SERVER" : "KLIENT", detaljer, now);
+    rc = xml ? receipt_build_xml(out, &e->signer, &tx, id, "feil", feiltype, detaljer, now)
+             : receipt_build(out, &e->signer, &to, id, "feil", feiltype, detaljer, now);
     g_free(detaljer);
     return rc;
 }

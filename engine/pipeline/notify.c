@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include "pipeline.h"
+#include "../util/xmlsafe.h"
 
 /* The businessScope a receipt JWS carries (new reference), or NULL. */
 static json_t *scope_of(const char *jws)
@@ -29,20 +30,56 @@ static json_t *scope_of(const char *jws)
     return scope;
 }
 
+/* The Authority spelling our XML mottakskvittering used (the sender's own), or NULL. */
+static char *authority_of(const char *xml)
+{
+    enum xmlsafe_error why;
+    xmlDocPtr doc = xml ? xmlsafe_parse(xml, strlen(xml), false, &why) : NULL;
+    xmlXPathContextPtr xp = doc ? xmlsafe_xpath(doc) : NULL;
+    char *a = xp ? xmlsafe_text(xp, xmlDocGetRootElement(doc), "sbdh:StandardBusinessDocument"
+                                "Header/sbdh:Receiver/sbdh:Identifier/@Authority") : NULL;
+
+    if (xp)
+        xmlXPathFreeContext(xp);
+    if (doc)
+        xmlFreeDoc(doc);
+    return a;
+}
+
+static int build(struct engine *e, const struct letter_party *p, const char *letter_id,
+                 const char *type, const char *feiltype, const char *detaljer, GDateTime *at,
+                 struct receipt *r)
+{
+    json_t *scope;
+    int rc;
+
+    if (g_strcmp0(p->carrier, "legacy") == 0) {
+        char *auth = authority_of(p->mottak_jws);
+        struct receipt_to_xml tx = {p->sbdh_sender, auth, p->conversation_id};
+        rc = p->mottak_jws ? receipt_build_xml(r, &e->signer, &tx, letter_id, type, feiltype,
+                                               detaljer, at) : 1;
+        g_free(auth);
+        return rc;
+    }
+    if (!(scope = scope_of(p->mottak_jws)))
+        return 1;
+    {
+        struct receipt_to to = {p->sbdh_sender, p->avsender, p->avsenderidentifikator, scope};
+        rc = receipt_build(r, &e->signer, &to, letter_id, type, feiltype, detaljer, at);
+    }
+    json_decref(scope);
+    return rc;
+}
+
 int letter_receipt(struct engine *e, const char *letter_id, const char *type,
                    const char *feiltype, const char *detaljer, GDateTime *at, char **err)
 {
     struct letter_party p;
     struct receipt r = {0};
-    json_t *scope = NULL;
     int rc = ledger_letter_party(e->ledger, letter_id, &p);
 
-    if (rc == 0 && !(scope = scope_of(p.mottak_jws)))
-        rc = 1;
-    if (rc == 0) {
-        struct receipt_to to = {p.sbdh_sender, p.avsender, p.avsenderidentifikator, scope};
-        rc = receipt_build(&r, &e->signer, &to, letter_id, type, feiltype, detaljer, at);
-    }
+    if (rc == 0)
+        rc = build(e, &p, letter_id, type, feiltype, detaljer, at, &r);
     if (rc == 0) {
         struct receipt_row row = {r.id, letter_id, r.type, r.feiltype, r.file_name, r.jws,
                                   r.created_at};
@@ -52,7 +89,6 @@ int letter_receipt(struct engine *e, const char *letter_id, const char *type,
         *err = g_strdup_printf("letter %s: no %s: %s", letter_id, type,
                                rc > 0 ? "it has no mottakskvittering to answer from"
                                       : "the receipt cannot be built or stored");
-    json_decref(scope);
     receipt_free(&r);
     letter_party_free(&p);
     return rc == 0 ? 0 : -1;

@@ -49,6 +49,7 @@ struct doc_info {
 struct verdict_info {
     struct reason r;
     struct carrier carrier;
+    struct legacy legacy;  /* carrier (c) only */
     struct message msg;
     struct identity who;
     bool have_identity, rules_ok, authenticated;

@@ -3,6 +3,7 @@
  * passed, and each failure has its own reason code (dpi-print-format.md §8):
  *
  *   carrier ─ JWS form ─ identity (who to answer) ─ JWS signature ─ field rules ─
+ *   (carrier (c): XML mapped to the same payload ─ identity ─ XML signature ─ field rules) ─
  *   certificate (chain, time, organisation = SBDH sender) ─ receiver and type ─ token ─
  *   package size ─ fingerprint ─ duplicate message id ─ CMS decrypt ─ zip ─ XAdES ─
  *   manifest ─ PDFs
@@ -43,6 +44,41 @@ static int step_message(struct engine *e, struct verdict_info *v)
         return -1;
     v->rules_ok = true;
     return 0;
+}
+
+/* Carrier (c): the XML is mapped onto the same payload, then the same rules; the message
+ * signature is the enveloped XML-DSig instead of the JWS. */
+static int step_legacy_message(struct engine *e, struct verdict_info *v)
+{
+    json_t *payload = NULL;
+    int rc = legacy_read(&v->legacy, &v->carrier.jwt, &payload, &v->r);
+
+    if (rc < 0)
+        return -1;
+    v->msg.payload = payload;
+    v->msg.legacy = true;
+    if (message_identity(&v->who, payload) < 0) {
+        reason_quarantine(&v->r, "message-unreadable", "the message names no sender or "
+                          "ConversationId to answer");
+        return -1;
+    }
+    v->have_identity = true;
+    if (rc > 0)
+        return -1; /* readable, answerable, but not a print message */
+    if (xmldsig_verify(v->legacy.doc, v->legacy.business, &v->signer, &v->chain, &v->r) < 0)
+        return -1;
+    if (message_check(&v->msg, &v->r) < 0)
+        return -1;
+    v->rules_ok = true;
+    return 0;
+}
+
+/* SDP 1.0 had no Maskinporten token; when a legacy message carries one, it is checked. */
+static int step_token(struct verdict_info *v, const char *org)
+{
+    if (v->msg.legacy && !v->msg.token)
+        return 0;
+    return token_check(&v->msg, org, &v->r);
 }
 
 static GDateTime *check_time(struct engine *e, struct verdict_info *v)
@@ -232,8 +268,8 @@ void verify_entry(struct engine *e, const char *path, struct verdict_info *v)
     memset(v, 0, sizeof *v);
     v->docs = g_array_new(FALSE, TRUE, sizeof(struct doc_info));
     if (carrier_read(&v->carrier, path, &e->carrier_limits, &v->r) < 0 ||
-        step_message(e, v) < 0 || step_certificate(e, v, &org) < 0 ||
-        step_addressing(e, v) < 0 || token_check(&v->msg, org, &v->r) < 0 ||
+        (v->carrier.kind == CARRIER_LEGACY ? step_legacy_message(e, v) : step_message(e, v)) < 0 ||
+        step_certificate(e, v, &org) < 0 || step_addressing(e, v) < 0 || step_token(v, org) < 0 ||
         step_package(e, v) < 0 ||
         cms_decrypt(e->keys, e->nkeys, &v->carrier.cms, e->zip_limits.max_total, &plain,
                     &v->r) < 0) {
@@ -251,6 +287,7 @@ void verdict_info_free(struct verdict_info *v)
     guint i;
 
     carrier_free(&v->carrier);
+    legacy_free(&v->legacy);
     message_free(&v->msg);
     X509_free(v->signer);
     sk_X509_pop_free(v->chain, X509_free);

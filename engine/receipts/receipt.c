@@ -17,7 +17,7 @@
 #define DETALJER_MAX 1000
 
 /* A UUID (version 8, RFC 9562 custom) derived from the letter id and receipt type. */
-static char *derived_uuid(const char *letter_id, const char *type)
+char *receipt_uuid(const char *letter_id, const char *type)
 {
     unsigned char md[32];
     char *input = g_strdup_printf("trykk-receipt:%s:%s", letter_id, type);
@@ -94,7 +94,7 @@ int receipt_build(struct receipt *out, const struct receipt_signer *s, const str
                   const char *detaljer, GDateTime *at)
 {
     char *now = time_rfc3339(at);
-    char *id = derived_uuid(letter_id, type);
+    char *id = receipt_uuid(letter_id, type);
     json_t *doc = json_pack("{s:{s:o, s:o}}", "standardBusinessDocument",
                             "standardBusinessDocumentHeader", header(s, to, id, type, now),
                             type, body(s, to, feiltype, detaljer, now));

@@ -1,7 +1,7 @@
 /*
  * receipts.h - the answers trykk sends the broker: mottakskvittering and feil (and, later,
  * leveringskvittering and returpostkvittering), as signed JWS following Digdir's receipt
- * construction (dpi-print-format.md §9.2).
+ * construction (dpi-print-format.md §9.2), or for legacy letters as signed XML (§9.3).
  */
 #ifndef TRYKK_RECEIPTS_H
 #define TRYKK_RECEIPTS_H
@@ -38,6 +38,20 @@ int receipt_build(struct receipt *out, const struct receipt_signer *s, const str
                   const char *letter_id, const char *type, const char *feiltype,
                   const char *detaljer, GDateTime *at);
 void receipt_free(struct receipt *r);
+/* The receipt's instanceIdentifier: a UUID derived from (letter id, type). */
+char *receipt_uuid(const char *letter_id, const char *type);
+
+/* Whom a legacy (SDP XML) receipt answers. */
+struct receipt_to_xml {
+    const char *sbdh_sender;     /* the original SBDH Sender, e.g. 9908:991825827 */
+    const char *authority;       /* its Authority spelling, echoed for ours (NULL: default) */
+    const char *conversation_id;
+};
+/* The same receipt as a signed XML SBD (kvittering with mottak, levering or returpost; or
+ * feil), enveloped XML-DSig like the message; out->jws holds the XML, file <id>.<type>.xml. */
+int receipt_build_xml(struct receipt *out, const struct receipt_signer *s,
+                      const struct receipt_to_xml *to, const char *letter_id, const char *type,
+                      const char *feiltype, const char *detaljer, GDateTime *at);
 /* Publish into the outbox; an existing file of the same name counts as published. */
 int receipt_publish(const char *outbox, const char *file_name, const char *jws);
 
