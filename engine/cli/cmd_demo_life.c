@@ -135,12 +135,17 @@ static void receipts_summary(struct engine *e)
 
     printf("receipts waiting for the broker in %s:", e->spool.outbox);
     for (t = 0; t < G_N_ELEMENTS(types); t++) {
-        char *suffix = g_strdup_printf(".%s.jwt", types[t]);
-        int n = 0;
-        for (i = 0; i < names->len; i++)
-            n += g_str_has_suffix(names->pdata[i], suffix);
-        printf(" %d %s%s", n, types[t], t + 1 < G_N_ELEMENTS(types) ? "," : "\n");
-        g_free(suffix);
+        char *jwt = g_strdup_printf(".%s.jwt", types[t]), *xml = g_strdup_printf(".%s.xml",
+                                                                                   types[t]);
+        int n = 0, x = 0;
+        for (i = 0; i < names->len; i++) {
+            n += g_str_has_suffix(names->pdata[i], jwt);
+            x += g_str_has_suffix(names->pdata[i], xml);
+        }
+        printf(" %d %s (%d of them XML)%s", n + x, types[t], x,
+               t + 1 < G_N_ELEMENTS(types) ? "," : "\n");
+        g_free(jwt);
+        g_free(xml);
     }
     g_ptr_array_free(names, TRUE);
 }

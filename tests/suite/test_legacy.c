@@ -142,8 +142,15 @@ static void test_accepted(void)
     letter(&fx, &l, "Legacy Leserud");
     drop_legacy(&fx, "legacy-1", &l, NULL);
     letter(&fx, &l, "Ebcore Authoritysen");
+    l.adresse = "Storgatan 1";
+    l.landkode = "SE"; /* utenlandskAdresse */
     drop_legacy(&fx, "legacy-2", &l, "urn:oasis:names:tc:ebcore:partyid-type:iso6523:9908");
     g_assert_cmpint(fx_trykk(&fx, NULL, run, mon), ==, 0);
+    row = fx_letter_by_entry(&fx, "legacy-2");
+    g_assert_cmpstr(fx_intake_state(row), ==, "ACCEPTED");
+    g_assert_cmpstr(json_string_value(json_object_get(json_object_get(row, "recipient"),
+                                                      "landkode")), ==, "SE");
+    json_decref(row);
     row = fx_letter_by_entry(&fx, "legacy-1");
     g_assert_cmpstr(fx_intake_state(row), ==, "ACCEPTED");
     g_assert_cmpstr(json_string_value(json_object_get(row, "carrier")), ==, "legacy");
