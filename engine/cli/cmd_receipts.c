@@ -18,9 +18,11 @@ static json_t *waiting(struct engine *e)
     for (i = 0; i < names->len; i++) {
         const char *name = names->pdata[i];
         char **part = g_strsplit(name, ".", 3);
-        if (g_strv_length(part) == 3 && strcmp(part[2], "jwt") == 0)
-            json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "file", name, "letter", part[0],
-                                               "type", part[1]));
+        if (g_strv_length(part) == 3 && (strcmp(part[2], "jwt") == 0 ||
+                                         strcmp(part[2], "xml") == 0))
+            json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "file", name, "letter",
+                                               part[0], "type", part[1], "format",
+                                               strcmp(part[2], "xml") == 0 ? "sdp-xml" : "jws"));
         g_strfreev(part);
     }
     g_ptr_array_free(names, TRUE);

@@ -1,5 +1,6 @@
 /*
- * cmd_returns.c - trykk returns scan CODE [--reason R] [--date D] | import FILE | list
+ * cmd_returns.c - trykk returns scan CODE [--reason R] [--date D] | import FILE | list |
+ *                 forwarded LETTER
  *
  * scan and import record returned pieces (exit 1 when a code could not be matched or
  * recorded); list shows them, with the return address for pieces to be forwarded.
@@ -71,6 +72,28 @@ static int import(struct engine *e, struct print_setup *ps, const char *path)
     return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_LETTERS : 0;
 }
 
+static int forwarded(struct engine *e, const char *letter)
+{
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    int rc = ledger_begin(e->ledger) == 0 ? ledger_return_forwarded(e->ledger, letter, at) : -1;
+
+    if (rc == 0)
+        rc = ledger_add_event(e->ledger, letter, at, "forwarded",
+                              "the returned piece was sent on to the sender's return address");
+    if (rc == 0 && ledger_commit(e->ledger) == 0)
+        printf("letter %s: forwarded to its sender\n", letter);
+    else {
+        ledger_rollback(e->ledger);
+        fprintf(stderr, "trykk: letter %s has no returned piece waiting to be forwarded\n",
+                letter);
+        rc = -1;
+    }
+    g_free(at);
+    g_date_time_unref(now);
+    return rc == 0 ? 0 : EXIT_LETTERS;
+}
+
 static void print_return(struct engine *e, json_t *r)
 {
     const char *handling = json_string_value(json_object_get(r, "handling"));
@@ -133,18 +156,22 @@ int cmd_returns(struct config *c, int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     ok = g_option_context_parse(ctx, &argc, &argv, NULL) && argc >= 2 &&
          ((strcmp(argv[1], "scan") == 0 && argc == 3) ||
-          (strcmp(argv[1], "import") == 0 && argc == 3) || (strcmp(argv[1], "list") == 0 &&
-                                                            argc == 2));
+          (strcmp(argv[1], "import") == 0 && argc == 3) ||
+          (strcmp(argv[1], "forwarded") == 0 && argc == 3) ||
+          (strcmp(argv[1], "list") == 0 && argc == 2));
     if (!ok) {
         fprintf(stderr, "usage: trykk returns scan CODE [--reason R] [--date DATE]\n"
                         "       trykk returns import FILE   (CODE[,REASON[,DATE]] per line)\n"
-                        "       trykk returns list [--since DATE] [--json]\n");
+                        "       trykk returns list [--since DATE] [--json]\n"
+                        "       trykk returns forwarded LETTER   (a DIREKTE_RETUR piece sent on)\n");
     } else if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);
     } else {
         rc = strcmp(argv[1], "scan") == 0 ? scan(&e, &ps, argv[2], &o)
-             : strcmp(argv[1], "import") == 0 ? import(&e, &ps, argv[2]) : list(&e, &o);
+             : strcmp(argv[1], "import") == 0    ? import(&e, &ps, argv[2])
+             : strcmp(argv[1], "forwarded") == 0 ? forwarded(&e, argv[2])
+                                                 : list(&e, &o);
         print_engine_teardown(&e, &ps);
         crypto_shutdown();
     }

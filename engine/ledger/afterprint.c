@@ -198,3 +198,16 @@ json_t *ledger_returns_json(struct ledger *l, const char *since)
         " r.forwarded_at, l.avsender, l.state FROM returns r JOIN letters l ON l.id = r.letter_id"
         " WHERE r.returned_on >= coalesce(?, '') ORDER BY r.returned_on, r.at", "s", since));
 }
+
+int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char *at)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "UPDATE returns SET handling = 'FORWARDED', forwarded_at = ?"
+                                      " WHERE letter_id = ? AND handling = 'FORWARD'", "ss", at,
+                                   letter_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    return sqlite3_changes(l->db) == 1 ? 0 : 1;
+}

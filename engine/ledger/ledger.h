@@ -174,6 +174,8 @@ struct return_row {
 int ledger_insert_return(struct ledger *l, const struct return_row *r);
 int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on);
 json_t *ledger_returns_json(struct ledger *l, const char *since);
+/* A DIREKTE_RETUR piece sent on to its sender: 0 done, 1 not waiting for forwarding. */
+int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char *at);
 
 /* ---- retention (purge.c) ---------------------------------------------------------------- */
 /* Letters whose personal data is due: POSTED on or before cutoff, RETURNED on or before it,

@@ -276,6 +276,17 @@ static void test_return_import(void)
                                                             "handling")), "FORWARD") == 0;
     g_assert_cmpuint(forward, ==, 1);
     g_assert_cmpint(db_int("SELECT count(*) FROM cost_rows WHERE kind = 'RETURN'"), ==, 2);
+    {   /* the operator sends it on; only once */
+        char *sql = g_strdup_printf("SELECT l.id FROM letters l JOIN pieces p ON p.letter_id ="
+                                    " l.id WHERE p.code = '%s'", codes[2]);
+        char *id = db_str(sql);
+        g_assert_cmpint(trykk(sat, NULL, "returns", "forwarded", id, NULL, NULL, NULL), ==, 0);
+        g_assert_cmpint(trykk(sat, NULL, "returns", "forwarded", id, NULL, NULL, NULL), ==, 1);
+        g_assert_cmpint(db_int("SELECT count(*) FROM returns WHERE handling = 'FORWARDED' AND"
+                               " forwarded_at IS NOT NULL"), ==, 1);
+        g_free(id);
+        g_free(sql);
+    }
     json_decref(list);
     g_free(out);
     g_free(text);
