@@ -198,8 +198,11 @@ static void test_rejected(void)
     bytes_free(&cms);
     letter(&fx, &l, "Digital Postkassesen");
     sbd = legacy_of(&l, &cms, NULL);
-    bad = g_regex_replace_literal(g_regex_new("fysiskPostInfo", 0, 0, NULL), sbd, -1, 0,
-                                  "digitalPostInfo", 0, NULL);
+    {
+        GRegex *re = g_regex_new("fysiskPostInfo", 0, 0, NULL);
+        bad = g_regex_replace_literal(re, sbd, -1, 0, "digitalPostInfo", 0, NULL);
+        g_regex_unref(re);
+    }
     fx_drop(&fx, "digital", 'c', bad, &cms);
     g_free(bad);
     g_free(sbd);
