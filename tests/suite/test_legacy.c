@@ -178,7 +178,8 @@ static void test_accepted(void)
     g_ptr_array_free(files, TRUE);
 }
 
-/* Changed after signing, digital mail, no signature: all answered with a valid XML feil. */
+/* Changed after signing, digital mail, no signature: all answered with a valid XML feil; a
+ * DOCTYPE (external entity) is never expanded: quarantine. */
 static void test_rejected(void)
 {
     struct forge_letter l;
@@ -207,7 +208,32 @@ static void test_rejected(void)
     g_free(bad);
     g_free(sbd);
     bytes_free(&cms);
+    letter(&fx, &l, "Usignert Brevsen");
+    sbd = legacy_of(&l, &cms, NULL);
+    {   /* the signature cut out */
+        char *a = strstr(sbd, "<Signature"), *b = strstr(sbd, "</Signature>");
+        bad = g_strdup_printf("%.*s%s", (int)(a - sbd), sbd, b + strlen("</Signature>"));
+    }
+    fx_drop(&fx, "unsigned", 'c', bad, &cms);
+    g_free(bad);
+    g_free(sbd);
+    bytes_free(&cms);
+    letter(&fx, &l, "Doctype Entitetsen");
+    sbd = legacy_of(&l, &cms, NULL);
+    bad = g_strdup_printf("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM "
+                          "\"file:///etc/passwd\">]>%s", strstr(sbd, "<StandardBusinessDocument"));
+    fx_drop(&fx, "doctype", 'c', bad, &cms);
+    g_free(bad);
+    g_free(sbd);
+    bytes_free(&cms);
     g_assert_cmpint(fx_trykk(&fx, NULL, run, mon), ==, 1);
+    row = fx_letter_by_entry(&fx, "unsigned");
+    g_assert_cmpstr(fx_intake_state(row), ==, "FAILED");
+    g_assert_cmpstr(json_string_value(json_object_get(row, "reason")), ==, "xmldsig-missing");
+    json_decref(row);
+    row = fx_letter_by_entry(&fx, "doctype");
+    g_assert_cmpstr(fx_intake_state(row), ==, "QUARANTINED");
+    json_decref(row);
     row = fx_letter_by_entry(&fx, "tampered");
     g_assert_cmpstr(fx_intake_state(row), ==, "FAILED");
     g_assert_cmpstr(json_string_value(json_object_get(row, "reason")), ==, "xmldsig-invalid");
@@ -216,7 +242,7 @@ static void test_rejected(void)
     g_assert_cmpstr(fx_intake_state(row), ==, "FAILED");
     json_decref(row);
     files = receipts(&fx, ".feil.xml");
-    g_assert_cmpuint(files->len, ==, 2);
+    g_assert_cmpuint(files->len, ==, 3); /* the DOCTYPE one is quarantined: nobody to answer */
     check_all(files);
     g_ptr_array_free(files, TRUE);
 }
