@@ -179,9 +179,11 @@ int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char 
 
 /* ---- retention (purge.c) ---------------------------------------------------------------- */
 /* Letters whose personal data is due: POSTED on or before cutoff, RETURNED on or before it,
- * CANCELLED on or before it. */
+ * CANCELLED, FAILED or HELD on or before it. */
 GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff);
 int ledger_purge_letter(struct ledger *l, const char *id, const char *at);
+/* 1 purged, 0 not (or no such letter), -1 error */
+int ledger_is_purged(struct ledger *l, const char *id);
 /* Jobs dispatched or cancelled on or before cutoff (their print files hold personal data). */
 GPtrArray *ledger_expired_jobs(struct ledger *l, const char *cutoff);
 long long ledger_forget_history(struct ledger *l, const char *before);

@@ -1,7 +1,8 @@
 /*
  * purge.c - retention in the ledger: personal data goes, the rest stays.
  *
- * A purged letter loses its names and addresses (the addresses table is the only place
+ * Letters posted, returned, cancelled, failed or held long enough are purged. A purged
+ * letter loses its names and addresses (the addresses table is the only place
  * they live in the ledger); its letter row, documents summary, receipts and cost rows stay,
  * and the state PURGED with purged_at says so. secure_delete overwrites the freed cells, and
  * a TRUNCATE checkpoint empties the WAL, so the bytes are gone from the files themselves.
@@ -17,7 +18,7 @@ GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff)
         " WHERE l.purged_at IS NULL AND ("
         "  (l.state = 'POSTED' AND l.posted_on <= ?1) OR"
         "  (l.state = 'RETURNED' AND r.returned_on <= ?1) OR"
-        "  (l.state = 'CANCELLED' AND substr(l.updated_at, 1, 10) <= ?1))"
+        "  (l.state IN ('CANCELLED', 'FAILED', 'HELD') AND substr(l.updated_at, 1, 10) <= ?1))"
         " ORDER BY l.id", "s", cutoff);
     GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
 
@@ -31,8 +32,10 @@ int ledger_purge_letter(struct ledger *l, const char *id, const char *at)
 {
     if (ledger_step_done(ledger_stmt(l, "DELETE FROM addresses WHERE letter_id = ?", "s", id)) < 0)
         return -1;
-    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PURGED', purged_at = ?,"
-                                        " updated_at = ? WHERE id = ?", "sss", at, at, id)) < 0)
+    /* a failed or held letter keeps its state (the reason stays readable) */
+    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET purged_at = ?1, updated_at = ?1,"
+                                        " state = CASE WHEN state IN ('FAILED', 'HELD') THEN state"
+                                        " ELSE 'PURGED' END WHERE id = ?2", "ss", at, id)) < 0)
         return -1;
     return ledger_add_event(l, id, at, "purged", "names, addresses and the package removed");
 }
@@ -62,4 +65,18 @@ int ledger_scrub(struct ledger *l)
 {
     return sqlite3_exec(l->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SQLITE_OK
                ? 0 : -1;
+}
+
+int ledger_is_purged(struct ledger *l, const char *id)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT purged_at IS NOT NULL FROM letters WHERE id = ?",
+                                   "s", id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR, v = -1;
+
+    if (rc == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    else if (rc == SQLITE_DONE)
+        v = 0;
+    sqlite3_finalize(st);
+    return v;
 }

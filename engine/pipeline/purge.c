@@ -4,7 +4,9 @@
  *
  *   letters  POSTED, RETURNED or CANCELLED more than `days` ago: names and addresses leave
  *            the ledger, the package (encrypted CMS and the business message, which names
- *            the recipient) leaves accepted/; the letter becomes PURGED
+ *            the recipient) leaves accepted/; the letter becomes PURGED. FAILED and HELD
+ *            letters lose their entry in failed/ or hold/ the same way and keep their state
+ *            and reason. Quarantined entries are never removed (an operator reviews them).
  *   jobs     dispatched or cancelled more than `days` ago: the print files (job.pdf, envelope
  *            faces) go; the ticket, piece list and handover note (no personal data) stay
  *   history  events older than `history_months`
@@ -54,29 +56,37 @@ static int purge_letters(struct engine *e, const char *cutoff, const char *at, i
     return rc;
 }
 
-/* Packages of PURGED letters still in accepted/. */
-static int sweep_packages(struct engine *e, int *n)
+/* Entries of purged letters still in dir (accepted/, failed/, hold/); their reason files
+ * (no personal data) stay. */
+static int sweep_dir(struct engine *e, const char *dir, int *n)
 {
-    GPtrArray *names = spool_list(e->spool.accepted);
+    GPtrArray *names = spool_list(dir);
     guint i;
     int rc = 0;
 
     for (i = 0; i < names->len; i++) {
-        struct letter_state s;
         const char *id = names->pdata[i];
-        if (!spool_id_ok(id) || ledger_letter_state(e->ledger, id, &s) != 0)
+        if (!spool_id_ok(id) || ledger_is_purged(e->ledger, id) != 1)
             continue;
-        if (strcmp(s.state, "PURGED") == 0) {
-            if (spool_remove(e->spool.accepted, id) < 0) {
-                log_error("letter %s: package not removed from accepted/", id);
-                rc = -1;
-            } else {
-                ++*n;
-            }
+        if (spool_remove(dir, id) < 0) {
+            log_error("letter %s: package not removed from %s", id, dir);
+            rc = -1;
+        } else {
+            ++*n;
         }
-        letter_state_free(&s);
     }
     g_ptr_array_free(names, TRUE);
+    return rc;
+}
+
+static int sweep_packages(struct engine *e, int *n)
+{
+    int rc = sweep_dir(e, e->spool.accepted, n);
+
+    if (sweep_dir(e, e->spool.failed, n) < 0)
+        rc = -1;
+    if (sweep_dir(e, e->spool.hold, n) < 0)
+        rc = -1;
     return rc;
 }
 

@@ -118,9 +118,19 @@ static void test_print(void)
         g_snprintf(name, sizeof name, "letter-%d", i);
         fx_drop_letter(&fx, name, 'b', &l);
     }
-    g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL, NULL), ==, 0);
+    {   /* and one the sender must fix (US Letter): it fails, its entry waits in failed/ */
+        struct forge_letter l;
+        fx_letter(&fx, &l);
+        l.navn = "Feilina Avvist";
+        l.adresse = street;
+        l.pdf.width_mm = 215.9;
+        l.pdf.height_mm = 279.4;
+        fx_drop_letter(&fx, "letter-failed", 'b', &l);
+    }
+    g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL, NULL), ==, 1);
     g_assert_cmpint(trykk(mon, NULL, "job", "close", "--all", NULL, NULL, NULL), ==, 0);
     g_assert_cmpint(db_int("SELECT count(*) FROM pieces WHERE job_id = 1"), ==, 4);
+    g_assert_cmpint(db_int("SELECT count(*) FROM letters WHERE state = 'FAILED'"), ==, 1);
     for (i = 0; i < 4; i++) {
         sql = g_strdup_printf("SELECT p.code FROM pieces p JOIN letters l ON l.id = p.letter_id"
                               " WHERE l.entry_name = 'letter-%d'", i);
@@ -362,6 +372,8 @@ static void test_purge(void)
     /* in spring they have */
     g_assert_cmpint(trykk(spring, NULL, "purge", NULL, NULL, NULL, NULL, NULL), ==, 0);
     g_assert_cmpint(db_int("SELECT count(*) FROM letters WHERE state = 'PURGED'"), ==, 4);
+    g_assert_cmpint(db_int("SELECT count(*) FROM letters WHERE state = 'FAILED' AND purged_at IS"
+                           " NOT NULL"), ==, 1);
     g_assert_cmpint(db_int("SELECT count(*) FROM addresses"), ==, 0);
     /* gone from the database files themselves, not only from queries */
     for (i = 0; i < 4; i++) {
@@ -369,7 +381,8 @@ static void test_purge(void)
         g_assert_false(file_has(wal, names[i]));
     }
     g_assert_false(file_has(db, street));
-    /* and from the spool: no package, no print file; the handover note stays */
+    /* and from the spool (the failed letter's entry too): no package, no print file; the
+     * handover note and the failed letter's reason file stay */
     hits = fx_grep_tree(fx.spool, street, strlen(street));
     g_assert_cmpuint(hits->len, ==, 0);
     g_ptr_array_free(hits, TRUE);
@@ -378,7 +391,7 @@ static void test_purge(void)
     g_assert_cmpint(db_int("SELECT count(*) FROM cost_rows"), ==, costs);
     /* again: nothing more to do */
     g_assert_cmpint(trykk(spring, NULL, "purge", NULL, NULL, NULL, NULL, NULL), ==, 0);
-    g_assert_cmpint(db_int("SELECT count(*) FROM events WHERE event = 'purged'"), ==, 4);
+    g_assert_cmpint(db_int("SELECT count(*) FROM events WHERE event = 'purged'"), ==, 5);
     g_free(db);
     g_free(wal);
     g_free(jobpdf);
@@ -401,8 +414,8 @@ static void test_cancel(void)
     g_assert_cmpint(trykk(mon, NULL, "job", "cancel", "J000002", NULL, NULL, NULL), ==, 2);
     g_assert_cmpint(trykk(mon, NULL, "job", "cancel", "J000002", "--reason",
                           "the print run was spoiled", NULL), ==, 0);
-    files = outbox("feil");
-    g_assert_cmpuint(files->len, ==, 1);
+    files = outbox("feil"); /* the US Letter one's KLIENT and this SERVER */
+    g_assert_cmpuint(files->len, ==, 2);
     g_assert_true(fx_receipts_valid(files));
     g_ptr_array_free(files, TRUE);
     g_assert_cmpint(db_int("SELECT count(*) FROM receipts WHERE type = 'feil' AND feiltype ="
