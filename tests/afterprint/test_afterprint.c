@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include "common/fixture.h"
 #include "returns/returns.h"
+#include "spool/spool.h"
 #include "util/util.h"
 
 #define EXTRA "[ea]\nagreement=0999\nservice_level=2\nreturn_address=Trykk AS;Returpost EA;" \
@@ -555,6 +556,144 @@ static void test_dispatch_crash(void)
     fx_free(&cx);
 }
 
+/* ---- kill -9 anywhere in a return scan, and in a purge --------------------------------------
+ * A dispatched spool of three MAKULERING_MED_MELDING letters is copied for every k. */
+static struct fixture px;
+
+static void posted_spool(void)
+{
+    const char *run[] = {"run", NULL}, *close[] = {"job", "close", "--all", NULL};
+    const char *dispatch[] = {"dispatch", "J000001", NULL};
+    char *log;
+    int i;
+
+    fx_init(&px, EXTRA);
+    log = g_build_filename(px.root, "inserter.log", NULL);
+    for (i = 0; i < 3; i++) {
+        struct forge_letter l;
+        char name[16];
+        fx_letter(&px, &l);
+        l.navn = "Krasj Purgesen";
+        l.return_handling = "MAKULERING_MED_MELDING";
+        g_snprintf(name, sizeof name, "p-%d", i);
+        fx_drop_letter(&px, name, 'b', &l);
+    }
+    g_assert_cmpint(fx_trykk(&px, NULL, run, mon), ==, 0);
+    g_assert_cmpint(fx_trykk(&px, NULL, close, mon), ==, 0);
+    g_assert_true(g_file_set_contents(log, "00000100001\n00000100002\n00000100003\n", -1, NULL));
+    {
+        const char *rec[] = {"reconcile", "J000001", log, NULL};
+        g_assert_cmpint(fx_trykk(&px, NULL, rec, mon), ==, 0);
+    }
+    g_assert_cmpint(fx_trykk(&px, NULL, dispatch, mon_eve), ==, 0);
+    g_free(log);
+}
+
+static char *copy_spool(int k, const char *what)
+{
+    char *spool = g_strdup_printf("%s/%s-%d", px.root, what, k);
+    const char *cp[] = {"cp", "-a", px.spool, spool, NULL};
+
+    g_assert_true(g_spawn_sync(NULL, (char **)cp, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, NULL, NULL));
+    return spool;
+}
+
+static void no_temporaries(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d)))
+        g_assert_false(n[0] == '.');
+    if (d)
+        g_dir_close(d);
+}
+
+static void test_return_crash(void)
+{
+    int k, status = 137, crashes = 0;
+
+    posted_spool();
+    for (k = 1; k < 200 && status == 137; k++) {
+        char *spool = copy_spool(k, "ret"), *at = g_strdup_printf("%d", k);
+        char *outbox = g_build_filename(spool, "outbox", NULL);
+        char *receipt = NULL, *stored, *id;
+        const char *env[] = {"TRYKK_CRASH_AT", at, "TRYKK_NOW", sat[1], NULL};
+        const char *scan[] = {"--spool", spool, "returns", "scan", "209992000000100001", NULL};
+        const char *run[] = {"--spool", spool, "run", NULL};
+        status = fx_trykk(&px, NULL, scan, env);
+        g_assert_true(status == 137 || status == 0);
+        if (status == 137) {
+            crashes++;
+            g_assert_cmpint(fx_trykk(&px, NULL, run, sat), ==, 0);
+            g_assert_cmpint(fx_trykk(&px, NULL, scan, sat), ==, 0); /* again, or recognised */
+        }
+        /* one return, one fee, one receipt, in outbox/ as stored */
+        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM returns"), ==, 1);
+        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM cost_rows WHERE kind = 'RETURN'"), ==,
+                        1);
+        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM receipts WHERE type ="
+                                      " 'returpostkvittering' AND published = 1"), ==, 1);
+        id = cx_str(spool, "SELECT file_name FROM receipts WHERE type = 'returpostkvittering'");
+        stored = cx_str(spool, "SELECT jws FROM receipts WHERE type = 'returpostkvittering'");
+        {
+            char *path = g_build_filename(outbox, id, NULL);
+            g_assert_true(g_file_get_contents(path, &receipt, NULL, NULL));
+            g_free(path);
+        }
+        g_assert_cmpstr(receipt, ==, stored);
+        no_temporaries(outbox);
+        g_free(receipt);
+        g_free(stored);
+        g_free(id);
+        g_free(outbox);
+        g_free(at);
+        g_free(spool);
+    }
+    g_test_message("%d crash points in a return scan", crashes);
+    g_assert_cmpint(status, ==, 0);
+    g_assert_cmpint(crashes, >=, 4);
+}
+
+static void test_purge_crash(void)
+{
+    int k, status = 137, crashes = 0;
+
+    for (k = 1; k < 500 && status == 137; k++) {
+        char *spool = copy_spool(k, "purge"), *at = g_strdup_printf("%d", k);
+        char *accepted = g_build_filename(spool, "accepted", NULL);
+        char *job = g_build_filename(spool, "jobs", "J000001", NULL);
+        const char *env[] = {"TRYKK_CRASH_AT", at, "TRYKK_NOW", spring[1], NULL};
+        const char *purge[] = {"--spool", spool, "purge", NULL};
+        GPtrArray *left;
+        status = fx_trykk(&px, NULL, purge, env);
+        g_assert_true(status == 137 || status == 0);
+        if (status == 137) {
+            crashes++;
+            g_assert_cmpint(fx_trykk(&px, NULL, purge, spring), ==, 0);
+        }
+        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM letters WHERE state = 'PURGED'"), ==,
+                        3);
+        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM addresses"), ==, 0);
+        left = spool_list(accepted);
+        g_assert_cmpuint(left->len, ==, 0);
+        g_ptr_array_free(left, TRUE);
+        g_assert_false(fsio_exists(job, "job.pdf"));
+        g_assert_true(fsio_exists(job, "handover.pdf"));
+        no_temporaries(accepted);
+        no_temporaries(job);
+        g_free(accepted);
+        g_free(job);
+        g_free(at);
+        g_free(spool);
+    }
+    g_test_message("%d crash points in a purge", crashes);
+    g_assert_cmpint(status, ==, 0);
+    g_assert_cmpint(crashes, >=, 5);
+    fx_free(&px);
+}
+
 int main(int argc, char **argv)
 {
     int rc, i;
@@ -571,6 +710,8 @@ int main(int argc, char **argv)
     g_test_add_func("/afterprint/purge", test_purge);
     g_test_add_func("/afterprint/cancel", test_cancel);
     g_test_add_func("/afterprint/dispatch-crash", test_dispatch_crash);
+    g_test_add_func("/afterprint/return-crash", test_return_crash);
+    g_test_add_func("/afterprint/purge-crash", test_purge_crash);
     rc = g_test_run();
     for (i = 0; i < 4; i++)
         g_free(codes[i]);
