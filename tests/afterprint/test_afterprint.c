@@ -29,26 +29,10 @@ static const char *const mon_eve[] = {"TRYKK_NOW", "2026-11-16T21:00:00+01:00", 
 static const char *const sat[] = {"TRYKK_NOW", "2026-11-21T09:00:00+01:00", NULL};
 static const char *const spring[] = {"TRYKK_NOW", "2027-03-01T09:00:00+01:00", NULL};
 
-static long long db_int(const char *sql)
+/* One value from the ledger of a spool, read-only. */
+static char *cx_str(const char *spool, const char *sql)
 {
-    char *path = g_build_filename(fx.spool, "ledger", "trykk.db", NULL);
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    g_free(path);
-    return v;
-}
-
-static char *db_str(const char *sql)
-{
-    char *path = g_build_filename(fx.spool, "ledger", "trykk.db", NULL), *v = NULL;
+    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL), *v = NULL;
     sqlite3 *db;
     sqlite3_stmt *st;
 
@@ -61,6 +45,18 @@ static char *db_str(const char *sql)
     g_free(path);
     return v;
 }
+
+static long long cx_int(const char *spool, const char *sql)
+{
+    char *v = cx_str(spool, sql);
+    long long n = v ? g_ascii_strtoll(v, NULL, 10) : -1;
+
+    g_free(v);
+    return n;
+}
+
+static long long db_int(const char *sql) { return cx_int(fx.spool, sql); }
+static char *db_str(const char *sql) { return cx_str(fx.spool, sql); }
 
 /* Receipt files of one type in outbox/. */
 static GPtrArray *outbox(const char *type)
@@ -434,39 +430,6 @@ static void test_cancel(void)
  * posted once, with its leveringskvittering in outbox/ byte for byte as the ledger holds it,
  * the handover note complete and no temporary file left. */
 static struct fixture cx;
-
-static long long cx_int(const char *spool, const char *sql)
-{
-    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL);
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    g_free(path);
-    return v;
-}
-
-static char *cx_str(const char *spool, const char *sql)
-{
-    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL), *v = NULL;
-    sqlite3 *db;
-    sqlite3_stmt *st;
-
-    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = g_strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    g_free(path);
-    return v;
-}
 
 static void check_dispatched(const char *spool)
 {
