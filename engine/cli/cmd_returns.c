@@ -74,23 +74,14 @@ static int import(struct engine *e, struct print_setup *ps, const char *path)
 
 static int forwarded(struct engine *e, const char *letter)
 {
-    GDateTime *now = time_now();
-    char *at = time_rfc3339(now);
-    int rc = ledger_begin(e->ledger) == 0 ? ledger_return_forwarded(e->ledger, letter, at) : -1;
+    char *err = NULL;
+    int rc = returns_forwarded(e, letter, &err);
 
     if (rc == 0)
-        rc = ledger_add_event(e->ledger, letter, at, "forwarded",
-                              "the returned piece was sent on to the sender's return address");
-    if (rc == 0 && ledger_commit(e->ledger) == 0)
         printf("letter %s: forwarded to its sender\n", letter);
-    else {
-        ledger_rollback(e->ledger);
-        fprintf(stderr, "trykk: letter %s has no returned piece waiting to be forwarded\n",
-                letter);
-        rc = -1;
-    }
-    g_free(at);
-    g_date_time_unref(now);
+    else
+        fprintf(stderr, "trykk: %s\n", err);
+    g_free(err);
     return rc == 0 ? 0 : EXIT_LETTERS;
 }
 

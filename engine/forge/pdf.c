@@ -14,12 +14,6 @@
 
 #define MM (72.0 / 25.4)
 
-static cairo_status_t to_array(void *closure, const unsigned char *data, unsigned int len)
-{
-    g_byte_array_append(closure, data, len);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 /* Text through the engine's font map (the shipped fonts), never the system's: what the
  * machine happens to have installed must not change the fixture. */
 static void draw_page(cairo_t *cr, PangoContext *ctx, const struct forge_pdf *o, int page)
@@ -48,7 +42,7 @@ static int cairo_pdf(const struct forge_pdf *o, struct bytes *out)
     double w = (o->width_mm > 0 ? o->width_mm : 210) * MM, h = (o->height_mm > 0 ? o->height_mm
                                                                                 : 297) * MM;
     bool land = o->rotate == 90;
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_array, buf, land ? h : w,
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(render_pdf_sink, buf, land ? h : w,
                                                              land ? w : h);
     cairo_matrix_t m;
     cairo_t *cr = cairo_create(s);

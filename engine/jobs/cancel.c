@@ -50,10 +50,7 @@ int jobs_cancel(struct engine *e, const char *job, const char *reason, int *lett
         rc = cancel_piece(e, &j, p, detaljer, at, now, err);
         ++*letters;
     }
-    if (rc == 0)
-        rc = ledger_commit(e->ledger);
-    else
-        ledger_rollback(e->ledger);
+    rc = ledger_finish(e->ledger, rc);
     if (rc < 0 && !*err)
         *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j.name,
                                ledger_error(e->ledger));

@@ -81,10 +81,7 @@ static int dispatch_txn(struct engine *e, const struct job_row *j, struct sortin
         *err = g_strdup_printf("job %s was dispatched meanwhile", j->name);
     for (i = 0; rc == 0 && i < s->post->len; i++)
         rc = post_piece(e, j, s->post->pdata[i], day, at, now, reason, err);
-    if (rc == 0)
-        rc = ledger_commit(e->ledger);
-    else
-        ledger_rollback(e->ledger);
+    rc = ledger_finish(e->ledger, rc);
     if (rc < 0 && !*err)
         *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j->name,
                                ledger_error(e->ledger));

@@ -50,12 +50,6 @@ char *handover_csv(const struct job_row *j, const char *day, json_t *rows)
     return g_string_free(s, FALSE);
 }
 
-static cairo_status_t to_array(void *closure, const unsigned char *data, unsigned int len)
-{
-    g_byte_array_append(closure, data, len);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 static void text(cairo_t *cr, PangoContext *ctx, double x, double y, const char *font,
                  const char *s)
 {
@@ -106,7 +100,7 @@ int handover_pdf(const struct job_row *j, const char *day, const char *provider,
                  struct bytes *out)
 {
     GByteArray *buf = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_array, buf, 210 * MM, 297 * MM);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(render_pdf_sink, buf, 210 * MM, 297 * MM);
     cairo_t *cr = cairo_create(s);
     PangoContext *ctx = pango_font_map_create_context(fonts_map());
     char *line;

@@ -190,15 +190,9 @@ int costs_set_posted(struct ledger *l, const char *letter_id, const char *day, c
 
 GPtrArray *costs_unsettled_days(struct ledger *l, const char *before)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
+    return ledger_strings(ledger_stmt(l,
         "SELECT DISTINCT posted_on FROM letters WHERE posted_on < ? AND posted_on NOT IN"
-        " (SELECT first_day FROM settlements WHERE kind = 'DAY') ORDER BY posted_on", "s", before);
-    GPtrArray *days = g_ptr_array_new_with_free_func(g_free);
-
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        g_ptr_array_add(days, ledger_col_dup(st, 0));
-    sqlite3_finalize(st);
-    return days;
+        " (SELECT first_day FROM settlements WHERE kind = 'DAY') ORDER BY posted_on", "s", before));
 }
 
 int costs_record_return(struct ledger *l, const struct tariff_set *ts, const char *letter_id,

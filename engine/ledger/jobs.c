@@ -14,14 +14,9 @@
 
 GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int limit)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM letters WHERE state = ? ORDER BY "
-                                      "received_at, message_id, id LIMIT ?", "si", state, limit);
-    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        g_ptr_array_add(ids, ledger_col_dup(st, 0));
-    sqlite3_finalize(st);
-    return ids;
+    return ledger_strings(ledger_stmt(l, "SELECT id FROM letters WHERE state = ? ORDER BY "
+                                         "received_at, message_id, id LIMIT ?", "si", state,
+                                      limit));
 }
 
 int ledger_plan_row(struct ledger *l, const char *id, struct plan_row *r)

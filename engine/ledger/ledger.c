@@ -213,6 +213,14 @@ void ledger_rollback(struct ledger *l)
     sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int ledger_finish(struct ledger *l, int rc)
+{
+    if (rc == 0)
+        return ledger_commit(l);
+    ledger_rollback(l);
+    return rc;
+}
+
 /*
  * ledger_stmt - prepare sql and bind the arguments described by types: 's' a string (NULL
  * binds NULL), 'i' an int (negative binds NULL), 'l' a long long. Returns NULL on error.

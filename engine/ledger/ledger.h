@@ -42,6 +42,9 @@ const char *ledger_error(struct ledger *l);
 int ledger_begin(struct ledger *l);
 int ledger_commit(struct ledger *l);
 void ledger_rollback(struct ledger *l);
+/* End a transaction: commit when rc is 0, roll back otherwise. Returns 0 when committed,
+ * else rc (or -1 when the commit failed). */
+int ledger_finish(struct ledger *l, int rc);
 
 int ledger_insert_letter(struct ledger *l, const struct letter_row *row);
 int ledger_insert_address(struct ledger *l, const char *letter_id, const char *role,

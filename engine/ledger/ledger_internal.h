@@ -13,6 +13,8 @@ struct ledger {
 
 sqlite3_stmt *ledger_stmt(struct ledger *l, const char *sql, const char *types, ...);
 int ledger_step_done(sqlite3_stmt *st);
+/* The first column of every row of st (which it finalizes), as strings (g_free). */
+GPtrArray *ledger_strings(sqlite3_stmt *st);
 /* Every row of st (which it finalizes) as an object of its non-NULL columns. */
 json_t *ledger_rows_json(sqlite3_stmt *st);
 /* Column i as a new string (g_free), or NULL. */
@@ -22,6 +24,9 @@ char *ledger_col_dup(sqlite3_stmt *st, int i);
 /* settle.c: the settlement rows every settlement writes. */
 struct settle_result;
 int settlement_find(struct ledger *l, const char *id, struct settle_result *r);
+/* End a settlement's transaction (rc 0: its rows are written) and fill settled_at. */
+int settlement_end(struct ledger *l, int rc, struct settle_result *r, const char *at,
+                   const char *what, char **err);
 int settlement_insert(struct ledger *l, const char *id, const char *kind, const char *first,
                       const char *last, const char *at, long long letters, long long total,
                       json_t *detail);

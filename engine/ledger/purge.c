@@ -13,19 +13,13 @@
 
 GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
+    return ledger_strings(ledger_stmt(l,
         "SELECT l.id FROM letters l LEFT JOIN returns r ON r.letter_id = l.id"
         " WHERE l.purged_at IS NULL AND ("
         "  (l.state = 'POSTED' AND l.posted_on <= ?1) OR"
         "  (l.state = 'RETURNED' AND r.returned_on <= ?1) OR"
         "  (l.state IN ('CANCELLED', 'FAILED', 'HELD') AND substr(l.updated_at, 1, 10) <= ?1))"
-        " ORDER BY l.id", "s", cutoff);
-    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        g_ptr_array_add(ids, ledger_col_dup(st, 0));
-    sqlite3_finalize(st);
-    return ids;
+        " ORDER BY l.id", "s", cutoff));
 }
 
 int ledger_purge_letter(struct ledger *l, const char *id, const char *at)
@@ -42,15 +36,9 @@ int ledger_purge_letter(struct ledger *l, const char *id, const char *at)
 
 GPtrArray *ledger_expired_jobs(struct ledger *l, const char *cutoff)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT name FROM jobs WHERE dispatched_on <= ?1 OR"
-                                      " substr(cancelled_at, 1, 10) <= ?1 ORDER BY id", "s",
-                                   cutoff);
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        g_ptr_array_add(names, ledger_col_dup(st, 0));
-    sqlite3_finalize(st);
-    return names;
+    return ledger_strings(ledger_stmt(l, "SELECT name FROM jobs WHERE dispatched_on <= ?1 OR"
+                                         " substr(cancelled_at, 1, 10) <= ?1 ORDER BY id", "s",
+                                      cutoff));
 }
 
 /* History (events) older than before; returns how many, or -1. */

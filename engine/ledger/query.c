@@ -76,6 +76,16 @@ static json_t *row_json(sqlite3_stmt *st)
     return o;
 }
 
+GPtrArray *ledger_strings(sqlite3_stmt *st)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        g_ptr_array_add(out, ledger_col_dup(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
 json_t *ledger_rows_json(sqlite3_stmt *st)
 {
     json_t *arr = json_array();

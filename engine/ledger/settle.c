@@ -43,6 +43,22 @@ int settlement_find(struct ledger *l, const char *id, struct settle_result *r)
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+int settlement_end(struct ledger *l, int rc, struct settle_result *r, const char *at,
+                   const char *what, char **err)
+{
+    if (r->already) { /* found, nothing written: nothing to keep */
+        ledger_rollback(l);
+        return 0;
+    }
+    if (ledger_finish(l, rc) == 0) {
+        r->settled_at = g_strdup(at);
+        return 0;
+    }
+    if (!*err)
+        *err = g_strdup_printf("settlement of %s failed: %s", what, ledger_error(l));
+    return -1;
+}
+
 int settlement_insert(struct ledger *l, const char *id, const char *kind, const char *first,
                       const char *last, const char *at, long long letters, long long total,
                       json_t *detail)
@@ -244,15 +260,10 @@ int settle_day(struct ledger *l, const struct tariff_set *ts, const char *day, c
         rc = -1;
     if (rc == 0)
         rc = settle_rows(l, pt, id, day, at, rows, r, err);
-    if (rc == 0 && (rc = ledger_commit(l)) == 0)
-        r->settled_at = g_strdup(at);
 done:
-    if (rc != 0 || r->already)
-        ledger_rollback(l);
-    if (rc < 0 && !*err)
-        *err = g_strdup_printf("settlement of %s failed: %s", day, ledger_error(l));
+    rc = settlement_end(l, rc, r, at, day, err);
     if (rows)
         g_ptr_array_unref(rows);
     g_free(id);
-    return rc < 0 ? -1 : 0;
+    return rc;
 }

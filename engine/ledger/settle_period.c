@@ -239,15 +239,10 @@ int settle_period(struct ledger *l, const struct tariff_set *ts, const char *per
         rc = -1;
     if (rc == 0)
         rc = write_period(l, ts, id, first, last, at, rows, vol, r, err);
-    if (rc == 0 && (rc = ledger_commit(l)) == 0)
-        r->settled_at = g_strdup(at);
 done:
-    if (rc != 0 || r->already)
-        ledger_rollback(l);
-    if (rc < 0 && !*err)
-        *err = g_strdup_printf("settlement of %s failed: %s", period, ledger_error(l));
+    rc = settlement_end(l, rc, r, at, period, err);
     if (rows)
         g_ptr_array_unref(rows);
     g_free(id);
-    return rc < 0 ? -1 : 0;
+    return rc;
 }

@@ -43,10 +43,7 @@ static int purge_letters(struct engine *e, const char *cutoff, const char *at, i
         rc = ledger_begin(e->ledger);
         for (i = start; rc == 0 && i < end; i++)
             rc = ledger_purge_letter(e->ledger, ids->pdata[i], at);
-        if (rc == 0)
-            rc = ledger_commit(e->ledger);
-        else
-            ledger_rollback(e->ledger);
+        rc = ledger_finish(e->ledger, rc);
         if (rc == 0)
             *n += (int)(end - start);
     }

@@ -100,19 +100,27 @@ int receipt_build(struct receipt *out, const struct receipt_signer *s, const str
                             type, body(s, to, feiltype, detaljer, now));
     char *payload = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-    memset(out, 0, sizeof *out);
+    char *jws = payload ? jws_sign_x5c("RS256", payload, strlen(payload), s->key, s->cert) : NULL;
+
     json_decref(doc);
-    out->jws = payload ? jws_sign_x5c("RS256", payload, strlen(payload), s->key, s->cert) : NULL;
     free(payload);
-    if (!out->jws) {
+    return receipt_fill(out, jws, id, now, letter_id, type, feiltype, "jwt");
+}
+
+int receipt_fill(struct receipt *out, char *signed_bytes, char *id, char *now,
+                 const char *letter_id, const char *type, const char *feiltype, const char *ext)
+{
+    memset(out, 0, sizeof *out);
+    if (!signed_bytes) {
         g_free(now);
         g_free(id);
         return -1;
     }
+    out->jws = signed_bytes;
     out->id = id;
     out->type = g_strdup(type);
     out->feiltype = g_strdup(feiltype);
-    out->file_name = g_strdup_printf("%s.%s.jwt", letter_id, type);
+    out->file_name = g_strdup_printf("%s.%s.%s", letter_id, type, ext);
     out->created_at = now;
     return 0;
 }

@@ -38,6 +38,10 @@ int receipt_build(struct receipt *out, const struct receipt_signer *s, const str
                   const char *letter_id, const char *type, const char *feiltype,
                   const char *detaljer, GDateTime *at);
 void receipt_free(struct receipt *r);
+/* Fill out from the signed bytes (NULL: signing failed, -1), taking ownership of them, of
+ * id and of now; the file is <letter id>.<type>.<ext>. */
+int receipt_fill(struct receipt *out, char *signed_bytes, char *id, char *now,
+                 const char *letter_id, const char *type, const char *feiltype, const char *ext);
 /* The receipt's instanceIdentifier: a UUID derived from (letter id, type). */
 char *receipt_uuid(const char *letter_id, const char *type);
 

@@ -112,32 +112,23 @@ int receipt_build_xml(struct receipt *out, const struct receipt_signer *s,
                       const struct receipt_to_xml *to, const char *letter_id, const char *type,
                       const char *feiltype, const char *detaljer, GDateTime *at)
 {
-    char *now = time_rfc3339(at), *id = receipt_uuid(letter_id, type);
     bool feil = strcmp(type, "feil") == 0;
-    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                              "<StandardBusinessDocument xmlns=\"" NS_SBDH "\">");
+    char *now, *id, *signed_xml;
+    GString *x;
 
-    memset(out, 0, sizeof *out);
     if (!feil && !element_of(type)) {
-        g_string_free(x, TRUE);
-        g_free(now);
-        g_free(id);
+        memset(out, 0, sizeof *out);
         return -1;
     }
+    now = time_rfc3339(at);
+    id = receipt_uuid(letter_id, type);
+    x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                     "<StandardBusinessDocument xmlns=\"" NS_SBDH "\">");
     sbdh(x, s, to, id, feil, now);
     body(x, type, feiltype, detaljer, now);
     g_string_append(x, "</StandardBusinessDocument>");
-    out->jws = sign(x->str, s);
+    signed_xml = sign(x->str, s);
     g_string_free(x, TRUE);
-    if (!out->jws) {
-        g_free(now);
-        g_free(id);
-        return -1;
-    }
-    out->id = id;
-    out->type = g_strdup(type);
-    out->feiltype = g_strdup(feil ? (feiltype ? feiltype : "SERVER") : NULL);
-    out->file_name = g_strdup_printf("%s.%s.xml", letter_id, type);
-    out->created_at = now;
-    return 0;
+    return receipt_fill(out, signed_xml, id, now, letter_id, type,
+                        feil ? (feiltype ? feiltype : "SERVER") : NULL, "xml");
 }

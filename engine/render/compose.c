@@ -24,7 +24,7 @@ struct deco {
     int pages;
 };
 
-static cairo_status_t to_array(void *closure, const unsigned char *data, unsigned int len)
+cairo_status_t render_pdf_sink(void *closure, const unsigned char *data, unsigned int len)
 {
     g_byte_array_append(closure, data, len);
     return CAIRO_STATUS_SUCCESS;
@@ -38,7 +38,7 @@ struct deco *deco_open(const struct render_setup *rs)
 
     d->rs = rs;
     d->buf = g_byte_array_new();
-    d->surface = cairo_pdf_surface_create_for_stream(to_array, d->buf, PT(rs->layout->page_w),
+    d->surface = cairo_pdf_surface_create_for_stream(render_pdf_sink, d->buf, PT(rs->layout->page_w),
                                                      PT(rs->layout->page_h));
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE, rs->date);
     d->cr = cairo_create(d->surface);

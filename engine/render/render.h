@@ -6,6 +6,7 @@
 #define TRYKK_RENDER_H
 
 #include <stdbool.h>
+#include <cairo.h>
 #include "../intake/intake.h"
 #include "../util/reason.h"
 #include "../util/util.h"
@@ -25,6 +26,8 @@ int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info 
 typedef struct _PangoFontMap PangoFontMap;
 const char *fonts_dir(void);
 PangoFontMap *fonts_map(void);
+/* A cairo_write_func_t that appends to the GByteArray in closure (PDFs made in memory). */
+cairo_status_t render_pdf_sink(void *closure, const unsigned char *data, unsigned int len);
 
 /* ---- address blocks (address.c) ---------------------------------------------------------- */
 #define ADDRESS_MAX_LINES 8

@@ -40,10 +40,7 @@ static int record_txn(struct engine *e, const struct print_setup *ps, const stru
         rc = ledger_add_event(e->ledger, p->letter_id, at, "returned", detail);
     if (rc == 0 && shred)
         rc = letter_receipt(e, p->letter_id, "returpostkvittering", NULL, NULL, now, err);
-    if (rc == 0)
-        rc = ledger_commit(e->ledger);
-    else
-        ledger_rollback(e->ledger);
+    rc = ledger_finish(e->ledger, rc);
     if (rc < 0 && !*err)
         *err = g_strdup_printf("letter %s: the return cannot be recorded: %s", p->letter_id,
                                ledger_error(e->ledger));
@@ -93,4 +90,27 @@ int returns_record(struct engine *e, const struct print_setup *ps, const char *c
     }
     piece_ref_free(&p);
     return rc < 0 ? -1 : 0;
+}
+
+int returns_forwarded(struct engine *e, const char *letter_id, char **err)
+{
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    int rc = ledger_begin(e->ledger);
+
+    if (rc == 0)
+        rc = ledger_return_forwarded(e->ledger, letter_id, at);
+    if (rc == 0)
+        rc = ledger_add_event(e->ledger, letter_id, at, "forwarded",
+                              "the returned piece was sent on to the sender's return address");
+    rc = ledger_finish(e->ledger, rc);
+    if (rc > 0)
+        *err = g_strdup_printf("letter %s has no returned piece waiting to be forwarded",
+                               letter_id);
+    else if (rc < 0)
+        *err = g_strdup_printf("letter %s: the ledger cannot be written: %s", letter_id,
+                               ledger_error(e->ledger));
+    g_free(at);
+    g_date_time_unref(now);
+    return rc == 0 ? 0 : -1;
 }

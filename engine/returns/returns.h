@@ -30,6 +30,9 @@ int returns_record(struct engine *e, const struct print_setup *ps, const char *c
                    const char *reason, const char *day, const char *source,
                    struct return_result *out, char **err);
 
+/* A DIREKTE_RETUR piece sent on to its sender's return address. */
+int returns_forwarded(struct engine *e, const char *letter_id, char **err);
+
 struct import_stats {
     int lines, recorded, already, failed;
 };

@@ -61,18 +61,9 @@ static char *db_str(const char *sql) { return cx_str(fx.spool, sql); }
 /* Receipt files of one type in outbox/. */
 static GPtrArray *outbox(const char *type)
 {
-    char *dir = g_build_filename(fx.spool, "outbox", NULL), *suffix = g_strdup_printf(".%s.jwt",
-                                                                                       type);
-    GDir *d = g_dir_open(dir, 0, NULL);
-    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    const char *n;
+    char *suffix = g_strdup_printf(".%s.jwt", type);
+    GPtrArray *files = fx_outbox(&fx, suffix);
 
-    while (d && (n = g_dir_read_name(d)))
-        if (g_str_has_suffix(n, suffix))
-            g_ptr_array_add(files, g_build_filename(dir, n, NULL));
-    if (d)
-        g_dir_close(d);
-    g_free(dir);
     g_free(suffix);
     return files;
 }

@@ -210,6 +210,23 @@ char *fx_read(const char *path)
     return s;
 }
 
+GPtrArray *fx_outbox(struct fixture *f, const char *suffix)
+{
+    char *dir = g_build_filename(f->spool, "outbox", NULL);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d)))
+        if (g_str_has_suffix(n, suffix))
+            g_ptr_array_add(files, g_build_filename(dir, n, NULL));
+    if (d)
+        g_dir_close(d);
+    g_free(dir);
+    g_ptr_array_sort(files, (GCompareFunc)g_strcmp0);
+    return files;
+}
+
 bool fx_receipts_valid(GPtrArray *files)
 {
     GPtrArray *argv = g_ptr_array_new();

@@ -30,6 +30,8 @@ int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const c
 json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name);
 char *fx_read(const char *path);
 const char *fx_intake_state(json_t *letter);
+/* Paths of the files in outbox/ whose names end in suffix, sorted. */
+GPtrArray *fx_outbox(struct fixture *f, const char *suffix);
 /* Validate receipt files with the official schemas (node + ajv); true when all are valid. */
 bool fx_receipts_valid(GPtrArray *files);
 /* Every file under dir whose bytes contain needle (NULL-terminated list). */

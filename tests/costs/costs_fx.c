@@ -16,6 +16,7 @@ void cfx_init(struct cfx *x, const char *tariffs)
 
     memset(x, 0, sizeof *x);
     x->dir = g_dir_make_tmp("trykk-costs-XXXXXX", NULL);
+    g_assert_nonnull(x->dir);
     x->spool = g_build_filename(x->dir, "spool", NULL);
     x->tariffs = g_strdup(tariffs ? tariffs : SHIPPED);
     g_assert_cmpint(spool_open(&s, x->spool, true, &err), ==, 0);
@@ -27,7 +28,7 @@ void cfx_init(struct cfx *x, const char *tariffs)
         g_error("%s", err);
 }
 
-static void rm_rf(const char *path)
+void cfx_rm_tree(const char *path)
 {
     char *argv[] = {"rm", "-rf", (char *)path, NULL};
 
@@ -38,7 +39,7 @@ void cfx_free(struct cfx *x)
 {
     ledger_close(x->l);
     tariff_set_free(&x->ts);
-    rm_rf(x->dir);
+    cfx_rm_tree(x->dir);
     g_free(x->dir);
     g_free(x->spool);
     g_free(x->tariffs);
@@ -84,6 +85,7 @@ char *cfx_tariff_dir(const char *const *edits, const char *extra_name, const cha
     char *dir = g_dir_make_tmp("trykk-tariffs-XXXXXX", NULL), *text = NULL, *p;
     size_t i;
 
+    g_assert_nonnull(dir);
     g_assert_true(g_file_get_contents(SHIPPED "/print-2020-04-01.ini", &text, NULL, NULL));
     for (i = 0; edits && edits[i]; i += 2) {
         char **parts = g_strsplit(text, edits[i], -1);

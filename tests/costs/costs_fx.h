@@ -37,5 +37,7 @@ char *cfx_letter(struct cfx *x, const struct cfx_letter *spec);
 /* A directory with the shipped files, the print tariff's text edited by (from, to) pairs. */
 char *cfx_tariff_dir(const char *const *edits, const char *extra_name, const char *extra_text);
 long long cfx_sum(struct cfx *x, const char *sql);
+/* rm -rf path */
+void cfx_rm_tree(const char *path);
 
 #endif

@@ -198,11 +198,13 @@ static void test_brackets(void)
 
 static void check_rejected(const char *text, const char *expect)
 {
-    char *dir = g_dir_make_tmp("trykk-bad-XXXXXX", NULL), *p = g_build_filename(dir, "t.ini", NULL);
+    char *dir = g_dir_make_tmp("trykk-bad-XXXXXX", NULL), *p;
     struct tariff *t;
     struct postage_table *pt;
     char *err = NULL;
 
+    g_assert_nonnull(dir);
+    p = g_build_filename(dir, "t.ini", NULL);
     g_assert_true(g_file_set_contents(p, text, -1, NULL));
     g_assert_cmpint(tariff_file_load(p, &t, &pt, &err), ==, -1);
     g_assert_null(t);
@@ -407,14 +409,6 @@ static char *two_tariffs(void)
     return dir;
 }
 
-static void rm_tree(const char *dir)
-{
-    const char *argv[] = {"rm", "-rf", dir, NULL};
-
-    g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-                 NULL);
-}
-
 /* A new price list from 2027-01-01: 23:59 on New Year's Eve is old, 00:00 is new. */
 static void test_tariff_midnight(void)
 {
@@ -437,7 +431,7 @@ static void test_tariff_midnight(void)
     g_free(a);
     g_free(b);
     cfx_free(&x);
-    rm_tree(dir);
+    cfx_rm_tree(dir);
     g_free(dir);
 }
 
@@ -823,7 +817,7 @@ static void test_planner_midnight(void)
         g_free(path);
     }
     fx_free(&f);
-    rm_tree(dir);
+    cfx_rm_tree(dir);
     g_free(dir);
     g_free(extra);
 }

@@ -90,23 +90,6 @@ static bool xmlsec1_verifies(const char *path)
     return g_spawn_check_wait_status(status, NULL);
 }
 
-static GPtrArray *receipts(struct fixture *f, const char *suffix)
-{
-    char *dir = g_build_filename(f->spool, "outbox", NULL);
-    GDir *d = g_dir_open(dir, 0, NULL);
-    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d)))
-        if (g_str_has_suffix(n, suffix))
-            g_ptr_array_add(files, g_build_filename(dir, n, NULL));
-    if (d)
-        g_dir_close(d);
-    g_free(dir);
-    g_ptr_array_sort(files, (GCompareFunc)g_strcmp0);
-    return files;
-}
-
 static void check_all(GPtrArray *files)
 {
     guint i;
@@ -157,11 +140,11 @@ static void test_accepted(void)
     g_assert_cmpstr(json_string_value(json_object_get(row, "faktura_referanse")), ==, "ØK1");
     g_assert_cmpstr(json_string_value(json_object_get(row, "posttype")), ==, "A");
     json_decref(row);
-    files = receipts(&fx, ".mottakskvittering.xml");
+    files = fx_outbox(&fx, ".mottakskvittering.xml");
     g_assert_cmpuint(files->len, ==, 2);
     check_all(files);
     {   /* the receipt answers in the sender's own Authority spelling, with 9908: */
-        GPtrArray *jwt = receipts(&fx, ".jwt");
+        GPtrArray *jwt = fx_outbox(&fx, ".jwt");
         char *text = NULL;
         guint i, ebcore = 0;
         g_assert_cmpuint(jwt->len, ==, 0);
@@ -241,7 +224,7 @@ static void test_rejected(void)
     row = fx_letter_by_entry(&fx, "digital");
     g_assert_cmpstr(fx_intake_state(row), ==, "FAILED");
     json_decref(row);
-    files = receipts(&fx, ".feil.xml");
+    files = fx_outbox(&fx, ".feil.xml");
     g_assert_cmpuint(files->len, ==, 3); /* the DOCTYPE one is quarantined: nobody to answer */
     check_all(files);
     g_ptr_array_free(files, TRUE);
@@ -314,11 +297,11 @@ static void test_after_print(void)
     g_assert_cmpint(fx_trykk(&fx, NULL, dispatch, eve), ==, 0);
     scan[2] = code;
     g_assert_cmpint(fx_trykk(&fx, NULL, scan, eve), ==, 0);
-    files = receipts(&fx, ".leveringskvittering.xml");
+    files = fx_outbox(&fx, ".leveringskvittering.xml");
     g_assert_cmpuint(files->len, >=, 1);
     check_all(files);
     g_ptr_array_free(files, TRUE);
-    files = receipts(&fx, ".returpostkvittering.xml");
+    files = fx_outbox(&fx, ".returpostkvittering.xml");
     g_assert_cmpuint(files->len, ==, 1);
     check_all(files);
     g_ptr_array_free(files, TRUE);
