@@ -506,6 +506,7 @@ static void test_period_discount(void)
     settle_result_free(&r);
     settle_result_free(&again);
     cfx_free(&x);
+    cfx_rm_tree(dir);
     g_free(dir);
 }
 
@@ -541,6 +542,7 @@ static void test_period_edges(void)
         settle_result_free(&r);
         cfx_free(&x);
     }
+    cfx_rm_tree(dir);
     g_free(dir);
 }
 
