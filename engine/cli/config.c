@@ -187,6 +187,15 @@ static int setup_policy(struct engine *e, struct config *c, char **err)
     return rc < 0 || *err ? -1 : 0;
 }
 
+/* The bounded verification child (pipeline/isolate.c). */
+static int setup_isolate(struct engine *e, struct config *c, char **err)
+{
+    e->isolate.memory = (size_t)number(c, "limits", "worker_memory_mib", 448, 64, 65536, err)
+                        << 20;
+    e->isolate.cpu_seconds = (int)number(c, "limits", "worker_cpu_seconds", 60, 1, 3600, err);
+    return *err ? -1 : 0;
+}
+
 static int open_db(struct engine *e, char **err)
 {
     char *db = spool_db_path(&e->spool);
@@ -211,7 +220,7 @@ int engine_setup(struct engine *e, struct config *c, char **err)
         *err = g_strdup("cannot initialise xmlsec/OpenSSL");
         return -1;
     }
-    if (setup_policy(e, c, err) < 0 || setup_keys(e, c, err) < 0)
+    if (setup_policy(e, c, err) < 0 || setup_isolate(e, c, err) < 0 || setup_keys(e, c, err) < 0)
         return -1;
     if (spool_open(&e->spool, c->spool_root, false, err) < 0 || spool_lock(&e->spool, err) < 0 ||
         open_db(e, err) < 0)

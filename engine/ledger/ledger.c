@@ -15,7 +15,7 @@
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS letters ("
@@ -126,7 +126,14 @@ static const char schema_v4[] =
     " source TEXT NOT NULL, forwarded_at TEXT);"
     "CREATE INDEX returns_day ON returns(returned_on);";
 
-static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schema_v4};
+/* Version 5: what makes a message the same message (the digest of its business message),
+ * and how often an entry was in hand when the engine went down. */
+static const char schema_v5[] =
+    "ALTER TABLE letters ADD COLUMN message_digest TEXT;"
+    "CREATE TABLE attempts ("
+    " letter_id TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at TEXT NOT NULL);";
+
+static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schema_v4, schema_v5};
 
 static int migrate(struct ledger *l, char **msg)
 {
@@ -260,20 +267,47 @@ int ledger_step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * ledger_insert_letter - write the letter's own row: a new one, or (a deferred letter
+ * verified again) its own earlier one, column by column. Never a replace: a conflict with
+ * another letter's row (the message-id index) is an error, so no write can delete a letter.
+ */
 int ledger_insert_letter(struct ledger *l, const struct letter_row *w)
 {
     return ledger_step_done(ledger_stmt(l,
-        "INSERT OR REPLACE INTO letters (id, carrier, entry_name, state, reason, detail,"
+        "INSERT INTO letters (id, carrier, entry_name, state, reason, detail,"
         " message_id, conversation_id, authenticated, duplicate_of, sbdh_sender, avsender,"
         " avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour,"
-        " return_handling, documents, pages, received_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,"
-        " ?,?,?,?,?,?,?,?,?,?,?,?, COALESCE((SELECT received_at FROM letters WHERE id = ?1), ?22),"
-        " ?22)",
-        "ssssssss" "i" "ssssssssss" "ii" "s", w->id, w->carrier, w->entry_name, w->state, w->reason,
+        " return_handling, documents, pages, received_at, updated_at, message_digest)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?22,?22,?23)"
+        " ON CONFLICT(id) DO UPDATE SET carrier = excluded.carrier,"
+        " entry_name = COALESCE(letters.entry_name, excluded.entry_name), state = excluded.state,"
+        " reason = excluded.reason, detail = excluded.detail, message_id = excluded.message_id,"
+        " conversation_id = excluded.conversation_id, authenticated = excluded.authenticated,"
+        " duplicate_of = excluded.duplicate_of, sbdh_sender = excluded.sbdh_sender,"
+        " avsender = excluded.avsender, avsenderidentifikator = excluded.avsenderidentifikator,"
+        " faktura_referanse = excluded.faktura_referanse, created = excluded.created,"
+        " expected_response = excluded.expected_response, posttype = excluded.posttype,"
+        " colour = excluded.colour, return_handling = excluded.return_handling,"
+        " documents = excluded.documents, pages = excluded.pages,"
+        " updated_at = excluded.updated_at, message_digest = excluded.message_digest",
+        "ssssssss" "i" "ssssssssss" "ii" "ss", w->id, w->carrier, w->entry_name, w->state, w->reason,
         w->detail, w->message_id, w->conversation_id, w->authenticated ? 1 : 0, w->duplicate_of,
         w->sbdh_sender, w->avsender, w->avsenderidentifikator, w->faktura_referanse, w->created,
         w->expected_response, w->posttype, w->colour, w->return_handling, w->documents, w->pages,
-        w->at));
+        w->at, w->message_digest));
+}
+
+/* One more attempt at an entry that was in hand when the engine stopped; the new count. */
+int ledger_bump_attempt(struct ledger *l, const char *letter_id, const char *at)
+{
+    sqlite3_stmt *st = ledger_stmt(l,
+        "INSERT INTO attempts VALUES (?1, 1, ?2) ON CONFLICT(letter_id) DO UPDATE SET"
+        " count = count + 1, last_at = ?2 RETURNING count", "ss", letter_id, at);
+    int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+
+    sqlite3_finalize(st);
+    return n;
 }
 
 int ledger_insert_address(struct ledger *l, const char *letter_id, const char *role,

@@ -25,6 +25,7 @@ struct letter_row {
     const char *posttype, *colour, *return_handling;
     int documents, pages; /* -1 when unknown */
     const char *at;
+    const char *message_digest; /* SHA-256 (hex) of the business message bytes */
 };
 
 struct address_row {
@@ -56,7 +57,13 @@ int ledger_add_event(struct ledger *l, const char *letter_id, const char *at, co
 int ledger_insert_receipt(struct ledger *l, const struct receipt_row *r);
 
 /* Lookups. Strings returned through ** are the caller's (g_free). 0 found, 1 not found, -1 error. */
-int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id);
+/* The letter that holds message_id (authenticated, not a duplicate), and the digest of its
+ * business message (digest may be NULL when not wanted). */
+int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id,
+                        char **digest);
+/* Count one more interrupted attempt at letter_id (its own statement; call in a transaction
+ * or alone). Returns the new count, -1 on error. */
+int ledger_bump_attempt(struct ledger *l, const char *letter_id, const char *at);
 struct letter_state {
     char *state, *reason, *detail, *duplicate_of, *expected_response, *received_at;
 };

@@ -13,13 +13,17 @@ char *ledger_col_dup(sqlite3_stmt *st, int i)
     return t ? g_strdup((const char *)t) : NULL;
 }
 
-int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id)
+int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id,
+                        char **digest)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM letters WHERE message_id = ? AND "
-                                      "authenticated = 1 AND duplicate_of IS NULL", "s", message_id);
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT id, message_digest FROM letters WHERE message_id = ?"
+                                      " AND authenticated = 1 AND duplicate_of IS NULL", "s",
+                                   message_id);
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
     *letter_id = rc == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
+    if (digest)
+        *digest = rc == SQLITE_ROW ? ledger_col_dup(st, 1) : NULL;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }

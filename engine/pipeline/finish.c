@@ -11,7 +11,7 @@
 #include <string.h>
 #include "pipeline.h"
 
-static const char *state_of(const struct verdict_info *v, bool past_deadline)
+static const char *state_of(const struct decision *v, bool past_deadline)
 {
     switch (v->r.verdict) {
     case VERDICT_OK: return "ACCEPTED";
@@ -26,15 +26,15 @@ static const char *state_of(const struct verdict_info *v, bool past_deadline)
  * (or received + retry_deadline_hours when the message names none): time to answer feil
  * SERVER and hold the letter for an operator instead of retrying silently.
  */
-static bool past_deadline(struct engine *e, const char *id, const struct verdict_info *v,
+static bool past_deadline(struct engine *e, const char *id, const struct decision *v,
                           GDateTime *now)
 {
     struct letter_state ls;
     GDateTime *deadline = NULL;
     bool past;
 
-    if (v->rules_ok && v->msg.expected_response)
-        deadline = time_parse_rfc3339(v->msg.expected_response);
+    if (v->rules_ok && v->expected_response)
+        deadline = time_parse_rfc3339(v->expected_response);
     if (!deadline && ledger_letter_state(e->ledger, id, &ls) == 0) {
         GDateTime *rec = time_parse_rfc3339(ls.received_at);
         if (rec) {
@@ -50,38 +50,45 @@ static bool past_deadline(struct engine *e, const char *id, const struct verdict
     return past;
 }
 
-static void fill_row(struct letter_row *w, const char *id, const char *entry_name,
-                     const struct verdict_info *v, const char *state, const char *at)
+static const char *carrier_name(enum carrier_kind kind)
 {
-    const struct message *m = &v->msg;
-    bool rules = v->rules_ok;
+    switch (kind) {
+    case CARRIER_DIR: return "dir";
+    case CARRIER_XML: return "xml";
+    case CARRIER_LEGACY: return "legacy";
+    default: return "unknown";
+    }
+}
+
+static void fill_row(struct letter_row *w, const char *id, const char *entry_name,
+                     const struct decision *v, const char *state, const char *at)
+{
+    bool rules = v->rules_ok, who = v->have_identity;
 
     memset(w, 0, sizeof *w);
     w->id = id;
-    w->carrier = v->carrier.kind == CARRIER_DIR      ? "dir"
-                 : v->carrier.kind == CARRIER_XML    ? "xml"
-                 : v->carrier.kind == CARRIER_LEGACY ? "legacy"
-                                                     : "unknown";
+    w->carrier = carrier_name(v->carrier);
     w->entry_name = entry_name;
     w->state = state;
     w->reason = v->r.verdict == VERDICT_OK ? NULL : v->r.code;
     w->detail = v->r.verdict == VERDICT_OK ? NULL : v->r.detail;
-    w->message_id = v->have_identity ? v->who.message_id : NULL;
-    w->conversation_id = v->have_identity ? v->who.conversation_id : NULL;
+    w->message_id = who ? v->who.message_id : NULL;
+    w->conversation_id = who ? v->who.conversation_id : NULL;
     w->authenticated = v->authenticated;
     w->duplicate_of = v->duplicate_of;
-    w->sbdh_sender = v->have_identity ? v->who.sbdh_sender : NULL;
-    w->avsender = v->have_identity ? v->who.avsender : NULL;
-    w->avsenderidentifikator = v->have_identity ? v->who.avsenderidentifikator : NULL;
-    w->faktura_referanse = rules ? m->faktura_referanse : NULL;
-    w->created = rules ? m->created : NULL;
-    w->expected_response = rules ? m->expected_response : NULL;
-    w->posttype = rules ? m->posttype : NULL;
-    w->colour = rules ? m->colour : NULL;
-    w->return_handling = rules ? m->return_handling : NULL;
+    w->sbdh_sender = who ? v->who.sbdh_sender : NULL;
+    w->avsender = who ? v->who.avsender : NULL;
+    w->avsenderidentifikator = who ? v->who.avsenderidentifikator : NULL;
+    w->faktura_referanse = rules ? v->faktura_referanse : NULL;
+    w->created = rules ? v->created : NULL;
+    w->expected_response = rules ? v->expected_response : NULL;
+    w->posttype = rules ? v->posttype : NULL;
+    w->colour = rules ? v->colour : NULL;
+    w->return_handling = rules ? v->return_handling : NULL;
     w->documents = v->r.verdict == VERDICT_OK ? (int)v->docs->len : -1;
     w->pages = v->r.verdict == VERDICT_OK ? v->pages : -1;
     w->at = at;
+    w->message_digest = v->authenticated ? v->digest : NULL;
 }
 
 static void to_row(struct address_row *a, const struct address *src)
@@ -94,7 +101,7 @@ static void to_row(struct address_row *a, const struct address *src)
     a->landkode = src->landkode;
 }
 
-static int insert_details(struct engine *e, const char *id, const struct verdict_info *v)
+static int insert_details(struct engine *e, const char *id, const struct decision *v)
 {
     struct address_row a;
     guint i;
@@ -102,9 +109,9 @@ static int insert_details(struct engine *e, const char *id, const struct verdict
 
     if (v->r.verdict != VERDICT_OK)
         return 0;
-    to_row(&a, &v->msg.recipient);
+    to_row(&a, &v->recipient);
     rc |= ledger_insert_address(e->ledger, id, "recipient", &a);
-    to_row(&a, &v->msg.retur);
+    to_row(&a, &v->retur);
     rc |= ledger_insert_address(e->ledger, id, "return", &a);
     for (i = 0; i < v->docs->len; i++) {
         const struct doc_info *d = &g_array_index(v->docs, struct doc_info, i);
@@ -114,40 +121,61 @@ static int insert_details(struct engine *e, const char *id, const struct verdict
     return rc;
 }
 
+#define CONVERSATION_PROFILE "urn:fdc:digdir.no:2020:profile:egovernment:innbyggerpost:utskrift:ver1.0"
+
+/*
+ * What a receipt may echo. A message whose signature did not verify gets back only what the
+ * schema requires: its ConversationId scope (a UUID) under the utskrift profile, and no
+ * avsenderidentifikator, so a forged message cannot make us sign its content.
+ */
+static json_t *echoed_scope(const struct decision *v)
+{
+    if (v->msg_signed)
+        return json_incref(v->who.business_scope);
+    return json_pack("{s:[{s:s, s:s, s:s}]}", "scope", "type", "ConversationId",
+                     "instanceIdentifier", v->who.conversation_id, "identifier",
+                     CONVERSATION_PROFILE);
+}
+
 /* The receipt this verdict owes the sender, if any. */
-static int build_receipt(struct engine *e, const char *id, const struct verdict_info *v,
+static int build_receipt(struct engine *e, const char *id, const struct decision *v,
                          GDateTime *now, struct receipt *out)
 {
-    struct receipt_to to = {v->who.sbdh_sender, v->who.avsender, v->who.avsenderidentifikator,
-                            v->who.business_scope};
-    struct receipt_to_xml tx = {v->who.sbdh_sender, v->legacy.authority, v->who.conversation_id};
-    bool xml = v->carrier.kind == CARRIER_LEGACY;
+    json_t *scope = echoed_scope(v);
+    struct receipt_to to = {v->who.sbdh_sender, v->who.avsender,
+                            v->msg_signed ? v->who.avsenderidentifikator : NULL, scope};
+    struct receipt_to_xml tx = {v->who.sbdh_sender, v->authority, v->who.conversation_id};
+    bool xml = v->carrier == CARRIER_LEGACY;
     const char *feiltype = v->r.verdict == VERDICT_INTERNAL ? "SERVER" : "KLIENT";
     char *detaljer;
     int rc;
 
     if (v->r.verdict == VERDICT_OK)
-        return xml ? receipt_build_xml(out, &e->signer, &tx, id, "mottakskvittering", NULL, NULL,
-                                       now)
-                   : receipt_build(out, &e->signer, &to, id, "mottakskvittering", NULL, NULL, now);
-    detaljer = g_strdup_printf("%s: %s", v->r.code, v->r.detail);
-    rc = xml ? receipt_build_xml(out, &e->signer, &tx, id, "feil", feiltype, detaljer, now)
-             : receipt_build(out, &e->signer, &to, id, "feil", feiltype, detaljer, now);
-    g_free(detaljer);
+        rc = xml ? receipt_build_xml(out, &e->signer, &tx, id, "mottakskvittering", NULL, NULL,
+                                     now)
+                 : receipt_build(out, &e->signer, &to, id, "mottakskvittering", NULL, NULL, now);
+    else {
+        detaljer = g_strdup_printf("%s: %s", v->r.code, v->r.detail);
+        rc = xml ? receipt_build_xml(out, &e->signer, &tx, id, "feil", feiltype, detaljer, now)
+                 : receipt_build(out, &e->signer, &to, id, "feil", feiltype, detaljer, now);
+        g_free(detaljer);
+    }
+    json_decref(scope);
     return rc;
 }
 
-static bool owes_receipt(const struct verdict_info *v, const char *state)
+static bool owes_receipt(const struct decision *v, const char *state)
 {
     if (v->r.verdict == VERDICT_OK)
         return true;
     if (strcmp(state, "HELD") == 0)
         return v->have_identity;
-    return v->r.verdict == VERDICT_FAILED && v->have_identity && !v->duplicate_of;
+    return v->r.verdict == VERDICT_FAILED && v->have_identity && !v->duplicate_of &&
+           strcmp(v->r.code, "message-id-reused") != 0;
 }
 
 static int write_rows(struct engine *e, const char *id, const char *entry_name,
-                      const struct verdict_info *v, const char *state, GDateTime *now)
+                      const struct decision *v, const char *state, GDateTime *now)
 {
     char *at = time_rfc3339(now);
     struct letter_row row;
@@ -179,7 +207,7 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
 }
 
 enum outcome commit_letter(struct engine *e, const char *id, const char *entry_name,
-                           struct verdict_info *v)
+                           struct decision *v)
 {
     GDateTime *now = time_now();
     const char *state = state_of(v, v->r.verdict == VERDICT_INTERNAL && past_deadline(e, id, v, now));
@@ -192,9 +220,13 @@ enum outcome commit_letter(struct engine *e, const char *id, const char *entry_n
     }
     rc = write_rows(e, id, entry_name, v, state, now);
     g_date_time_unref(now);
-    if (rc < 0 || ledger_commit(e->ledger) < 0) {
+    if (rc < 0) {
         log_error("letter %s: ledger: %s", id, ledger_error(e->ledger));
         ledger_rollback(e->ledger);
+        return OUT_STOP;
+    }
+    if (ledger_commit(e->ledger) < 0) {
+        log_error("letter %s: ledger: the commit failed", id);
         return OUT_STOP;
     }
     return finish_letter(e, id);

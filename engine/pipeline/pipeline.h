@@ -21,6 +21,12 @@
 
 enum check_time { CHECK_NOW, CHECK_MESSAGE };
 
+/* What the verifying child may use (isolate.c): [limits] worker_memory_mib, worker_cpu_seconds. */
+struct isolate_limits {
+    size_t memory;      /* bytes of heap and anonymous memory (RLIMIT_DATA) */
+    int cpu_seconds;    /* RLIMIT_CPU; the wall-clock limit is three times this */
+};
+
 /* Everything a run needs, prepared once from the configuration. */
 struct engine {
     char *orgnr;
@@ -34,6 +40,7 @@ struct engine {
     struct asice_limits zip_limits;
     double page_tolerance_mm;
     int retry_deadline_hours; /* when the message names no expectedResponseDateTime */
+    struct isolate_limits isolate;
     struct spool spool;
     struct ledger *ledger;
 };
@@ -45,30 +52,68 @@ struct doc_info {
     char version[8];
 };
 
-/* The outcome of verifying one entry, in memory. */
+/* The working state of verification, inside the child: parsed, hostile, never leaves it. */
 struct verdict_info {
     struct reason r;
     struct carrier carrier;
     struct legacy legacy;  /* carrier (c) only */
     struct message msg;
     struct identity who;
-    bool have_identity, rules_ok, authenticated;
+    bool have_identity, rules_ok, msg_signed, fingerprint_ok, authenticated;
+    char digest[65];       /* SHA-256 (hex) of the business message bytes */
     X509 *signer;
     STACK_OF(X509) *chain;
-    char *duplicate_of;
     GArray *docs; /* struct doc_info */
     int pages;
 };
 
+/* Phase one (carrier to fingerprint), phase two (decrypt to PDFs), or both in this process. */
+void verify_message(struct engine *e, const char *path, struct verdict_info *v);
+void verify_package(struct engine *e, struct verdict_info *v);
 void verify_entry(struct engine *e, const char *path, struct verdict_info *v);
 void verdict_info_free(struct verdict_info *v);
+
+/*
+ * The verdict as the engine sees it: plain values the child reported (wire.c), never a
+ * parser's structures. Every string is borrowed from wire, which the struct owns.
+ */
+struct decision {
+    json_t *wire;
+    struct reason r;
+    enum carrier_kind carrier; /* 0: unknown */
+    bool have_identity, rules_ok, msg_signed, fingerprint_ok, authenticated;
+    struct identity who;
+    const char *authority; /* carrier (c): the SBDH Authority spelling */
+    const char *digest;
+    const char *faktura_referanse, *created, *expected_response, *posttype, *colour,
+        *return_handling;
+    struct address recipient, retur;
+    GArray *docs; /* struct doc_info */
+    int pages;
+    char *duplicate_of; /* set by the engine: the letter that holds this message id */
+};
+
+/* wire.c: the child's report as JSON, and back. decision_parse refuses a malformed report. */
+json_t *verdict_report(const struct verdict_info *v, int phase);
+int decision_parse(struct decision *out, json_t *wire);
+void decision_free(struct decision *v);
+/* A verdict for an entry no child could report on (no identity unless from phase one). */
+void decision_set(struct decision *v, enum verdict verdict, const char *code,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* isolate.c: verify the entry at path in a bounded child. When the phase-one report names a
+ * message id held by another letter, check_duplicate (may be NULL) decides: it returns true
+ * to stop there (it has set the verdict). The verdict always ends filled. */
+typedef bool (*duplicate_fn)(struct engine *e, struct decision *v);
+void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
+                    struct decision *out);
 
 enum outcome { OUT_ACCEPTED, OUT_FAILED, OUT_QUARANTINED, OUT_DEFERRED, OUT_HELD, OUT_STOP };
 
 /* Commit the verdict and move the entry (active/<id>) to its place. OUT_STOP: the ledger
  * or the file system failed; the entry stays in active/ for recovery. */
 enum outcome commit_letter(struct engine *e, const char *id, const char *entry_name,
-                           struct verdict_info *v);
+                           struct decision *v);
 /* Finish a committed letter from the ledger alone: receipts, reason file, rename. */
 enum outcome finish_letter(struct engine *e, const char *id);
 

@@ -4,10 +4,13 @@
  *
  * Recovery (at the start of every pass, under the spool lock):
  *  - temporary files of interrupted publishes are removed (they were never visible);
- *  - an entry in active/ without a ledger row goes back to incoming/ (nothing was decided);
+ *  - an entry in active/ without a ledger row was in hand when the engine went down: its
+ *    attempt is counted, and it is verified again under its own id; the second time it is
+ *    found so, it is quarantined (`worker-crash`), so no entry can stop the spool;
  *  - an entry in active/ with a row is finished from the ledger (receipts re-published
- *    byte for byte, reason file, rename).
- * Running recovery twice changes nothing.
+ *    byte for byte, reason file, rename);
+ *  - anything else in active/ (not a letter id) is quarantined under a new id.
+ * Running recovery twice changes nothing it has not already counted.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +32,85 @@ static void count(struct run_stats *st, enum outcome o)
     }
 }
 
+static enum outcome process(struct engine *e, const char *id, const char *entry_name);
+
+/* A verdict the engine reaches itself, without a child's report: nobody to answer. */
+static enum outcome quarantine_here(struct engine *e, const char *id, const char *entry_name,
+                                    const char *code, const char *detail)
+{
+    struct decision v = {0};
+    enum outcome o;
+
+    v.docs = g_array_new(FALSE, TRUE, sizeof(struct doc_info));
+    decision_set(&v, VERDICT_QUARANTINE, code, "%s", detail);
+    o = commit_letter(e, id, entry_name, &v);
+    decision_free(&v);
+    return o;
+}
+
+/* Count one more time the engine went down with this entry in hand; 0 when it was the
+ * second (it is quarantined then), 1 to go on, -1 on a ledger error. */
+static int count_attempt(struct engine *e, const char *id, enum outcome *o)
+{
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    int n = ledger_bump_attempt(e->ledger, id, at);
+
+    g_free(at);
+    g_date_time_unref(now);
+    if (n < 0) {
+        log_error("letter %s: ledger: %s", id, ledger_error(e->ledger));
+        *o = OUT_STOP;
+        return -1;
+    }
+    if (n < 2)
+        return 1;
+    log_warn("letter %s: quarantined: the engine stopped twice while it was in hand", id);
+    *o = quarantine_here(e, id, NULL, "worker-crash", "the engine went down twice while "
+                         "processing this entry; an operator must look at it");
+    return 0;
+}
+
+/* active/<id> with no decision: count the attempt, then verify again or give up on it. */
+static enum outcome retry_interrupted(struct engine *e, const char *id)
+{
+    enum outcome o;
+
+    if (count_attempt(e, id, &o) <= 0)
+        return o;
+    log_info("letter %s: recovery: verifying again", id);
+    return process(e, id, NULL);
+}
+
+/* active/<id> with a decision: finish it. A deferred letter in active/ was being retried
+ * when the engine went down: that counts as an attempt too. */
+static enum outcome finish_interrupted(struct engine *e, const char *id, const char *state)
+{
+    enum outcome o;
+
+    if (strcmp(state, "DEFERRED") == 0 && count_attempt(e, id, &o) <= 0)
+        return o;
+    log_info("letter %s: recovery: finishing the committed decision", id);
+    return finish_letter(e, id);
+}
+
+/* A name in active/ that is not a letter id: quarantined under a new id, never deleted. */
+static enum outcome quarantine_stray(struct engine *e, const char *name)
+{
+    char *id = spool_new_id(), *shown = g_strescape(name, NULL);
+    enum outcome o = OUT_STOP;
+
+    if (fsio_move(e->spool.active, name, e->spool.active, id) == 0) {
+        log_warn("letter %s: recovery: active/%s is not a letter id; quarantined", id, shown);
+        o = quarantine_here(e, id, name, "active-stray", "an entry in active/ that no letter "
+                            "claimed");
+    } else
+        log_error("recovery: cannot move active/%s aside", shown);
+    g_free(shown);
+    g_free(id);
+    return o;
+}
+
 int run_recover(struct engine *e, struct run_stats *st)
 {
     GPtrArray *active;
@@ -41,21 +123,21 @@ int run_recover(struct engine *e, struct run_stats *st)
     for (i = 0; i < active->len; i++) {
         const char *id = active->pdata[i];
         struct letter_state ls;
-        int found = spool_id_ok(id) ? ledger_letter_state(e->ledger, id, &ls) : -1;
-        if (found == 1) {
-            log_info("letter %s: recovery: back to incoming/ (no decision was committed)", id);
-            if (spool_move(e->spool.active, e->spool.incoming, id) < 0)
-                rc = -1;
-        } else if (found == 0) {
+        int found = spool_id_ok(id) ? ledger_letter_state(e->ledger, id, &ls) : 2;
+        enum outcome o = OUT_STOP;
+        if (found == 1)
+            o = retry_interrupted(e, id);
+        else if (found == 0) {
+            o = finish_interrupted(e, id, ls.state);
             letter_state_free(&ls);
-            log_info("letter %s: recovery: finishing the committed decision", id);
-            if (finish_letter(e, id) == OUT_STOP)
-                rc = -1;
-        } else {
-            log_error("recovery: cannot place active/%s (%s)", id, found < 0 && spool_id_ok(id)
-                      ? ledger_error(e->ledger) : "not a letter id");
+        } else if (found == 2)
+            o = quarantine_stray(e, id);
+        else
+            log_error("recovery: cannot look up active/%s (%s)", id, ledger_error(e->ledger));
+        if (o == OUT_STOP)
             rc = -1;
-        }
+        else if (found != 0)
+            count(st, o);
         st->recovered++;
     }
     g_ptr_array_free(active, TRUE);
@@ -65,7 +147,7 @@ int run_recover(struct engine *e, struct run_stats *st)
     return rc;
 }
 
-static void log_outcome(const char *id, enum outcome o, const struct verdict_info *v)
+static void log_outcome(const char *id, enum outcome o, const struct decision *v)
 {
     switch (o) {
     case OUT_ACCEPTED:
@@ -99,14 +181,48 @@ static gint64 retry_delay(struct engine *e, const char *id)
     return MIN(delay, RETRY_MAX_SECONDS);
 }
 
-/* Verify, commit and place one claimed entry (active/<id>). */
+/*
+ * A message id another letter already holds. The same business message again is a
+ * re-delivery: the original's receipt is published again, nothing else happens. A different
+ * message under that id is refused with its own reason and no receipt (a feil would name the
+ * original's conversation), and the original is left untouched.
+ */
+static bool check_duplicate(struct engine *e, struct decision *v)
+{
+    char *holder = NULL, *digest = NULL;
+    int found;
+
+    if (!v->msg_signed || !v->who.message_id)
+        return false;
+    found = ledger_find_message(e->ledger, v->who.message_id, &holder, &digest);
+    if (found < 0) {
+        decision_set(v, VERDICT_INTERNAL, "internal", "the ledger cannot be read");
+        return true;
+    }
+    if (found == 1)
+        return false;
+    if (!digest || (v->digest && strcmp(digest, v->digest) == 0)) {
+        decision_set(v, VERDICT_FAILED, "duplicate-message-id", "message %s was received "
+                           "before (letter %s)", v->who.message_id, holder);
+        v->duplicate_of = holder;
+    } else {
+        decision_set(v, VERDICT_FAILED, "message-id-reused", "message id %s belongs to "
+                           "letter %s, whose business message is different", v->who.message_id,
+                           holder);
+        g_free(holder);
+    }
+    g_free(digest);
+    return true;
+}
+
+/* Verify (in the bounded child), commit and place one claimed entry (active/<id>). */
 static enum outcome process(struct engine *e, const char *id, const char *entry_name)
 {
     char *path = g_build_filename(e->spool.active, id, NULL);
-    struct verdict_info v;
+    struct decision v;
     enum outcome o;
 
-    verify_entry(e, path, &v);
+    isolate_verify(e, path, check_duplicate, &v);
     g_free(path);
     o = commit_letter(e, id, entry_name, &v);
     log_outcome(id, o, &v);
@@ -115,7 +231,7 @@ static enum outcome process(struct engine *e, const char *id, const char *entry_
         spool_set_mtime(e->spool.deferred, id, g_date_time_to_unix(now) + retry_delay(e, id));
         g_date_time_unref(now);
     }
-    verdict_info_free(&v);
+    decision_free(&v);
     return o;
 }
 

@@ -5,14 +5,21 @@
  *   carrier ─ JWS form ─ identity (who to answer) ─ JWS signature ─ field rules ─
  *   (carrier (c): XML mapped to the same payload ─ identity ─ XML signature ─ field rules) ─
  *   certificate (chain, time, organisation = SBDH sender) ─ receiver and type ─ token ─
- *   package size ─ fingerprint ─ duplicate message id ─ CMS decrypt ─ zip ─ XAdES ─
- *   manifest ─ PDFs
+ *   package size ─ fingerprint ║ CMS decrypt ─ zip ─ XAdES ─ manifest ─ PDFs
+ *
+ * Two phases (║): verify_message ends with the fingerprint, verify_package does the rest.
+ * The bounded child (isolate.c) reports after each, so the engine can answer a sender whose
+ * package later kills the child, and can refuse a reused message id before decrypting.
+ * The business message is *signed* once its signature, chain and organisation binding have
+ * passed; the letter is *authenticated* only when the package signature (XAdES) has passed
+ * too, and only an authenticated letter reserves its message id (the engine's decision).
  *
  * Nothing is decrypted before the message signature, certificate and fingerprint have
  * passed; nothing is rendered or kept before the package signature has passed. Decrypted
- * bytes are wiped before this file returns.
+ * bytes are wiped before this file returns. Nothing here touches the ledger or the spool.
  */
 #include <string.h>
+#include <openssl/evp.h>
 #include "pipeline.h"
 #include "../render/render.h"
 
@@ -126,7 +133,7 @@ static int step_certificate(struct engine *e, struct verdict_info *v, char **org
     else
         rc = 0;
     g_free(sender);
-    v->authenticated = rc == 0;
+    v->msg_signed = rc == 0;
     return rc;
 }
 
@@ -145,11 +152,19 @@ static int step_addressing(struct engine *e, struct verdict_info *v)
     return rc;
 }
 
+/* SHA-256 of the business message bytes: the same message delivered again has the same. */
+static void message_digest(const struct bytes *msg, char hex[65])
+{
+    unsigned char md[32];
+    int i;
+
+    EVP_Digest(msg->data, msg->len, md, NULL, EVP_sha256(), NULL);
+    for (i = 0; i < 32; i++)
+        g_snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
 static int step_package(struct engine *e, struct verdict_info *v)
 {
-    char *dup = NULL;
-    int found;
-
     if (v->carrier.cms_oversize) {
         reason_fail(&v->r, "package-too-large", "the document package is %zu bytes; the limit is "
                     "%zu", v->carrier.cms_oversize, e->carrier_limits.max_package);
@@ -157,17 +172,7 @@ static int step_package(struct engine *e, struct verdict_info *v)
     }
     if (fingerprint_check(v->msg.digest_method, v->msg.digest_value, &v->carrier.cms, &v->r) < 0)
         return -1;
-    found = ledger_find_message(e->ledger, v->msg.message_id, &dup);
-    if (found < 0) {
-        reason_internal(&v->r, "internal", "the ledger cannot be read");
-        return -1;
-    }
-    if (found == 0) {
-        v->duplicate_of = dup;
-        reason_fail(&v->r, "duplicate-message-id", "message %s was received before (letter %s)",
-                    v->msg.message_id, dup);
-        return -1;
-    }
+    v->fingerprint_ok = true;
     return 0;
 }
 
@@ -247,6 +252,7 @@ static int step_contents(struct engine *e, struct verdict_info *v, const struct 
         pkg.read = asice_read_cb;
         pkg.ctx = zip;
         rc = xades_verify(&pkg, v->signer, &v->r);
+        v->authenticated = rc == 0;
     }
     if (rc == 0)
         rc = check_manifest(v, zip, &m);
@@ -258,28 +264,41 @@ static int step_contents(struct engine *e, struct verdict_info *v, const struct 
 }
 
 /*
- * verify_entry - run every check on the entry at path. v->r.verdict tells the outcome.
+ * verify_message - phase one, up to the fingerprint: v->r.verdict is VERDICT_OK when every
+ * check so far passed. Fills the identity as soon as it is known.
  */
-void verify_entry(struct engine *e, const char *path, struct verdict_info *v)
+void verify_message(struct engine *e, const char *path, struct verdict_info *v)
 {
-    struct bytes plain = {0};
     char *org = NULL;
 
     memset(v, 0, sizeof *v);
     v->docs = g_array_new(FALSE, TRUE, sizeof(struct doc_info));
-    if (carrier_read(&v->carrier, path, &e->carrier_limits, &v->r) < 0 ||
-        (v->carrier.kind == CARRIER_LEGACY ? step_legacy_message(e, v) : step_message(e, v)) < 0 ||
-        step_certificate(e, v, &org) < 0 || step_addressing(e, v) < 0 || step_token(v, org) < 0 ||
-        step_package(e, v) < 0 ||
-        cms_decrypt(e->keys, e->nkeys, &v->carrier.cms, e->zip_limits.max_total, &plain,
-                    &v->r) < 0) {
-        g_free(org);
+    if (carrier_read(&v->carrier, path, &e->carrier_limits, &v->r) < 0)
         return;
-    }
+    message_digest(&v->carrier.jwt, v->digest);
+    if ((v->carrier.kind == CARRIER_LEGACY ? step_legacy_message(e, v) : step_message(e, v)) == 0 &&
+        step_certificate(e, v, &org) == 0 && step_addressing(e, v) == 0 && step_token(v, org) == 0)
+        (void)step_package(e, v);
     g_free(org);
-    if (step_contents(e, v, &plain) == 0)
-        v->r.verdict = VERDICT_OK;
+}
+
+/* verify_package - phase two, after verify_message passed: decrypt, unzip, XAdES, PDFs. */
+void verify_package(struct engine *e, struct verdict_info *v)
+{
+    struct bytes plain = {0};
+
+    if (cms_decrypt(e->keys, e->nkeys, &v->carrier.cms, e->zip_limits.max_total, &plain,
+                    &v->r) == 0)
+        (void)step_contents(e, v, &plain);
     bytes_wipe_free(&plain);
+}
+
+/* verify_entry - both phases in this process (tests and fuzzers; the engine isolates them). */
+void verify_entry(struct engine *e, const char *path, struct verdict_info *v)
+{
+    verify_message(e, path, v);
+    if (v->r.verdict == VERDICT_OK)
+        verify_package(e, v);
 }
 
 void verdict_info_free(struct verdict_info *v)
@@ -291,7 +310,6 @@ void verdict_info_free(struct verdict_info *v)
     message_free(&v->msg);
     X509_free(v->signer);
     sk_X509_pop_free(v->chain, X509_free);
-    g_free(v->duplicate_of);
     for (i = 0; v->docs && i < v->docs->len; i++)
         g_free(g_array_index(v->docs, struct doc_info, i).mime);
     if (v->docs)

@@ -12,9 +12,17 @@
 
 static enum log_level min_level = LOG_INFO;
 static bool progress_active;
+static log_sink_fn sink;
+static void *sink_ctx;
 
 void log_set_level(enum log_level level) { min_level = level; }
 void log_set_progress_active(bool active) { progress_active = active; }
+
+void log_set_sink(log_sink_fn fn, void *ctx)
+{
+    sink = fn;
+    sink_ctx = ctx;
+}
 
 static const char *level_name(enum log_level level)
 {
@@ -28,6 +36,12 @@ static const char *level_name(enum log_level level)
 
 static void vlog(enum log_level level, const char *func, const char *fmt, va_list ap)
 {
+    if (sink) {
+        char *text = g_strdup_vprintf(fmt, ap);
+        sink(level, func, text, sink_ctx);
+        g_free(text);
+        return;
+    }
     if (progress_active)
         fputs("\r\033[K", stderr);
     if (level >= LOG_WARN || level == LOG_DEBUG)

@@ -19,6 +19,9 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level level);
 void log_set_progress_active(bool active);
+/* Send every message to fn instead of stderr (the verifying child reports to the engine). */
+typedef void (*log_sink_fn)(enum log_level level, const char *func, const char *text, void *ctx);
+void log_set_sink(log_sink_fn fn, void *ctx);
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 _Noreturn void log_panic_at(const char *func, const char *fmt, ...)

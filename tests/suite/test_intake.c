@@ -227,7 +227,27 @@ static void oversize(struct forge_letter *l, char **jwt, struct bytes *cms)
     build(l, jwt, cms);
 }
 
+static char *dup_jwt;
+static struct bytes dup_cms;
+
 static void dup_first(struct forge_letter *l, char **jwt, struct bytes *cms)
+{
+    l->message_id = "0b1e4f2a-5c3d-4e6f-8a9b-0c1d2e3f4a5b";
+    build(l, jwt, cms);
+    dup_jwt = g_strdup(*jwt);
+    bytes_set(&dup_cms, cms->data, cms->len);
+}
+
+/* The same bytes delivered again (here in the other carrier). */
+static void dup_repeat(struct forge_letter *l, char **jwt, struct bytes *cms)
+{
+    *jwt = g_strdup(dup_jwt);
+    memset(cms, 0, sizeof *cms);
+    bytes_set(cms, dup_cms.data, dup_cms.len);
+}
+
+/* Another, genuine message under the same id (the package is encrypted anew). */
+static void dup_reused(struct forge_letter *l, char **jwt, struct bytes *cms)
 {
     l->message_id = "0b1e4f2a-5c3d-4e6f-8a9b-0c1d2e3f4a5b";
     build(l, jwt, cms);
@@ -261,7 +281,8 @@ static const struct tcase cases[] = {
     {"manifest-sender-mismatch", 'b', manifest_sender, "FAILED", "manifest-sender"},
     {"oversize-package", 'b', oversize, "FAILED", "package-too-large"},
     {"dup-1-first", 'b', dup_first, "ACCEPTED", NULL},
-    {"dup-2-repeat", 'a', dup_first, "FAILED", "duplicate-message-id"},
+    {"dup-2-repeat", 'a', dup_repeat, "FAILED", "duplicate-message-id"},
+    {"dup-3-reused-id", 'b', dup_reused, "FAILED", "message-id-reused"},
 };
 
 static void drop_cases(void)
@@ -368,6 +389,12 @@ static void test_case(gconstpointer data)
         g_assert_nonnull(orig);
         g_assert_true(g_file_test(receipt_path(orig, "mottakskvittering"), G_FILE_TEST_EXISTS));
         g_assert_false(g_file_test(receipt_path(id, "feil"), G_FILE_TEST_EXISTS));
+    } else if (strcmp(c->reason, "message-id-reused") == 0) {
+        /* refused without a receipt; the letter holding the id is untouched */
+        json_t *first = fx_letter_by_entry(&fx, "dup-1-first");
+        g_assert_false(g_file_test(receipt_path(id, "feil"), G_FILE_TEST_EXISTS));
+        g_assert_cmpstr(fx_intake_state(first), ==, "ACCEPTED");
+        json_decref(first);
     } else {
         check_feil(id, c->reason);
         where = g_strdup_printf("%s/failed/%s.reason", fx.spool, id);
@@ -491,8 +518,9 @@ static void test_receipts_schema_valid(void)
     while (d && (n = g_dir_read_name(d)))
         g_ptr_array_add(files, g_build_filename(outbox, n, NULL));
     g_dir_close(d);
-    /* every accepted or failed letter with a sender answered, duplicates re-use the original */
-    g_assert_cmpuint(files->len, ==, G_N_ELEMENTS(cases) - 1);
+    /* every accepted or failed letter with a sender answered, but the repeat (re-uses the
+     * original's receipt) and the reused message id (no receipt) */
+    g_assert_cmpuint(files->len, ==, G_N_ELEMENTS(cases) - 2);
     g_assert_true(fx_receipts_valid(files));
     g_ptr_array_free(files, TRUE);
     g_free(outbox);
@@ -522,6 +550,8 @@ int main(int argc, char **argv)
     g_snprintf(canary, sizeof canary, "CANARY%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
                rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
     drop_cases();
+    g_free(dup_jwt);
+    bytes_free(&dup_cms);
     drop_unreadable();
     run_status = fx_trykk(&fx, &run_log, run, NULL);
     for (i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -1,0 +1,393 @@
+/*
+ * isolate.c - every byte of a forsendelse is parsed in a bounded child process.
+ *
+ * The engine (the state holder: spool, ledger, signing key) forks a child per entry. The
+ * child drops what it may do before it reads the entry:
+ *   - RLIMIT_DATA (heap and anonymous memory), RLIMIT_CPU, RLIMIT_FSIZE 0, RLIMIT_CORE 0;
+ *   - every inherited descriptor but its report pipe (and stdin/stdout/stderr) is closed;
+ *   - a seccomp filter refuses (EPERM) opening files for writing, creating, renaming,
+ *     removing or changing files, sockets, exec, new processes and signals to others.
+ * It verifies the entry (verify.c) and writes one JSON line per phase to the pipe (wire.c);
+ * its log lines go the same way and the engine logs them. The engine reads with a wall-clock
+ * limit and a size cap, then reaps the child. A child that dies, exceeds a limit or reports
+ * nonsense costs that entry (`resource-limit`), never the run. This is the separation
+ * Postfix and OpenSSH make between the parser and the state holder; the child still holds
+ * the decryption key (it decrypts), but never the spool or the ledger.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <seccomp.h>
+#include "pipeline.h"
+
+#define REPORT_FD 3
+#define REPORT_CAP (4u << 20) /* bytes the engine reads from one child */
+#define LOG_LINES_MAX 64
+
+#if defined(__SANITIZE_ADDRESS__)
+#define MEMORY_LIMIT_WORKS 0 /* ASan reserves terabytes of shadow: no RLIMIT_DATA under it */
+#else
+#define MEMORY_LIMIT_WORKS 1
+#endif
+
+/* ---- the child -------------------------------------------------------------------------- */
+
+/* Plain writes: the child has no fault points (they belong to the engine's own I/O). */
+static void write_all(const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(REPORT_FD, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            _exit(124);
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+static void send_line(json_t *o)
+{
+    char *line = json_dumps(o, JSON_COMPACT);
+
+    if (line) {
+        write_all(line, strlen(line));
+        write_all("\n", 1);
+    }
+    free(line);
+}
+
+static void child_log(enum log_level level, const char *func, const char *text, void *ctx)
+{
+    int *lines = ctx;
+    json_t *o;
+
+    if (++*lines > LOG_LINES_MAX)
+        return;
+    o = json_pack("{s:{s:i, s:s, s:s}}", "log", "level", (int)level, "func", func, "text", text);
+    send_line(o);
+    json_decref(o);
+}
+
+static int set_limit(int resource, rlim_t soft, rlim_t hard)
+{
+    struct rlimit rl = {soft, hard};
+
+    return setrlimit(resource, &rl);
+}
+
+static int apply_limits(const struct isolate_limits *lim)
+{
+    rlim_t cpu = (rlim_t)lim->cpu_seconds;
+    int rc = 0;
+
+    rc |= set_limit(RLIMIT_CPU, cpu, cpu + 2);
+    rc |= set_limit(RLIMIT_FSIZE, 0, 0);
+    rc |= set_limit(RLIMIT_CORE, 0, 0);
+    if (MEMORY_LIMIT_WORKS)
+        rc |= set_limit(RLIMIT_DATA, lim->memory, lim->memory);
+    return rc;
+}
+
+/* Syscalls the child never needs: a parser that is taken over still cannot use them. */
+static const int denied[] = {
+    SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(fork), SCMP_SYS(vfork), SCMP_SYS(kill),
+    SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(listen),
+    SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(ptrace), SCMP_SYS(mount), SCMP_SYS(umount2),
+    SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rename), SCMP_SYS(renameat),
+    SCMP_SYS(renameat2), SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(rmdir), SCMP_SYS(link),
+    SCMP_SYS(linkat), SCMP_SYS(symlink), SCMP_SYS(symlinkat), SCMP_SYS(truncate),
+    SCMP_SYS(ftruncate), SCMP_SYS(chmod), SCMP_SYS(fchmod), SCMP_SYS(fchmodat), SCMP_SYS(chown),
+    SCMP_SYS(fchown), SCMP_SYS(fchownat), SCMP_SYS(lchown), SCMP_SYS(utimensat),
+    SCMP_SYS(setxattr), SCMP_SYS(fsetxattr), SCMP_SYS(lsetxattr), SCMP_SYS(creat),
+    SCMP_SYS(openat2), SCMP_SYS(memfd_create), SCMP_SYS(setrlimit), SCMP_SYS(prlimit64),
+};
+
+/* open/openat for writing or creating: refused; for reading: allowed. */
+static int deny_open_for_write(scmp_filter_ctx f)
+{
+    static const unsigned flags[] = {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND};
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < G_N_ELEMENTS(flags); i++) {
+        rc |= seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(open), 1,
+                               SCMP_A1(SCMP_CMP_MASKED_EQ, flags[i], flags[i]));
+        rc |= seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(openat), 1,
+                               SCMP_A2(SCMP_CMP_MASKED_EQ, flags[i], flags[i]));
+    }
+    return rc;
+}
+
+static int apply_seccomp(void)
+{
+    scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
+    size_t i;
+    int rc = f ? 0 : -1;
+
+    for (i = 0; rc == 0 && i < G_N_ELEMENTS(denied); i++)
+        rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), denied[i], 0);
+    /* threads (CLONE_THREAD) are fine, a new process is not; clone3 falls back to clone */
+    if (rc == 0)
+        rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+                              SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
+    if (rc == 0)
+        rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+    if (rc == 0)
+        rc = deny_open_for_write(f);
+    if (rc == 0)
+        rc = seccomp_load(f);
+    seccomp_release(f);
+    return rc;
+}
+
+static int confine(const struct isolate_limits *lim, int report_fd)
+{
+    if (dup2(report_fd, REPORT_FD) < 0 || close_range(REPORT_FD + 1, ~0U, 0) < 0)
+        return -1;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        return -1;
+    if (apply_limits(lim) < 0)
+        return -1;
+    return apply_seccomp() < 0 ? -1 : 0;
+}
+
+static void send_report(const struct verdict_info *v, int phase)
+{
+    json_t *o = verdict_report(v, phase);
+
+    send_line(o);
+    json_decref(o);
+}
+
+_Noreturn static void child_main(struct engine *e, const char *path, int report_fd)
+{
+    struct verdict_info v;
+    int lines = 0;
+
+    signal(SIGXFSZ, SIG_IGN); /* a write to a file fails with EFBIG instead */
+    if (confine(&e->isolate, report_fd) < 0)
+        _exit(125);
+    log_set_sink(child_log, &lines);
+    verify_message(e, path, &v);
+    send_report(&v, 1);
+    if (v.r.verdict == VERDICT_OK) {
+        verify_package(e, &v);
+        send_report(&v, 2);
+    }
+    /* no clean-up: the process ends, and with it every decrypted byte */
+    _exit(0);
+}
+
+/* ---- the engine's side ------------------------------------------------------------------ */
+
+struct reader {
+    int fd;
+    gint64 deadline; /* monotonic, µs */
+    GString *buf;
+    size_t total;
+    bool overflow, timeout;
+};
+
+/* Read what the child has written; false at EOF, timeout or overflow. */
+static bool read_more(struct reader *rd)
+{
+    struct pollfd p = {rd->fd, POLLIN, 0};
+    gint64 left = rd->deadline - g_get_monotonic_time();
+    char chunk[65536];
+    ssize_t n;
+    int ready;
+
+    if (left <= 0) {
+        rd->timeout = true;
+        return false;
+    }
+    ready = poll(&p, 1, (int)MIN(left / 1000 + 1, G_MAXINT));
+    if (ready < 0)
+        return errno == EINTR;
+    if (ready == 0)
+        return true; /* the deadline is checked again */
+    n = read(rd->fd, chunk, sizeof chunk);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN;
+    if (n == 0)
+        return false;
+    rd->total += (size_t)n;
+    if (rd->total > REPORT_CAP) {
+        rd->overflow = true;
+        return false;
+    }
+    g_string_append_len(rd->buf, chunk, n);
+    return true;
+}
+
+/* The next complete line (the caller's), or NULL when there is none yet. */
+static char *take_line(struct reader *rd)
+{
+    char *nl = memchr(rd->buf->str, '\n', rd->buf->len);
+    char *line;
+
+    if (!nl)
+        return NULL;
+    line = g_strndup(rd->buf->str, (gsize)(nl - rd->buf->str));
+    g_string_erase(rd->buf, 0, (gssize)(nl - rd->buf->str) + 1);
+    return line;
+}
+
+static void relay_log(json_t *log)
+{
+    json_int_t level = json_integer_value(json_object_get(log, "level"));
+    const char *func = json_string_value(json_object_get(log, "func"));
+    const char *text = json_string_value(json_object_get(log, "text"));
+    char *shown;
+
+    if (!text || !func || level < LOG_DEBUG || level > LOG_ERROR)
+        return;
+    shown = g_strescape(text, NULL);
+    log_msg((enum log_level)level, func, "verify: %s", shown);
+    g_free(shown);
+}
+
+struct session {
+    struct engine *e;
+    duplicate_fn check_duplicate;
+    struct decision *out;
+    bool have_report, final, stopped, bad_report;
+};
+
+/* One line from the child: a log line, or a phase report. */
+static void handle_line(struct session *s, const char *line)
+{
+    json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+    json_t *log = json_object_get(o, "log");
+    json_int_t phase = json_integer_value(json_object_get(o, "phase"));
+
+    if (log) {
+        relay_log(log);
+        json_decref(o);
+        return;
+    }
+    if (!o || s->final || (phase != 1 && phase != 2) || (phase == 2) != s->have_report) {
+        s->bad_report = true;
+        json_decref(o);
+        return;
+    }
+    decision_free(s->out);
+    if (decision_parse(s->out, o) < 0) {
+        s->bad_report = true;
+        return;
+    }
+    s->have_report = true;
+    s->final = phase == 2 || s->out->r.verdict != VERDICT_OK;
+    if (!s->final && s->check_duplicate && s->check_duplicate(s->e, s->out))
+        s->final = s->stopped = true;
+}
+
+static void read_reports(struct session *s, struct reader *rd)
+{
+    char *line;
+    bool more = true;
+
+    while (more && !s->stopped && !s->bad_report) {
+        more = read_more(rd);
+        while (!s->stopped && !s->bad_report && (line = take_line(rd))) {
+            handle_line(s, line);
+            g_free(line);
+        }
+    }
+}
+
+static char *describe_status(int status, const struct reader *rd, const struct engine *e)
+{
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+    if (rd->timeout)
+        return g_strdup_printf("verification took longer than %d s and was stopped",
+                               3 * e->isolate.cpu_seconds);
+    if (rd->overflow)
+        return g_strdup("the verification process reported more than its limit");
+    if (sig == SIGXCPU)
+        return g_strdup_printf("verification used more than %d s of CPU time",
+                               e->isolate.cpu_seconds);
+    if (sig)
+        return g_strdup_printf("the verification process was ended by signal %d (%s); its "
+                               "memory limit is %zu MiB", sig, strsignal(sig),
+                               e->isolate.memory >> 20);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 125)
+        return g_strdup("the verification process could not be confined");
+    return g_strdup_printf("the verification process ended (status %d) without a verdict",
+                           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/*
+ * No final report: the entry's own fault (a bomb, a crash in a parser) as far as the engine
+ * can tell. With a phase-one report the sender is known and authentic: failed, feil KLIENT.
+ * Without one, there is nobody to answer: quarantine.
+ */
+static void limit_verdict(struct session *s, int status, const struct reader *rd)
+{
+    char *why = describe_status(status, rd, s->e);
+
+    if (!s->have_report || s->bad_report) {
+        decision_free(s->out);
+        memset(s->out, 0, sizeof *s->out);
+        s->out->docs = g_array_new(FALSE, TRUE, sizeof(struct doc_info));
+        decision_set(s->out, VERDICT_QUARANTINE, "resource-limit", "%s",
+                           s->bad_report ? "the verification process sent a malformed report"
+                                         : why);
+    } else {
+        s->out->authenticated = false;
+        decision_set(s->out, VERDICT_FAILED, "resource-limit", "%s", why);
+    }
+    g_free(why);
+}
+
+static void fork_failed(struct decision *out, int err)
+{
+    out->docs = g_array_new(FALSE, TRUE, sizeof(struct doc_info));
+    decision_set(out, VERDICT_INTERNAL, "internal", "cannot start the verification "
+                       "process: %s", g_strerror(err));
+}
+
+void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
+                    struct decision *out)
+{
+    struct session s = {e, check_duplicate, out, false, false, false, false};
+    struct reader rd = {-1, 0, NULL, 0, false, false};
+    int fds[2], status = 0;
+    pid_t pid;
+
+    memset(out, 0, sizeof *out);
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        fork_failed(out, errno);
+        return;
+    }
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0)
+        child_main(e, path, fds[1]);
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        fork_failed(out, errno);
+        return;
+    }
+    rd.fd = fds[0];
+    rd.deadline = g_get_monotonic_time() + (gint64)e->isolate.cpu_seconds * 3 * G_USEC_PER_SEC;
+    rd.buf = g_string_new(NULL);
+    read_reports(&s, &rd);
+    if (s.stopped || rd.timeout || rd.overflow || s.bad_report)
+        kill(pid, SIGKILL);
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    g_string_free(rd.buf, TRUE);
+    if (!s.final || s.bad_report || (!s.stopped && status != 0))
+        limit_verdict(&s, status, &rd);
+}
