@@ -78,6 +78,7 @@ struct forge_letter {
     size_t bomb_bytes;                      /* a signed entry of this many zero bytes */
     size_t pad_bytes;                       /* a signed stored entry of random bytes */
     const char *document_mime;              /* default application/pdf */
+    const struct bytes *raw_pdf;            /* these bytes as the main document (hostile PDFs) */
     bool store_documents;                   /* zip PDFs uncompressed (leak scans find them) */
     int xades_flags;                        /* XADES_C14N11 | XADES_NS_2918: the 2014 style */
 };

@@ -158,6 +158,25 @@ static int confine(const struct isolate_limits *lim, int report_fd)
     return apply_seccomp() < 0 ? -1 : 0;
 }
 
+/*
+ * A library that meets RLIMIT_DATA sees an allocation fail and reports its own error (OpenSSL
+ * "cms-invalid", qpdf "pdf-invalid"), which would blame the sender for our limit. When a
+ * phase failed and the child's peak resident size came within a quarter of the limit, the
+ * failure is the limit's: reported as resource-limit, the library's code kept in the detail.
+ */
+static void blame_the_limit(const struct isolate_limits *lim, struct verdict_info *v)
+{
+    struct rusage ru;
+    char was[sizeof v->r.detail];
+
+    if (!MEMORY_LIMIT_WORKS || v->r.verdict != VERDICT_FAILED || getrusage(RUSAGE_SELF, &ru) < 0 ||
+        (size_t)ru.ru_maxrss * 1024 < lim->memory / 4 * 3)
+        return;
+    g_snprintf(was, sizeof was, "%s", v->r.code);
+    reason_fail(&v->r, "resource-limit", "verification reached its memory limit of %zu MiB "
+                "(and then failed with %s)", lim->memory >> 20, was);
+}
+
 static void send_report(const struct verdict_info *v, int phase)
 {
     json_t *o = verdict_report(v, phase);
@@ -176,9 +195,11 @@ _Noreturn static void child_main(struct engine *e, const char *path, int report_
         _exit(125);
     log_set_sink(child_log, &lines);
     verify_message(e, path, &v);
+    blame_the_limit(&e->isolate, &v);
     send_report(&v, 1);
     if (v.r.verdict == VERDICT_OK) {
         verify_package(e, &v);
+        blame_the_limit(&e->isolate, &v);
         send_report(&v, 2);
     }
     /* no clean-up: the process ends, and with it every decrypted byte */

@@ -1,0 +1,468 @@
+/*
+ * test_hostile_core.c - hostile input against the engine itself: message ids that try to
+ * take another letter's place, packages that try to reserve one, entries that kill the
+ * verifying child or the engine, strays in active/, and feil receipts for forgeries.
+ *
+ * Every case asserts where each entry ended (exactly one terminal place), its reason code
+ * and receipt, and that a good letter dropped behind the bad one was accepted in the same run.
+ */
+#include <string.h>
+#include <sys/resource.h>
+#include <zlib.h>
+#include <glib/gstdio.h>
+#include "common/fixture.h"
+#include "util/util.h"
+
+static const char *const run[] = {"run", NULL};
+static const char *const terminal[] = {"accepted", "failed", "quarantine", "hold", "deferred"};
+
+/* The one spool directory holding letter id (incoming/ and active/ must not). */
+static const char *place_of(struct fixture *f, const char *id)
+{
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(terminal); i++) {
+        char *p = g_build_filename(f->spool, terminal[i], id, NULL);
+        if (g_file_test(p, G_FILE_TEST_EXISTS)) {
+            g_assert_null(found);
+            found = terminal[i];
+        }
+        g_free(p);
+    }
+    return found;
+}
+
+static int count_dir(struct fixture *f, const char *dir)
+{
+    char *p = g_build_filename(f->spool, dir, NULL);
+    GDir *d = g_dir_open(p, 0, NULL);
+    int n = 0;
+
+    while (d && g_dir_read_name(d))
+        n++;
+    if (d)
+        g_dir_close(d);
+    g_free(p);
+    return n;
+}
+
+/* The letter of a broker entry: its state, reason, place and receipts, checked at once. */
+static json_t *expect(struct fixture *f, const char *entry, const char *state, const char *reason,
+                      const char *place)
+{
+    json_t *l = fx_letter_by_entry(f, entry);
+    const char *id;
+
+    g_assert_nonnull(l);
+    id = json_string_value(json_object_get(l, "id"));
+    g_assert_cmpstr(fx_intake_state(l), ==, state);
+    g_assert_cmpstr(json_string_value(json_object_get(l, "reason")), ==, reason);
+    g_assert_cmpstr(place_of(f, id), ==, place);
+    return l;
+}
+
+static bool has_receipt(struct fixture *f, json_t *l, const char *type)
+{
+    char *p = g_strdup_printf("%s/outbox/%s.%s.jwt", f->spool,
+                              json_string_value(json_object_get(l, "id")), type);
+    bool yes = g_file_test(p, G_FILE_TEST_EXISTS);
+
+    g_free(p);
+    return yes;
+}
+
+static void drained(struct fixture *f)
+{
+    g_assert_cmpint(count_dir(f, "incoming"), ==, 0);
+    g_assert_cmpint(count_dir(f, "active"), ==, 0);
+}
+
+/* ---- message ids ------------------------------------------------------------------------ */
+
+#define MID "7d1c0a52-3f4e-4b8a-9c2d-1e0f3a4b5c6d"
+
+/* A planned letter holds its message id; nothing another message does under that id may
+ * delete it, replace it or stop the run. */
+static void test_reserved_id(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    char *jwt = NULL;
+    struct bytes cms;
+    json_t *first, *o;
+
+    fx_init(&f, NULL);
+    fx_letter(&f, &l);
+    l.message_id = MID;
+    g_assert_cmpint(forge_letter_build(&l, &jwt, &cms), ==, 0);
+    fx_drop(&f, "first", 'b', jwt, &cms);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 0);
+    first = expect(&f, "first", "ACCEPTED", NULL, "accepted");
+    g_assert_cmpstr(json_string_value(json_object_get(first, "state")), ==, "QUEUED");
+
+    l.receiver_orgnr = "987654321"; /* authentic, but not for us */
+    fx_drop_letter(&f, "wrong-receiver", 'b', &l);
+    l.receiver_orgnr = FX_PROVIDER;
+    fx_drop_letter(&f, "reused", 'a', &l); /* authentic, another package under the id */
+    fx_drop(&f, "repeat", 'a', jwt, &cms);  /* the same message again */
+    l.message_id = NULL;
+    fx_drop_letter(&f, "good", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+
+    o = expect(&f, "wrong-receiver", "FAILED", "wrong-receiver", "failed");
+    g_assert_true(has_receipt(&f, o, "feil"));
+    json_decref(o);
+    o = expect(&f, "reused", "FAILED", "message-id-reused", "failed");
+    g_assert_false(has_receipt(&f, o, "feil"));
+    json_decref(o);
+    o = expect(&f, "repeat", "FAILED", "duplicate-message-id", "failed");
+    g_assert_cmpstr(json_string_value(json_object_get(o, "duplicate_of")), ==,
+                    json_string_value(json_object_get(first, "id")));
+    g_assert_false(has_receipt(&f, o, "feil"));
+    json_decref(o);
+    json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
+    json_decref(first);
+    first = expect(&f, "first", "ACCEPTED", NULL, "accepted"); /* still there, still planned */
+    g_assert_cmpstr(json_string_value(json_object_get(first, "state")), ==, "QUEUED");
+    g_assert_true(has_receipt(&f, first, "mottakskvittering"));
+    json_decref(first);
+    g_free(jwt);
+    bytes_free(&cms);
+    fx_free(&f);
+}
+
+/* A genuine business message replayed with another package (or read half-written) fails on
+ * its fingerprint and reserves nothing: the genuine letter behind it is accepted. */
+static void test_fingerprint_reserves_nothing(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    char *jwt = NULL, *other_jwt = NULL;
+    struct bytes cms, other;
+
+    fx_init(&f, NULL);
+    fx_letter(&f, &l);
+    l.message_id = MID;
+    g_assert_cmpint(forge_letter_build(&l, &jwt, &cms), ==, 0);
+    l.message_id = NULL;
+    g_assert_cmpint(forge_letter_build(&l, &other_jwt, &other), ==, 0);
+    fx_drop(&f, "replay", 'b', jwt, &other);
+    fx_drop(&f, "genuine", 'b', jwt, &cms);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+    json_decref(expect(&f, "replay", "FAILED", "fingerprint-mismatch", "failed"));
+    json_decref(expect(&f, "genuine", "ACCEPTED", NULL, "accepted"));
+    g_free(jwt);
+    g_free(other_jwt);
+    bytes_free(&cms);
+    bytes_free(&other);
+    fx_free(&f);
+}
+
+/* ---- the bounded child ------------------------------------------------------------------- */
+
+static void deflate_spaces(z_stream *z, GByteArray *out, size_t n)
+{
+    static unsigned char in[1 << 16], buf[1 << 16];
+
+    memset(in, ' ', sizeof in);
+    while (n > 0 || z->avail_in) {
+        size_t take = MIN(n, sizeof in);
+        int flush = n == take ? Z_FINISH : Z_NO_FLUSH;
+        z->next_in = in;
+        z->avail_in = (uInt)take;
+        n -= take;
+        do {
+            z->next_out = buf;
+            z->avail_out = sizeof buf;
+            g_assert_cmpint(deflate(z, flush), !=, Z_STREAM_ERROR);
+            g_byte_array_append(out, buf, (guint)(sizeof buf - z->avail_out));
+        } while (z->avail_out == 0);
+        if (flush == Z_FINISH)
+            break;
+    }
+}
+
+static void append(GByteArray *a, const char *s) { g_byte_array_append(a, (const guint8 *)s, (guint)strlen(s)); }
+
+static void xref_row(GByteArray *a, int type, guint32 f2, guint16 f3)
+{
+    guint8 row[7] = {(guint8)type, (guint8)(f2 >> 24), (guint8)(f2 >> 16), (guint8)(f2 >> 8),
+                     (guint8)f2, (guint8)(f3 >> 8), (guint8)f3};
+
+    g_byte_array_append(a, row, sizeof row);
+}
+
+/* A PDF 1.5 whose page tree lives in an object stream that inflates to `inflated` bytes. */
+static void objstm_bomb(size_t inflated, struct bytes *out)
+{
+    const char *objs = "<</Type/Pages/Kids[3 0 R]/Count 1>> "
+                       "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>";
+    char *head = g_strdup_printf("2 0 3 %zu ", strlen("<</Type/Pages/Kids[3 0 R]/Count 1>> "));
+    GByteArray *a = g_byte_array_new(), *z_out = g_byte_array_new();
+    z_stream z = {0};
+    guint32 off1, off4, off5;
+    char *s;
+
+    g_assert_cmpint(deflateInit(&z, 9), ==, Z_OK);
+    {
+        GByteArray *plain = g_byte_array_new();
+        append(plain, head);
+        append(plain, objs);
+        z.next_in = plain->data;
+        z.avail_in = plain->len;
+        deflate_spaces(&z, z_out, inflated);
+        g_byte_array_free(plain, TRUE);
+    }
+    deflateEnd(&z);
+    append(a, "%PDF-1.5\n");
+    off1 = a->len;
+    append(a, "1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n");
+    off4 = a->len;
+    s = g_strdup_printf("4 0 obj <</Type/ObjStm/N 2/First %zu/Filter/FlateDecode/Length %u>>\nstream\n",
+                        strlen(head), z_out->len);
+    append(a, s);
+    g_free(s);
+    g_byte_array_append(a, z_out->data, z_out->len);
+    append(a, "\nendstream endobj\n");
+    off5 = a->len;
+    append(a, "5 0 obj <</Type/XRef/Size 6/W[1 4 2]/Root 1 0 R/Length 42>>\nstream\n");
+    xref_row(a, 0, 0, 0xffff);
+    xref_row(a, 1, off1, 0);
+    xref_row(a, 2, 4, 0);
+    xref_row(a, 2, 4, 1);
+    xref_row(a, 1, off4, 0);
+    xref_row(a, 1, off5, 0);
+    s = g_strdup_printf("\nendstream endobj\nstartxref\n%u\n%%%%EOF\n", off5);
+    append(a, s);
+    g_free(s);
+    out->len = a->len;
+    out->data = g_byte_array_free(a, FALSE);
+    g_byte_array_free(z_out, TRUE);
+    g_free(head);
+}
+
+static long children_maxrss_mib(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return ru.ru_maxrss / 1024;
+}
+
+/* An object stream that inflates to 1 GiB: the child meets its memory limit, the entry
+ * fails with a reason, the letter behind it is accepted, and nothing grew past 512 MB. */
+static void test_object_stream_bomb(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    struct bytes pdf;
+    json_t *o;
+    const char *reason;
+
+    fx_init(&f, NULL);
+    objstm_bomb((size_t)1 << 30, &pdf);
+    fx_letter(&f, &l);
+    l.raw_pdf = &pdf;
+    l.store_documents = true; /* the zip would see the ratio; the PDF is the bomb here */
+    fx_drop_letter(&f, "bomb", 'b', &l);
+    l.raw_pdf = NULL;
+    fx_drop_letter(&f, "good", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+    o = fx_letter_by_entry(&f, "bomb");
+    g_assert_nonnull(o);
+    g_assert_cmpstr(fx_intake_state(o), ==, "FAILED");
+    reason = json_string_value(json_object_get(o, "reason"));
+    g_test_message("bomb: %s: %s", reason, json_string_value(json_object_get(o, "detail")));
+    g_assert_true(strcmp(reason, "resource-limit") == 0 || g_str_has_prefix(reason, "pdf-"));
+    g_assert_true(has_receipt(&f, o, "feil"));
+    json_decref(o);
+    json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
+#if !defined(__SANITIZE_ADDRESS__)
+    g_test_message("peak RSS of a child: %ld MiB", children_maxrss_mib());
+    g_assert_cmpint(children_maxrss_mib(), <, 512);
+#endif
+    bytes_free(&pdf);
+    fx_free(&f);
+}
+
+/* A package too big for the child's memory: killed or refused, never the run. */
+static void test_child_memory_limit(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    json_t *o;
+
+    fx_init(&f, "max_package_mib=60\nworker_memory_mib=64\n");
+    fx_letter(&f, &l);
+    l.pad_bytes = 40u << 20;
+    fx_drop_letter(&f, "large", 'b', &l);
+    l.pad_bytes = 0;
+    fx_drop_letter(&f, "good", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+#if !defined(__SANITIZE_ADDRESS__)
+    o = expect(&f, "large", "FAILED", "resource-limit", "failed");
+    g_assert_true(has_receipt(&f, o, "feil"));
+    json_decref(o);
+#endif
+    json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
+    fx_free(&f);
+}
+
+/* ---- recovery ---------------------------------------------------------------------------- */
+
+static void write_file(const char *path, const char *text)
+{
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    g_chmod(path, 0600);
+}
+
+/* Something in active/ that no letter claimed: quarantined, never deleted, never blocking. */
+static void test_stray_in_active(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    char *stray = NULL, *p;
+    json_t *o;
+
+    fx_init(&f, NULL);
+    p = g_build_filename(f.spool, "active", "notes.txt", NULL);
+    write_file(p, "left by an operator");
+    g_free(p);
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, "good", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+    json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
+    o = fx_letter_by_entry(&f, "notes.txt");
+    g_assert_nonnull(o);
+    g_assert_cmpstr(json_string_value(json_object_get(o, "reason")), ==, "active-stray");
+    g_assert_cmpstr(place_of(&f, json_string_value(json_object_get(o, "id"))), ==, "quarantine");
+    stray = g_strdup_printf("%s/quarantine/%s", f.spool, json_string_value(json_object_get(o, "id")));
+    p = fx_read(stray);
+    g_assert_cmpstr(p, ==, "left by an operator");
+    g_free(p);
+    g_free(stray);
+    json_decref(o);
+    fx_free(&f);
+}
+
+/* The text of the (only) reason file in quarantine/. */
+static char *quarantine_reason(struct fixture *f)
+{
+    char *dir = g_build_filename(f->spool, "quarantine", NULL), *text = NULL;
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d)))
+        if (g_str_has_suffix(n, ".reason")) {
+            char *p = g_build_filename(dir, n, NULL);
+            text = fx_read(p);
+            g_free(p);
+        }
+    if (d)
+        g_dir_close(d);
+    g_free(dir);
+    return text;
+}
+
+/* The first run that leaves the entry in active/ (killed after the claim, before a commit). */
+static void crash_after_claim(struct fixture *f)
+{
+    int k;
+
+    for (k = 1; k < 50 && count_dir(f, "active") == 0; k++) {
+        char *at = g_strdup_printf("%d", k);
+        const char *env[] = {"TRYKK_CRASH_AT", at, NULL};
+        g_assert_cmpint(fx_trykk(f, NULL, run, env), ==, 137);
+        g_free(at);
+    }
+    g_assert_cmpint(count_dir(f, "active"), ==, 1);
+}
+
+/* An entry that took the engine down twice is quarantined the third time it is found. */
+static void test_worker_crash_twice(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    const char *crash1[] = {"TRYKK_CRASH_AT", "1", NULL};
+    char *text;
+
+    fx_init(&f, NULL);
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, "deadly", 'b', &l);
+    crash_after_claim(&f);
+    /* the retry under the same id dies at its first fault point (its commit) */
+    g_assert_cmpint(fx_trykk(&f, NULL, run, crash1), ==, 137);
+    g_assert_cmpint(count_dir(&f, "active"), ==, 1);
+    fx_drop_letter(&f, "good", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+    json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
+    g_assert_cmpint(count_dir(&f, "quarantine"), ==, 2); /* the entry and its reason */
+    text = quarantine_reason(&f);
+    g_assert_nonnull(strstr(text, "reason: worker-crash\n"));
+    g_free(text);
+    fx_free(&f);
+}
+
+/* ---- receipts to forgeries ----------------------------------------------------------------- */
+
+/* A message whose signature fails, with a 700 KB businessScope: the feil it gets carries only
+ * the ConversationId scope, is small and is valid against the feil schema. */
+static void test_feil_to_forgery(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    char *jwt = NULL, *pad = g_strnfill(700 * 1024, 'A'), *forged, *path, *text;
+    struct bytes cms;
+    json_t *msg, *scopes, *o;
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+
+    fx_init(&f, NULL);
+    fx_letter(&f, &l);
+    l.avsenderidentifikator = "ident-of-sender";
+    g_assert_cmpint(forge_letter_build(&l, &jwt, &cms), ==, 0);
+    msg = forge_message_json(&l, &cms);
+    scopes = json_object_get(json_object_get(json_object_get(json_object_get(msg,
+        "standardBusinessDocument"), "standardBusinessDocumentHeader"), "businessScope"), "scope");
+    json_array_append_new(scopes, json_pack("{s:s, s:s}", "type", "Padding", "identifier", pad));
+    forged = forge_sign_message(msg, l.signer, "RS256");
+    forged[strlen(forged) - 2] = forged[strlen(forged) - 2] == 'A' ? 'B' : 'A';
+    fx_drop(&f, "forged", 'b', forged, &cms);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    o = expect(&f, "forged", "FAILED", "jwt-signature", "failed");
+    path = g_strdup_printf("%s/outbox/%s.feil.jwt", f.spool,
+                           json_string_value(json_object_get(o, "id")));
+    text = fx_read(path);
+    g_assert_nonnull(text);
+    g_assert_cmpuint(strlen(text), <, 8192);
+    g_ptr_array_add(files, path);
+    g_assert_true(fx_receipts_valid(files));
+    g_free(text);
+    g_ptr_array_free(files, TRUE);
+    json_decref(o);
+    json_decref(msg);
+    g_free(forged);
+    g_free(pad);
+    g_free(jwt);
+    bytes_free(&cms);
+    fx_free(&f);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/hostile/core/reserved-id-untouched", test_reserved_id);
+    g_test_add_func("/hostile/core/fingerprint-reserves-nothing", test_fingerprint_reserves_nothing);
+    g_test_add_func("/hostile/core/object-stream-bomb", test_object_stream_bomb);
+    g_test_add_func("/hostile/core/child-memory-limit", test_child_memory_limit);
+    g_test_add_func("/hostile/core/stray-in-active", test_stray_in_active);
+    g_test_add_func("/hostile/core/worker-crash-twice", test_worker_crash_twice);
+    g_test_add_func("/hostile/core/feil-to-forgery", test_feil_to_forgery);
+    return g_test_run();
+}
