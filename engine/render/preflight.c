@@ -1,7 +1,10 @@
 /*
  * preflight.c - PDF acceptance for print, with qpdf's C API on the in-memory document.
  *
- * The document is never written anywhere. Page geometry is taken after pushing inherited
+ * The document is never written anywhere. Before qpdf is asked for pages, the /Pages tree
+ * is walked with caps (pagetree.c): qpdf would copy a page listed a million times a million
+ * times. qpdf's errors, including exceptions such as std::bad_alloc that its C API catches,
+ * become pdf-invalid. Page geometry is taken after pushing inherited
  * attributes down to the pages: the displayed box is the CropBox (else the MediaBox), turned
  * by /Rotate. Fonts are found in page resources and, recursively (depth and object-id
  * guarded), in form XObjects; a font passes when its program is embedded (FontFile,
@@ -12,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <qpdf/qpdf-c.h>
-#include "render.h"
+#include "pdfpage.h"
 
 #define A4_W_PT 595.2756
 #define A4_H_PT 841.8898
@@ -210,7 +213,8 @@ static int check_pages(struct pf *p, struct pdf_info *out, double tol_pt)
     int n = qpdf_get_num_pages(q), i;
 
     if (n < 1) {
-        reason_fail(p->r, "pdf-invalid", "a PDF has no pages");
+        reason_fail(p->r, "pdf-invalid", n < 0 ? "a PDF's pages cannot be read"
+                                               : "a PDF has no pages");
         return -1;
     }
     qpdf_push_inherited_attributes_to_page(q);
@@ -229,7 +233,7 @@ static int check_pages(struct pf *p, struct pdf_info *out, double tol_pt)
     return 0;
 }
 
-int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info *out,
+int pdf_preflight(const struct bytes *pdf, const struct pdf_limits *lim, struct pdf_info *out,
                   struct reason *r)
 {
     struct pf p = {qpdf_init(), r, g_hash_table_new(g_direct_hash, g_direct_equal), 0};
@@ -239,9 +243,11 @@ int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info 
     qpdf_silence_errors(p.q);
     rc = read_pdf(p.q, pdf, r);
     if (rc == 0)
+        rc = page_tree_check(p.q, lim->max_pages, r);
+    if (rc == 0)
         rc = check_version(p.q, out, r);
     if (rc == 0)
-        rc = check_pages(&p, out, tolerance_mm * MM_PT);
+        rc = check_pages(&p, out, lim->tolerance_mm * MM_PT);
     if (rc == 0 && qpdf_has_error(p.q)) {
         reason_fail(r, "pdf-invalid", "a PDF is damaged");
         rc = -1;

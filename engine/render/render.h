@@ -17,9 +17,15 @@ struct pdf_info {
     char version[8];
 };
 
-/* PDF rules of dpi-print-format.md §7: readable, not encrypted, version 1.0-1.7, every page
+struct pdf_limits {
+    double tolerance_mm; /* page size: A4 ± this */
+    int max_pages;       /* pages this document may have (the letter's remaining budget) */
+};
+
+/* PDF rules of dpi-print-format.md §7: a bounded page tree of at most max_pages pages
+ * (pdf-too-many-pages, pdf-invalid), readable, not encrypted, version 1.0-1.7, every page
  * A4 portrait within ±tolerance_mm after /Rotate and CropBox, fonts embedded or standard. */
-int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info *out,
+int pdf_preflight(const struct bytes *pdf, const struct pdf_limits *lim, struct pdf_info *out,
                   struct reason *r);
 
 /* fonts.c: the project's fonts only (fonts/, or TRYKK_FONTS_DIR). */
