@@ -41,6 +41,7 @@ struct forge_pdf {
     bool press;              /* add press content: a CMYK fill, a PANTONE spot fill, a CMYK image */
     bool window_text;        /* body text inside the eco blank field (top-left 125 × 89 mm) */
     int rotate;              /* /Rotate on every page (content drawn so it displays upright) */
+    const struct bytes *raw; /* these bytes as the document, as they are (hostile input) */
 };
 
 int forge_pdf_make(const struct forge_pdf *o, struct bytes *out);
