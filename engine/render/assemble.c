@@ -17,8 +17,6 @@
  * so it prints on the K plate only.
  */
 #include <string.h>
-#include <zlib.h>
-#include <qpdf/qpdf-c.h>
 #include "pdfpage.h"
 
 enum out_kind { OUT_LETTER, OUT_COVER, OUT_BLANK };

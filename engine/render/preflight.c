@@ -16,7 +16,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <qpdf/qpdf-c.h>
 #include "pdfpage.h"
 
 #define A4_W_TENTHS 2100 /* mm × 10 */
