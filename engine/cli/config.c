@@ -6,8 +6,8 @@
  *   [trust]    anchors (a directory of PEM/DER certificates), check_time=now|message,
  *              max_skew_days
  *   [spool]    root
- *   [limits]   max_package_mib, max_zip_entries, max_zip_ratio, page_tolerance_mm,
- *              retry_deadline_hours
+ *   [limits]   max_package_mib, max_zip_entries, max_zip_ratio, max_pages,
+ *              page_tolerance_mm, retry_deadline_hours
  */
 #include <string.h>
 #include <unistd.h>
@@ -183,6 +183,7 @@ static int setup_policy(struct engine *e, struct config *c, char **err)
     e->zip_limits.max_ratio = (unsigned)number(c, "limits", "max_zip_ratio", 100, 2, 10000, err);
     e->zip_limits.ratio_floor = 1 << 20;
     e->page_tolerance_mm = (double)number(c, "limits", "page_tolerance_mm", 10, 0, 50, err);
+    e->max_pages = (int)number(c, "limits", "max_pages", 500, 1, 100000, err);
     e->retry_deadline_hours = (int)number(c, "limits", "retry_deadline_hours", 24, 1, 720, err);
     return rc < 0 || *err ? -1 : 0;
 }
@@ -284,6 +285,9 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
         "max_package_mib=50\n"
         "max_zip_entries=1000\n"
         "max_zip_ratio=100\n"
+        "# pages per letter (all its documents); a PDF beyond it is refused before qpdf\n"
+        "# builds its page list\n"
+        "max_pages=500\n"
         "page_tolerance_mm=10\n"
         "# Our own failures are retried; past the message's expectedResponseDateTime (or this\n"
         "# many hours after receipt) the letter is held and the sender gets feil SERVER.\n"

@@ -41,6 +41,7 @@ struct forge_pdf {
     bool press;              /* add press content: a CMYK fill, a PANTONE spot fill, a CMYK image */
     bool window_text;        /* body text inside the eco blank field (top-left 125 × 89 mm) */
     int rotate;              /* /Rotate on every page (content drawn so it displays upright) */
+    const struct bytes *raw; /* these bytes as the document, as they are (hostile input) */
 };
 
 int forge_pdf_make(const struct forge_pdf *o, struct bytes *out);
@@ -78,7 +79,6 @@ struct forge_letter {
     size_t bomb_bytes;                      /* a signed entry of this many zero bytes */
     size_t pad_bytes;                       /* a signed stored entry of random bytes */
     const char *document_mime;              /* default application/pdf */
-    const struct bytes *raw_pdf;            /* these bytes as the main document (hostile PDFs) */
     bool store_documents;                   /* zip PDFs uncompressed (leak scans find them) */
     int xades_flags;                        /* XADES_C14N11 | XADES_NS_2918: the 2014 style */
 };

@@ -149,9 +149,7 @@ static void add_documents(const struct forge_letter *l, GArray *entries, GPtrArr
     for (i = 0; i < n; i++) {
         struct bytes pdf;
         char *name = i == 0 ? g_strdup("brev.pdf") : g_strdup_printf("vedlegg %d.pdf", i);
-        if (i == 0 && l->raw_pdf)
-            bytes_set(&pdf, l->raw_pdf->data, l->raw_pdf->len);
-        else if (forge_pdf_make(&l->pdf, &pdf) < 0)
+        if (forge_pdf_make(&l->pdf, &pdf) < 0)
             log_panic("cannot make a test PDF");
         add(entries, name, pdf, l->store_documents);
         g_ptr_array_add(names, name);

@@ -214,8 +214,13 @@ static int rewrite(const struct forge_pdf *o, struct bytes *pdf)
 
 int forge_pdf_make(const struct forge_pdf *o, struct bytes *out)
 {
-    int rc = o->unembedded_font ? unembedded(out) : cairo_pdf(o, out);
+    int rc;
 
+    if (o->raw) {
+        bytes_set(out, o->raw->data, o->raw->len);
+        return 0;
+    }
+    rc = o->unembedded_font ? unembedded(out) : cairo_pdf(o, out);
     if (rc == 0 && (o->encrypt || o->force_version || o->press || o->rotate))
         rc = rewrite(o, out);
     return rc;

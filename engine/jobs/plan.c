@@ -2,8 +2,9 @@
  * plan.c - give every accepted letter its layout, sheets, envelope and weight, and a place
  * in an open print job; close jobs that are full or past their cut-off.
  *
- * Only eco letters are decrypted here (to check the blank field of page 1); everything else
- * comes from the ledger. A letter whose eco field is not blank, or cannot be checked, is
+ * Only eco letters are decrypted here (to check the blank field of page 1 as it prints,
+ * annotations flattened); everything else comes from the ledger. A letter whose eco field
+ * is not blank, cannot be checked, or whose page 1 is landscape (turned for print) is
  * planned in the normal layout and the reason is recorded: nothing may show through the
  * window that the sender did not put there for it.
  */
@@ -27,11 +28,16 @@ static void eco_check(struct engine *e, struct print_setup *ps, const char *id, 
     GArray *docs = NULL;
     char *err = NULL;
     long ink = -1;
+    bool landscape = false;
 
     if (letter_documents(e, id, &docs, &err) == 0 && docs->len > 0)
-        zone_ink(&g_array_index(docs, struct bytes, 0), &ps->eco, &ink, &err);
+        zone_ink(&g_array_index(docs, struct bytes, 0), &ps->eco, &ink, &landscape, &err);
     letter_documents_free(docs);
-    if (ink < 0) {
+    if (landscape) {
+        p->layout = LAYOUT_NORMAL;
+        p->reason = g_strdup("eco-page-landscape: page 1 is landscape and is turned for "
+                             "print, so it has no blank field at the window");
+    } else if (ink < 0) {
         p->layout = LAYOUT_NORMAL;
         p->reason = g_strdup_printf("eco-check-failed: %s", err ? err : "no document");
     } else if (ink > ps->eco.eco_max_ink) {

@@ -39,6 +39,7 @@ struct engine {
     struct carrier_limits carrier_limits;
     struct asice_limits zip_limits;
     double page_tolerance_mm;
+    int max_pages;            /* per letter, over all its documents */
     int retry_deadline_hours; /* when the message names no expectedResponseDateTime */
     struct isolate_limits isolate;
     struct spool spool;

@@ -219,7 +219,8 @@ static int check_documents(struct engine *e, struct verdict_info *v, struct asic
                         i + 1, g_utf8_validate(d->mime, -1, NULL) ? d->mime : "not PDF");
             return -1;
         }
-        if (pdf_preflight(pdf, e->page_tolerance_mm, &pi, &v->r) < 0)
+        struct pdf_limits lim = {e->page_tolerance_mm, e->max_pages - v->pages};
+        if (pdf_preflight(pdf, &lim, &pi, &v->r) < 0)
             return -1;
         info.mime = g_strdup(d->mime);
         info.bytes = pdf->len;

@@ -2,20 +2,22 @@
  * assemble.c - the print PDF of a job, with qpdf's C API.
  *
  * The sender's pages are copied as they are: their content streams, images, fonts and
- * colour spaces are written byte for byte (no decoding, no recompression). Only the page
- * dictionary changes: its box becomes A4 anchored at the displayed top-left corner (larger
- * pages are cropped at the right and bottom, never scaled), and when the engine draws on a
- * page its /Contents becomes [q, the original streams, Q + the engine's form XObject]
- * with /Resources shallow-copied (shared dictionaries are never modified).
+ * colour spaces are written byte for byte (no decoding, no recompression). Before copying,
+ * each page is made ready for print in its own document (page.c: printable annotations
+ * flattened into the content, every other annotation, /AA and non-print key removed,
+ * landscape turned), so no annotation or action reaches the job. Then the page dictionary
+ * changes: its box becomes A4 anchored at the displayed top-left corner (larger pages are
+ * cropped at the right and bottom, never scaled), and when the engine draws on a page its
+ * /Contents becomes [q, the original streams, Q + the engine's form XObject] with
+ * /Resources shallow-copied (shared dictionaries are never modified). The catalog is the
+ * job's own: no /OpenAction, /AA, /Names or /AcroForm of a sender's document is copied.
  *
  * The engine's content comes from one Cairo document per job (compose.c); each of its pages
  * becomes a form XObject whose black (Cairo writes "0 0 0 rg") is rewritten to DeviceGray,
  * so it prints on the K plate only.
  */
 #include <string.h>
-#include <zlib.h>
-#include <qpdf/qpdf-c.h>
-#include "render.h"
+#include "pdfpage.h"
 
 enum out_kind { OUT_LETTER, OUT_COVER, OUT_BLANK };
 
@@ -57,20 +59,6 @@ static qpdf_data qopen(const struct bytes *pdf, const char *name)
     return q;
 }
 
-/* Flate-compress data into a new stream of q (deterministic: zlib level 6). */
-static qpdf_oh flate_stream(qpdf_data q, const void *data, size_t len)
-{
-    uLongf n = compressBound(len);
-    unsigned char *z = g_malloc(n);
-    qpdf_oh s = qpdf_oh_new_stream(q);
-
-    compress2(z, &n, data, len, 6);
-    qpdf_oh_replace_stream_data(q, s, z, n, qpdf_oh_new_name(q, "/FlateDecode"),
-                                qpdf_oh_new_null(q));
-    g_free(z);
-    return s;
-}
-
 /* Cairo's black "0 0 0 rg" / "0 0 0 RG" as whole tokens -> DeviceGray "0 g" / "0 G". */
 static GString *black_to_gray(const unsigned char *buf, size_t len)
 {
@@ -104,7 +92,7 @@ static qpdf_oh make_form(struct job *j, int i)
     qpdf_oh_get_page_content_data(d, page, &buf, &len);
     k = black_to_gray(buf, len);
     free(buf);
-    form = flate_stream(d, k->str, k->len);
+    form = page_flate_stream(d, k->str, k->len);
     g_string_free(k, TRUE);
     dict = qpdf_oh_get_dict(d, form);
     qpdf_oh_replace_key(d, dict, "/Type", qpdf_oh_new_name(d, "/XObject"));
@@ -170,138 +158,29 @@ static void plan_piece(struct job *j, struct deco *dc, const struct render_piece
 
 /* ---- pages -------------------------------------------------------------------------------- */
 
-static double num_at(qpdf_data q, qpdf_oh arr, int i)
-{
-    return qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, arr, i));
-}
-
-static void box_of(qpdf_data q, qpdf_oh page, const char *key, double b[4])
-{
-    qpdf_oh a = qpdf_oh_get_key(q, page, key);
-    double x0 = num_at(q, a, 0), y0 = num_at(q, a, 1), x1 = num_at(q, a, 2), y1 = num_at(q, a, 3);
-
-    b[0] = MIN(x0, x1);
-    b[1] = MIN(y0, y1);
-    b[2] = MAX(x0, x1);
-    b[3] = MAX(y0, y1);
-}
-
-/*
- * The page's new box (A4 at the displayed top-left corner of its visible area) and the
- * matrix that maps A4 display coordinates onto the page's user space, for /Rotate 0-270.
- */
-static void page_geometry(struct job *j, qpdf_oh page, double box[4], double cm[6])
-{
-    qpdf_data q = j->out;
-    double b[4], c[4], W = PT(j->rs->layout->page_w), H = PT(j->rs->layout->page_h);
-    int rot = 0;
-
-    box_of(q, page, "/MediaBox", b);
-    if (qpdf_oh_is_array(q, qpdf_oh_get_key(q, page, "/CropBox"))) {
-        box_of(q, page, "/CropBox", c);
-        b[0] = MAX(b[0], c[0]); b[1] = MAX(b[1], c[1]);
-        b[2] = MIN(b[2], c[2]); b[3] = MIN(b[3], c[3]);
-    }
-    if (qpdf_oh_is_integer(q, qpdf_oh_get_key(q, page, "/Rotate")))
-        rot = ((qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, page, "/Rotate")) % 360) +
-               360) % 360;
-    switch (rot) {
-    case 90:
-        box[0] = b[0]; box[1] = b[1]; box[2] = b[0] + H; box[3] = b[1] + W;
-        cm[0] = 0; cm[1] = 1; cm[2] = -1; cm[3] = 0; cm[4] = box[0] + H; cm[5] = box[1];
-        break;
-    case 180:
-        box[0] = b[2] - W; box[1] = b[1]; box[2] = b[2]; box[3] = b[1] + H;
-        cm[0] = -1; cm[1] = 0; cm[2] = 0; cm[3] = -1; cm[4] = box[2]; cm[5] = box[1] + H;
-        break;
-    case 270:
-        box[0] = b[2] - H; box[1] = b[3] - W; box[2] = b[2]; box[3] = b[3];
-        cm[0] = 0; cm[1] = -1; cm[2] = 1; cm[3] = 0; cm[4] = box[2] - H; cm[5] = box[3];
-        break;
-    default:
-        box[0] = b[0]; box[1] = b[3] - H; box[2] = b[0] + W; box[3] = b[3];
-        cm[0] = 1; cm[1] = 0; cm[2] = 0; cm[3] = 1; cm[4] = box[0]; cm[5] = box[1];
-    }
-}
-
-static void set_box(qpdf_data q, qpdf_oh page, const double box[4])
-{
-    char *s = g_strdup_printf("[%.4f %.4f %.4f %.4f]", box[0], box[1], box[2], box[3]);
-
-    qpdf_oh_replace_key(q, page, "/MediaBox", qpdf_oh_parse(q, s));
-    qpdf_oh_remove_key(q, page, "/CropBox");
-    qpdf_oh_remove_key(q, page, "/BleedBox");
-    qpdf_oh_remove_key(q, page, "/TrimBox");
-    qpdf_oh_remove_key(q, page, "/ArtBox");
-    g_free(s);
-}
-
-/* Shallow copies of /Resources and its /XObject with the form added as /TrykkD. */
-static void add_form_resource(qpdf_data q, qpdf_oh page, qpdf_oh form)
-{
-    qpdf_oh old = qpdf_oh_get_key(q, page, "/Resources"), res = qpdf_oh_new_dictionary(q);
-    qpdf_oh oldx, xo = qpdf_oh_new_dictionary(q);
-
-    if (qpdf_oh_is_dictionary(q, old)) {
-        qpdf_oh_begin_dict_key_iter(q, old);
-        while (qpdf_oh_dict_more_keys(q)) {
-            const char *key = qpdf_oh_dict_next_key(q);
-            char *k = g_strdup(key); /* valid only until the next qpdf call */
-            qpdf_oh_replace_key(q, res, k, qpdf_oh_get_key(q, old, k));
-            g_free(k);
-        }
-    }
-    oldx = qpdf_oh_get_key(q, res, "/XObject");
-    if (qpdf_oh_is_dictionary(q, oldx)) {
-        qpdf_oh_begin_dict_key_iter(q, oldx);
-        while (qpdf_oh_dict_more_keys(q)) {
-            char *k = g_strdup(qpdf_oh_dict_next_key(q));
-            qpdf_oh_replace_key(q, xo, k, qpdf_oh_get_key(q, oldx, k));
-            g_free(k);
-        }
-    }
-    qpdf_oh_replace_key(q, xo, "/TrykkD", form);
-    qpdf_oh_replace_key(q, res, "/XObject", xo);
-    qpdf_oh_replace_key(q, page, "/Resources", res);
-}
-
-static void stamp(struct job *j, qpdf_oh page, qpdf_oh form, const double cm[6])
-{
-    qpdf_data q = j->out;
-    qpdf_oh old = qpdf_oh_get_key(q, page, "/Contents"), arr = qpdf_oh_new_array(q);
-    char *tail = g_strdup_printf("\nQ\nq %.4f %.4f %.4f %.4f %.4f %.4f cm /TrykkD Do Q\n", cm[0],
-                                 cm[1], cm[2], cm[3], cm[4], cm[5]);
-    int i, n;
-
-    qpdf_oh_append_item(q, arr, flate_stream(q, "q\n", 2));
-    if (qpdf_oh_is_array(q, old)) {
-        n = qpdf_oh_get_array_n_items(q, old);
-        for (i = 0; i < n; i++)
-            qpdf_oh_append_item(q, arr, qpdf_oh_get_array_item(q, old, i));
-    } else if (qpdf_oh_is_stream(q, old)) {
-        qpdf_oh_append_item(q, arr, old);
-    }
-    qpdf_oh_append_item(q, arr, flate_stream(q, tail, strlen(tail)));
-    g_free(tail);
-    qpdf_oh_replace_key(q, page, "/Contents", arr);
-    add_form_resource(q, page, form);
-}
-
 static int add_letter_page(struct job *j, const struct out_page *o)
 {
     qpdf_data src = j->src[j->first_src[o->piece] + (size_t)o->doc];
-    qpdf_oh page;
+    qpdf_data q = j->out;
+    qpdf_oh page, xo;
     double box[4], cm[6];
+    char *draw;
 
-    qpdf_add_page(j->out, src, qpdf_get_page_n(src, (size_t)o->page), QPDF_FALSE);
-    if (qfail(j, j->out, "copying a letter page") < 0)
+    qpdf_add_page(q, src, qpdf_get_page_n(src, (size_t)o->page), QPDF_FALSE);
+    if (qfail(j, q, "copying a letter page") < 0)
         return -1;
-    page = qpdf_get_page_n(j->out, (size_t)j->npages++);
-    page_geometry(j, page, box, cm);
-    set_box(j->out, page, box);
-    if (o->deco >= 0)
-        stamp(j, page, j->forms[o->deco], cm);
-    return qfail(j, j->out, "stamping a letter page");
+    page = qpdf_get_page_n(q, (size_t)j->npages++);
+    page_geometry(q, page, PT(j->rs->layout->page_w), PT(j->rs->layout->page_h), box, cm);
+    page_set_box(q, page, box);
+    if (o->deco >= 0) {
+        xo = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, xo, "/TrykkD", j->forms[o->deco]);
+        draw = g_strdup_printf("q %.4f %.4f %.4f %.4f %.4f %.4f cm /TrykkD Do Q\n", cm[0],
+                               cm[1], cm[2], cm[3], cm[4], cm[5]);
+        page_overlay(q, page, draw, xo);
+        g_free(draw);
+    }
+    return qfail(j, q, "stamping a letter page");
 }
 
 /* A cover sheet or blank back: a new A4 page, with the engine's form when it has one. */
@@ -319,9 +198,9 @@ static int add_own_page(struct job *j, const struct out_page *o)
         qpdf_oh_replace_key(q, qpdf_oh_get_key(q, res, "/XObject"), "/TrykkD",
                             j->forms[o->deco]);
         qpdf_oh_replace_key(q, page, "/Resources", res);
-        qpdf_oh_replace_key(q, page, "/Contents", flate_stream(q, draw, sizeof draw - 1));
+        qpdf_oh_replace_key(q, page, "/Contents", page_flate_stream(q, draw, sizeof draw - 1));
     } else {
-        qpdf_oh_replace_key(q, page, "/Contents", flate_stream(q, "", 0));
+        qpdf_oh_replace_key(q, page, "/Contents", page_flate_stream(q, "", 0));
     }
     page = qpdf_make_indirect_object(q, page);
     qpdf_add_page(q, q, page, QPDF_FALSE);
@@ -331,7 +210,30 @@ static int add_own_page(struct job *j, const struct out_page *o)
 
 /* ---- the job ------------------------------------------------------------------------------ */
 
-static int open_sources(struct job *j, const struct render_piece *p, size_t n)
+/* Every page of a document made ready for print (page.c); counts what was done. */
+static void prepare_pages(qpdf_data q, struct page_fix *sum)
+{
+    int i, n = qpdf_get_num_pages(q);
+
+    for (i = 0; i < n; i++) {
+        struct page_fix f;
+        page_prepare(q, qpdf_get_page_n(q, (size_t)i), &f);
+        sum->flattened += f.flattened;
+        sum->dropped += f.dropped;
+        sum->turned += f.turned;
+    }
+}
+
+static void log_fixes(const struct render_piece *p, const struct page_fix *f)
+{
+    if (f->flattened || f->dropped)
+        log_info("letter %s: %d annotation(s) flattened into the page, %d without a printable "
+                 "appearance dropped", p->letter_id ? p->letter_id : p->code, f->flattened,
+                 f->dropped);
+}
+
+static int open_sources(struct job *j, const struct render_piece *p, size_t n,
+                        struct render_stats *st)
 {
     size_t i, d, total = 0;
 
@@ -340,6 +242,7 @@ static int open_sources(struct job *j, const struct render_piece *p, size_t n)
     j->src = g_new0(qpdf_data, total + 1);
     j->first_src = g_new0(size_t, n + 1);
     for (i = 0; i < n; i++) {
+        struct page_fix fix = {0};
         j->first_src[i] = j->nsrc;
         for (d = 0; d < p[i].ndocs; d++) {
             qpdf_data q = qopen(&p[i].docs[d], p[i].code);
@@ -347,9 +250,14 @@ static int open_sources(struct job *j, const struct render_piece *p, size_t n)
             if (qfail(j, q, p[i].code) < 0)
                 return -1;
             qpdf_push_inherited_attributes_to_page(q);
+            prepare_pages(q, &fix);
             if (qfail(j, q, p[i].code) < 0)
                 return -1;
         }
+        log_fixes(&p[i], &fix);
+        st->annots_flattened += fix.flattened;
+        st->annots_dropped += fix.dropped;
+        st->turned += fix.turned;
     }
     return 0;
 }
@@ -440,7 +348,7 @@ int render_job(const struct render_setup *rs, const struct render_piece *p, size
     j.out = qpdf_init();
     qpdf_silence_errors(j.out);
     qpdf_empty_pdf(j.out);
-    rc = open_sources(&j, p, n);
+    rc = open_sources(&j, p, n, st);
     if (rc == 0)
         rc = compose(&j, p, n, st);
     for (i = 0; rc == 0 && i < j.plan->len; i++) {

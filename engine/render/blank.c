@@ -1,11 +1,14 @@
 /*
  * blank.c - is the eco field of page 1 free of ink?
  *
- * pdftoppm renders only the field (inset by about 1 mm, rounded inwards) at low resolution
- * in gray; pixels darker than the layout's threshold are ink. The PDF goes in on stdin and
- * the PGM comes back on stdout, so the plaintext never gets a file name. pdftoppm runs as a
- * separate program, which keeps poppler's GPL out of the engine (libraries.md §10); only
- * eco letters pay for it.
+ * The check renders page 1 as it will print (page.c: annotations flattened into the
+ * content, the page boxed like assembly does), with -hide-annotations so nothing but that
+ * content counts. pdftoppm renders only the field (inset by about 1 mm, rounded inwards) at
+ * low resolution in gray; pixels darker than the layout's threshold are ink. The PDF goes in
+ * on stdin and the PGM comes back on stdout, so the plaintext never gets a file name.
+ * pdftoppm runs as a separate program, which keeps poppler's GPL out of the engine
+ * (libraries.md §10); only eco letters pay for it. It is run by absolute path (PDFTOPPM)
+ * with limits on memory, CPU time and file size, besides the wall-clock timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +16,30 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "render.h"
+#include "pdfpage.h"
 
+#ifndef PDFTOPPM
+#define PDFTOPPM "/usr/bin/pdftoppm"
+#endif
 #define RENDER_TIMEOUT_MS 30000
+#define RENDER_MAX_AS (1024L << 20) /* address space, bytes */
+#define RENDER_MAX_CPU 30           /* seconds */
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void child_limits(gpointer unused)
+{
+    struct rlimit as = {RENDER_MAX_AS, RENDER_MAX_AS}, cpu = {RENDER_MAX_CPU, RENDER_MAX_CPU};
+    struct rlimit none = {0, 0};
+
+    (void)unused;
+    setrlimit(RLIMIT_AS, &as);
+    setrlimit(RLIMIT_CPU, &cpu);
+    setrlimit(RLIMIT_FSIZE, &none); /* it writes to a pipe only */
+    setrlimit(RLIMIT_CORE, &none);
+}
 
 /* Feed in to the child's stdin while collecting its stdout (capped). */
 static int pump(int in_fd, int out_fd, const struct bytes *in, GByteArray *out, size_t cap)
@@ -70,35 +92,46 @@ static long pgm_ink(const GByteArray *pgm, int threshold)
     return ink;
 }
 
-int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, char **err)
+/* pdftoppm's arguments for the field's pixel rectangle at dpi; num holds the numbers. */
+static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0, int x1, int y1)
+{
+    int i = 0;
+
+    g_snprintf(num[0], 16, "%d", dpi);
+    g_snprintf(num[1], 16, "%d", x0);
+    g_snprintf(num[2], 16, "%d", y0);
+    g_snprintf(num[3], 16, "%d", x1 - x0);
+    g_snprintf(num[4], 16, "%d", y1 - y0);
+    argv[i++] = PDFTOPPM; argv[i++] = "-q"; argv[i++] = "-hide-annotations";
+    argv[i++] = "-r"; argv[i++] = num[0];
+    argv[i++] = "-gray"; argv[i++] = "-f"; argv[i++] = "1"; argv[i++] = "-l"; argv[i++] = "1";
+    argv[i++] = "-x"; argv[i++] = num[1]; argv[i++] = "-y"; argv[i++] = num[2];
+    argv[i++] = "-W"; argv[i++] = num[3]; argv[i++] = "-H"; argv[i++] = num[4];
+    argv[i++] = "-singlefile"; argv[i++] = "-"; argv[i] = NULL;
+}
+
+/* Ink in the field of a one-page PDF, rendered by pdftoppm; -1 and *err when it fails. */
+static long render_ink(const struct bytes *pdf, const struct layout *l, char **err)
 {
     const struct rect_mm *f = &l->eco_field;
     double px = l->eco_dpi / 25.4;
     int x0 = (int)ceil((f->x + l->eco_inset) * px), y0 = (int)ceil((f->y + l->eco_inset) * px);
     int x1 = (int)floor((f->x + f->w - l->eco_inset) * px);
     int y1 = (int)floor((f->y + f->h - l->eco_inset) * px);
-    char *argv[20], num[6][16];
+    char *argv[22], num[5][16];
     GByteArray *out = g_byte_array_new();
     GError *gerr = NULL;
     GPid pid;
-    int in_fd, out_fd, status = 0, rc, i = 0;
+    int in_fd, out_fd, status = 0, rc;
+    long ink;
 
     /* A renderer that exits early must not kill us through SIGPIPE: write() gets EPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    g_snprintf(num[0], 16, "%d", l->eco_dpi);
-    g_snprintf(num[1], 16, "%d", x0);
-    g_snprintf(num[2], 16, "%d", y0);
-    g_snprintf(num[3], 16, "%d", x1 - x0);
-    g_snprintf(num[4], 16, "%d", y1 - y0);
-    argv[i++] = "pdftoppm"; argv[i++] = "-q"; argv[i++] = "-r"; argv[i++] = num[0];
-    argv[i++] = "-gray"; argv[i++] = "-f"; argv[i++] = "1"; argv[i++] = "-l"; argv[i++] = "1";
-    argv[i++] = "-x"; argv[i++] = num[1]; argv[i++] = "-y"; argv[i++] = num[2];
-    argv[i++] = "-W"; argv[i++] = num[3]; argv[i++] = "-H"; argv[i++] = num[4];
-    argv[i++] = "-singlefile"; argv[i++] = "-"; argv[i] = NULL;
-    if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-                                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &in_fd, &out_fd,
-                                  NULL, &gerr)) {
-        *err = g_strdup_printf("cannot run pdftoppm: %s", gerr->message);
+    render_argv(argv, num, l->eco_dpi, x0, y0, x1, y1);
+    if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                                  G_SPAWN_STDERR_TO_DEV_NULL, child_limits, NULL, &pid, &in_fd,
+                                  &out_fd, NULL, &gerr)) {
+        *err = g_strdup_printf("cannot run " PDFTOPPM ": %s", gerr->message);
         g_error_free(gerr);
         g_byte_array_free(out, TRUE);
         return -1;
@@ -109,13 +142,30 @@ int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, char **
         kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     g_spawn_close_pid(pid);
-    *ink = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pgm_ink(out, l->eco_threshold)
-                                                                    : -1;
+    ink = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pgm_ink(out, l->eco_threshold)
+                                                                   : -1;
     g_byte_array_free(out, TRUE);
-    if (*ink < 0) {
+    if (ink < 0)
         *err = g_strdup_printf("pdftoppm could not render the eco field (%s)",
                                rc < 0 ? g_strerror(-rc) : "bad exit or output");
+    return ink;
+}
+
+int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *landscape,
+             char **err)
+{
+    struct bytes page1 = {0};
+
+    *ink = -1;
+    *landscape = false;
+    if (page1_as_printed(pdf, PT(l->page_w), PT(l->page_h), &page1, landscape, err) < 0)
         return -1;
+    if (*landscape) {
+        *ink = 0;
+        bytes_wipe_free(&page1);
+        return 0;
     }
-    return 0;
+    *ink = render_ink(&page1, l, err);
+    bytes_wipe_free(&page1);
+    return *ink < 0 ? -1 : 0;
 }

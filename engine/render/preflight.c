@@ -1,9 +1,14 @@
 /*
  * preflight.c - PDF acceptance for print, with qpdf's C API on the in-memory document.
  *
- * The document is never written anywhere. Page geometry is taken after pushing inherited
- * attributes down to the pages: the displayed box is the CropBox (else the MediaBox), turned
- * by /Rotate. Fonts are found in page resources and, recursively (depth and object-id
+ * The document is never written anywhere. Before qpdf is asked for pages, the /Pages tree
+ * is walked with caps (pagetree.c): qpdf would copy a page listed a million times a million
+ * times. qpdf's errors, including exceptions such as std::bad_alloc that its C API catches,
+ * become pdf-invalid. Page geometry is taken after pushing inherited attributes down to the
+ * pages: the displayed box is the CropBox (else the MediaBox), turned by /Rotate, which must
+ * be an integer multiple of 90 (pdf-rotate). Sizes are compared in whole tenths of a
+ * millimetre, so a page of exactly A4 + tolerance is not refused by rounding; A4 landscape
+ * is accepted (assembly turns it to portrait). Fonts are found in page resources and, recursively (depth and object-id
  * guarded), in form XObjects; a font passes when its program is embedded (FontFile,
  * FontFile2, FontFile3; for Type0 in the descendant), when it is a Type3 font, or when its
  * base name is one of the standard families printers carry.
@@ -11,11 +16,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <qpdf/qpdf-c.h>
-#include "render.h"
+#include "pdfpage.h"
 
-#define A4_W_PT 595.2756
-#define A4_H_PT 841.8898
+#define A4_W_TENTHS 2100 /* mm × 10 */
+#define A4_H_TENTHS 2970
 #define MM_PT (72.0 / 25.4)
 #define MAX_FORM_DEPTH 8
 
@@ -44,25 +48,52 @@ static bool box_size(qpdf_data q, qpdf_oh page, double *w, double *h)
     return true;
 }
 
-static int check_page(struct pf *p, qpdf_oh page, int n, double tol_pt)
+/* A length in points as whole tenths of a millimetre. */
+static long tenths(double pt)
+{
+    return lround(pt / MM_PT * 10);
+}
+
+static bool near_a4(long w, long h, long tol)
+{
+    return labs(w - A4_W_TENTHS) <= tol && labs(h - A4_H_TENTHS) <= tol;
+}
+
+/* /Rotate as 0-270; -1 when it is not an integer multiple of 90. */
+static int rotation(qpdf_data q, qpdf_oh page)
+{
+    qpdf_oh rot = qpdf_oh_get_key(q, page, "/Rotate");
+    long long v;
+
+    if (qpdf_oh_is_null(q, rot))
+        return 0;
+    if (!qpdf_oh_is_integer(q, rot))
+        return -1;
+    v = qpdf_oh_get_int_value(q, rot);
+    return v % 90 == 0 ? (int)(((v % 360) + 360) % 360) : -1;
+}
+
+static int check_page(struct pf *p, qpdf_oh page, int n, long tol)
 {
     qpdf_data q = p->q;
-    qpdf_oh rot = qpdf_oh_get_key(q, page, "/Rotate");
-    long long rotate = qpdf_oh_is_integer(q, rot) ? qpdf_oh_get_int_value(q, rot) : 0;
-    double w, h, t;
+    int rotate = rotation(q, page);
+    double w, h;
+    long tw, th;
 
+    if (rotate < 0) {
+        reason_fail(p->r, "pdf-rotate", "page %d has a /Rotate that is not a multiple of 90", n);
+        return -1;
+    }
     if (!box_size(q, page, &w, &h)) {
         reason_fail(p->r, "pdf-invalid", "page %d has no usable MediaBox", n);
         return -1;
     }
-    if (((rotate % 360) + 360) % 360 == 90 || ((rotate % 360) + 360) % 360 == 270) {
-        t = w;
-        w = h;
-        h = t;
-    }
-    if (fabs(w - A4_W_PT) > tol_pt || fabs(h - A4_H_PT) > tol_pt) {
-        reason_fail(p->r, "pdf-page-size", "page %d is %.0f x %.0f mm; print needs A4 portrait "
-                    "(210 x 297 mm within %.0f mm)", n, w / MM_PT, h / MM_PT, tol_pt / MM_PT);
+    tw = tenths(rotate == 90 || rotate == 270 ? h : w);
+    th = tenths(rotate == 90 || rotate == 270 ? w : h);
+    if (!near_a4(tw, th, tol) && !near_a4(th, tw, tol)) {
+        reason_fail(p->r, "pdf-page-size", "page %d is %.1f x %.1f mm; print needs A4 "
+                    "(210 x 297 mm, portrait or landscape, within %.1f mm)", n, tw / 10.0,
+                    th / 10.0, tol / 10.0);
         return -1;
     }
     return 0;
@@ -204,19 +235,20 @@ static int read_pdf(qpdf_data q, const struct bytes *pdf, struct reason *r)
     return 0;
 }
 
-static int check_pages(struct pf *p, struct pdf_info *out, double tol_pt)
+static int check_pages(struct pf *p, struct pdf_info *out, long tol)
 {
     qpdf_data q = p->q;
     int n = qpdf_get_num_pages(q), i;
 
     if (n < 1) {
-        reason_fail(p->r, "pdf-invalid", "a PDF has no pages");
+        reason_fail(p->r, "pdf-invalid", n < 0 ? "a PDF's pages cannot be read"
+                                               : "a PDF has no pages");
         return -1;
     }
     qpdf_push_inherited_attributes_to_page(q);
     for (i = 0; i < n; i++) {
         qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
-        if (check_page(p, page, i + 1, tol_pt) < 0)
+        if (check_page(p, page, i + 1, tol) < 0)
             return -1;
         check_resources(p, qpdf_oh_get_key(q, page, "/Resources"), 0);
     }
@@ -229,7 +261,7 @@ static int check_pages(struct pf *p, struct pdf_info *out, double tol_pt)
     return 0;
 }
 
-int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info *out,
+int pdf_preflight(const struct bytes *pdf, const struct pdf_limits *lim, struct pdf_info *out,
                   struct reason *r)
 {
     struct pf p = {qpdf_init(), r, g_hash_table_new(g_direct_hash, g_direct_equal), 0};
@@ -239,9 +271,11 @@ int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info 
     qpdf_silence_errors(p.q);
     rc = read_pdf(p.q, pdf, r);
     if (rc == 0)
+        rc = page_tree_check(p.q, lim->max_pages, r);
+    if (rc == 0)
         rc = check_version(p.q, out, r);
     if (rc == 0)
-        rc = check_pages(&p, out, tolerance_mm * MM_PT);
+        rc = check_pages(&p, out, lround(lim->tolerance_mm * 10));
     if (rc == 0 && qpdf_has_error(p.q)) {
         reason_fail(r, "pdf-invalid", "a PDF is damaged");
         rc = -1;

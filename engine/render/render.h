@@ -17,9 +17,16 @@ struct pdf_info {
     char version[8];
 };
 
-/* PDF rules of dpi-print-format.md §7: readable, not encrypted, version 1.0-1.7, every page
- * A4 portrait within ±tolerance_mm after /Rotate and CropBox, fonts embedded or standard. */
-int pdf_preflight(const struct bytes *pdf, double tolerance_mm, struct pdf_info *out,
+struct pdf_limits {
+    double tolerance_mm; /* page size: A4 ± this, compared in tenths of a millimetre */
+    int max_pages;       /* pages this document may have (the letter's remaining budget) */
+};
+
+/* PDF rules of dpi-print-format.md §7: a bounded page tree of at most max_pages pages
+ * (pdf-too-many-pages, pdf-invalid), readable, not encrypted, version 1.0-1.7, /Rotate a
+ * multiple of 90 (pdf-rotate), every page A4 portrait or landscape within ±tolerance_mm
+ * after /Rotate and CropBox (pdf-page-size), fonts embedded or standard. */
+int pdf_preflight(const struct bytes *pdf, const struct pdf_limits *lim, struct pdf_info *out,
                   struct reason *r);
 
 /* fonts.c: the project's fonts only (fonts/, or TRYKK_FONTS_DIR). */
@@ -91,10 +98,13 @@ struct render_setup {
 
 struct render_stats {
     int pages, sheets, blank_backs, shortened;
+    int annots_flattened, annots_dropped, turned; /* the senders' pages (page.c) */
 };
 
-/* The print-ready PDF of pieces in order: cover sheets, the letters' own pages untouched,
- * blank backs, and the engine's marks and address stamped as K-only form XObjects. */
+/* The print-ready PDF of pieces in order: cover sheets, the letters' own pages (their
+ * streams untouched; printable annotations flattened beneath the engine's content, every
+ * other annotation and action removed, landscape pages turned), blank backs, and the
+ * engine's marks and address stamped as K-only form XObjects. */
 int render_job(const struct render_setup *rs, const struct render_piece *p, size_t n,
                struct bytes *pdf, struct render_stats *st, char **err);
 
@@ -113,7 +123,10 @@ int render_envelopes(const struct render_setup *rs, const struct render_piece *p
                      struct bytes *pdf, char **err);
 
 /* ---- eco blank field (blank.c) ------------------------------------------------------------ */
-/* Count ink in the layout's eco field of page 1 (inset). 0 and *ink set, or -1 and *err. */
-int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, char **err);
+/* Count ink in the layout's eco field of page 1 (inset), as page 1 prints: annotations
+ * flattened, page boxed like assembly does. 0 and *ink set, or -1 and *err. A landscape
+ * page 1 (turned for print: no field at the window) sets *landscape and is not rendered. */
+int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *landscape,
+             char **err);
 
 #endif

@@ -270,10 +270,10 @@ static void test_object_stream_bomb(void)
     fx_init(&f, NULL);
     objstm_bomb((size_t)1 << 30, &pdf);
     fx_letter(&f, &l);
-    l.raw_pdf = &pdf;
+    l.pdf.raw = &pdf;
     l.store_documents = true; /* the zip would see the ratio; the PDF is the bomb here */
     fx_drop_letter(&f, "bomb", 'b', &l);
-    l.raw_pdf = NULL;
+    l.pdf.raw = NULL;
     fx_drop_letter(&f, "good", 'b', &l);
     g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
     drained(&f);
