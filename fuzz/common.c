@@ -1,0 +1,65 @@
+/*
+ * common.c - see fuzz.h. Shared by the libFuzzer builds and the replay builds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "fuzz.h"
+#include "util/util.h"
+
+/* Any fixed instant: no parser reads the clock today, and none may make a run differ. */
+#define FUZZ_NOW "2026-01-15T12:00:00+01:00"
+
+static unsigned long ok_count;
+
+void fuzz_setup(void)
+{
+    setenv("TRYKK_NOW", FUZZ_NOW, 1);
+    log_set_level(LOG_ERROR);
+    if (crypto_init() < 0) {
+        fprintf(stderr, "fuzz: crypto_init failed\n");
+        abort();
+    }
+}
+
+static char *key_path(const char *name)
+{
+    return g_build_filename(FUZZ_KEYS_DIR, name, NULL);
+}
+
+X509 *fuzz_cert(const char *name)
+{
+    char *path = key_path(name), *err = NULL;
+    X509 *cert = NULL;
+
+    if (cert_load(&cert, path, &err) < 0) {
+        fprintf(stderr, "fuzz: %s: %s (run make_seeds, see README \"Fuzzing\")\n", path,
+                err ? err : "unreadable");
+        abort();
+    }
+    g_free(path);
+    return cert;
+}
+
+EVP_PKEY *fuzz_key(const char *name)
+{
+    char *path = key_path(name), *err = NULL;
+    EVP_PKEY *key = NULL;
+
+    if (key_load(&key, path, &err) < 0) {
+        fprintf(stderr, "fuzz: %s: %s (run make_seeds, see README \"Fuzzing\")\n", path,
+                err ? err : "unreadable");
+        abort();
+    }
+    g_free(path);
+    return key;
+}
+
+void fuzz_note_ok(void)
+{
+    ok_count++;
+}
+
+unsigned long fuzz_ok_count(void)
+{
+    return ok_count;
+}
