@@ -15,7 +15,8 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Pin the clock (TRYKK_NOW), silence the log below errors, initialise libxml2/xmlsec. */
+/* Pin the clock (TRYKK_NOW), silence the log below errors, make GLib criticals fatal,
+ * initialise libxml2/xmlsec. */
 void fuzz_setup(void);
 /* A test-only PEM from fuzz/keys/ (FUZZ_KEYS_DIR, set by CMake); aborts when missing. */
 X509 *fuzz_cert(const char *name);
