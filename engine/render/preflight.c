@@ -280,6 +280,8 @@ int pdf_preflight(const struct bytes *pdf, const struct pdf_limits *lim, struct 
         reason_fail(r, "pdf-invalid", "a PDF is damaged");
         rc = -1;
     }
+    if (qpdf_has_error(p.q))
+        qpdf_get_error(p.q); /* an error left unretrieved is printed on stderr by qpdf_cleanup */
     g_hash_table_destroy(p.seen);
     qpdf_cleanup(&p.q);
     return rc;

@@ -19,6 +19,18 @@ static void on_doctype(void *user, const xmlChar *name, const xmlChar *ext, cons
 
 static void quiet(void *ctx, const char *msg, ...) {}
 
+/* Encoding conversion errors bypass the context's handlers and go to libxml2's generic
+ * handler, which prints them on stderr quoting input bytes; the log never shows content. */
+static void parse_quietly(xmlParserCtxtPtr ctxt)
+{
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlParseDocument(ctxt);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+}
+
 xmlDocPtr xmlsafe_parse(const void *data, size_t len, bool huge, enum xmlsafe_error *why)
 {
     xmlParserCtxtPtr ctxt;
@@ -40,7 +52,7 @@ xmlDocPtr xmlsafe_parse(const void *data, size_t len, bool huge, enum xmlsafe_er
     ctxt->vctxt.error = quiet;
     ctxt->vctxt.warning = quiet;
     xmlCtxtUseOptions(ctxt, opts);
-    xmlParseDocument(ctxt);
+    parse_quietly(ctxt);
     if (ctxt->_private)
         *why = XMLSAFE_DOCTYPE;
     else if (ctxt->wellFormed && ctxt->myDoc && xmlDocGetRootElement(ctxt->myDoc))
