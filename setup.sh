@@ -63,7 +63,7 @@ build() {
   cmake --build "$build_dir" -j "$jobs"
 }
 
-fuzz_targets=(${FUZZ_TARGETS:-message legacy asice cms pdf})
+fuzz_targets=(${FUZZ_TARGETS:-message legacy asice cms pdf report})
 
 # One target for $2 seconds, at nice 19, in its own work dir: the committed corpus is copied
 # in and never written to. libFuzzer's output goes to work/<target>/fuzz.log.
