@@ -190,7 +190,7 @@ static int parse_docs(json_t *a, GArray *docs)
     return 0;
 }
 
-/* The reason code: a short [a-z0-9-] word, interned so it lives as long as the static ones. */
+/* The reason code: a short [a-z0-9-] word, borrowed from the report like every string. */
 static int parse_reason(json_t *o, struct reason *r)
 {
     json_t *verdict = json_object_get(o, "verdict");
@@ -206,7 +206,7 @@ static int parse_reason(json_t *o, struct reason *r)
     if ((n == VERDICT_OK) != (code == NULL))
         return -1;
     r->verdict = (enum verdict)n;
-    r->code = code ? g_intern_string(code) : NULL;
+    r->code = code;
     g_strlcpy(r->detail, detail ? detail : "", sizeof r->detail);
     return 0;
 }
