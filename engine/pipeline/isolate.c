@@ -20,6 +20,9 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -125,7 +128,7 @@ static int deny_open_for_write(scmp_filter_ctx f)
     return rc;
 }
 
-static int apply_seccomp(void)
+static scmp_filter_ctx build_filter(void)
 {
     scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
     size_t i;
@@ -141,10 +144,47 @@ static int apply_seccomp(void)
         rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     if (rc == 0)
         rc = deny_open_for_write(f);
-    if (rc == 0)
-        rc = seccomp_load(f);
+    if (rc < 0 && f) {
+        seccomp_release(f);
+        f = NULL;
+    }
+    return f;
+}
+
+/* The filter as BPF, compiled once per engine process: each child only loads it. */
+static struct bytes filter_bpf;
+
+static int compile_filter(void)
+{
+    scmp_filter_ctx f;
+    int fd, rc = -1;
+    off_t len;
+
+    if (filter_bpf.len)
+        return 0;
+    if (!(f = build_filter()))
+        return -1;
+    fd = memfd_create("trykk-seccomp", MFD_CLOEXEC);
+    if (fd >= 0 && seccomp_export_bpf(f, fd) == 0 && (len = lseek(fd, 0, SEEK_END)) > 0 &&
+        len % (off_t)sizeof(struct sock_filter) == 0 && len < (1 << 20)) {
+        filter_bpf.data = g_malloc((size_t)len);
+        filter_bpf.len = (size_t)len;
+        rc = pread(fd, filter_bpf.data, filter_bpf.len, 0) == len ? 0 : -1;
+    }
+    if (fd >= 0)
+        close(fd);
     seccomp_release(f);
+    if (rc < 0)
+        bytes_free(&filter_bpf);
     return rc;
+}
+
+static int apply_seccomp(void)
+{
+    struct sock_fprog prog = {(unsigned short)(filter_bpf.len / sizeof(struct sock_filter)),
+                              (struct sock_filter *)filter_bpf.data};
+
+    return filter_bpf.len ? prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) : -1;
 }
 
 static int confine(const struct isolate_limits *lim, int report_fd)
@@ -385,6 +425,10 @@ void isolate_verify(struct engine *e, const char *path, duplicate_fn check_dupli
     pid_t pid;
 
     memset(out, 0, sizeof *out);
+    if (compile_filter() < 0) {
+        fork_failed(out, EINVAL);
+        return;
+    }
     if (pipe2(fds, O_CLOEXEC) < 0) {
         fork_failed(out, errno);
         return;
