@@ -187,8 +187,10 @@ static int apply_seccomp(void)
     return filter_bpf.len ? prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) : -1;
 }
 
-static int confine(const struct isolate_limits *lim, int report_fd)
+int isolate_confine(const struct isolate_limits *lim, int report_fd)
 {
+    if (compile_filter() < 0)
+        return -1;
     if (dup2(report_fd, REPORT_FD) < 0 || close_range(REPORT_FD + 1, ~0U, 0) < 0)
         return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -231,7 +233,7 @@ _Noreturn static void child_main(struct engine *e, const char *path, int report_
     int lines = 0;
 
     signal(SIGXFSZ, SIG_IGN); /* a write to a file fails with EFBIG instead */
-    if (confine(&e->isolate, report_fd) < 0)
+    if (isolate_confine(&e->isolate, report_fd) < 0)
         _exit(125);
     log_set_sink(child_log, &lines);
     verify_message(e, path, &v);

@@ -106,6 +106,9 @@ void decision_set(struct decision *v, enum verdict verdict, const char *code,
  * message id held by another letter, check_duplicate (may be NULL) decides: it returns true
  * to stop there (it has set the verdict). The verdict always ends filled. */
 typedef bool (*duplicate_fn)(struct engine *e, struct decision *v);
+/* What the child does to itself before it reads the entry (limits, descriptors, seccomp);
+ * report_fd becomes descriptor 3. For the child, and for the test that proves it holds. */
+int isolate_confine(const struct isolate_limits *lim, int report_fd);
 void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
                     struct decision *out);
 

@@ -6,11 +6,18 @@
  * Every case asserts where each entry ended (exactly one terminal place), its reason code
  * and receipt, and that a good letter dropped behind the bad one was accepted in the same run.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
 #include <zlib.h>
 #include <glib/gstdio.h>
 #include "common/fixture.h"
+#include "pipeline/pipeline.h"
 #include "util/util.h"
 
 static const char *const run[] = {"run", NULL};
@@ -319,6 +326,54 @@ static void test_child_memory_limit(void)
     fx_free(&f);
 }
 
+/* The confined child can read and report, but cannot write a file, open a socket, run a
+ * program or start a process. Each refused operation sets one bit of the exit status. */
+static int try_escape(void)
+{
+    char *path = g_build_filename(g_get_tmp_dir(), "trykk-escape-XXXXXX", NULL);
+    int bits = 0, fd;
+
+    if ((fd = open("/etc/hostname", O_RDONLY)) >= 0)
+        close(fd);
+    else
+        bits |= 64; /* reading must still work */
+    if (open(path, O_WRONLY | O_CREAT | O_EXCL, 0600) < 0 && errno == EPERM)
+        bits |= 1;
+    if (socket(AF_INET, SOCK_STREAM, 0) < 0 && errno == EPERM)
+        bits |= 2;
+    if (fork() < 0 && errno == EPERM)
+        bits |= 4;
+    execl("/bin/true", "true", (char *)NULL);
+    if (errno == EPERM)
+        bits |= 8;
+    if (unlink("/tmp") < 0 && errno == EPERM)
+        bits |= 16;
+    if (write(3, "x", 1) == 1)
+        bits |= 32;
+    g_free(path);
+    return bits;
+}
+
+static void test_child_confined(void)
+{
+    struct isolate_limits lim = {256u << 20, 10};
+    int fds[2], status;
+    pid_t pid;
+
+    g_assert_cmpint(pipe(fds), ==, 0);
+    pid = fork();
+    if (pid == 0) {
+        if (isolate_confine(&lim, fds[1]) < 0)
+            _exit(255);
+        _exit(try_escape());
+    }
+    close(fds[1]);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    close(fds[0]);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1 | 2 | 4 | 8 | 16 | 32);
+}
+
 /* ---- recovery ---------------------------------------------------------------------------- */
 
 static void write_file(const char *path, const char *text)
@@ -467,6 +522,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostile/core/fingerprint-reserves-nothing", test_fingerprint_reserves_nothing);
     g_test_add_func("/hostile/core/object-stream-bomb", test_object_stream_bomb);
     g_test_add_func("/hostile/core/child-memory-limit", test_child_memory_limit);
+    g_test_add_func("/hostile/core/child-confined", test_child_confined);
     g_test_add_func("/hostile/core/stray-in-active", test_stray_in_active);
     g_test_add_func("/hostile/core/worker-crash-twice", test_worker_crash_twice);
     g_test_add_func("/hostile/core/feil-to-forgery", test_feil_to_forgery);
