@@ -70,17 +70,27 @@ static int find_signature(struct sigdoc *d, struct reason *r)
     return 0;
 }
 
-/* Every Id value must be unique: a duplicated Id is the classic signature-wrapping trick. */
+/*
+ * Every Id value must be unique: a duplicated Id is the classic signature-wrapping trick.
+ * xmlsec takes any attribute named Id as an ID, whatever its namespace, while the profile's
+ * checks read the plain Id; so an Id, ID or id attribute in a namespace (xml:id included) is
+ * refused outright, and the one SignedProperties checked is the one xmlsec digests.
+ */
 static int check_unique_ids(struct sigdoc *d, struct reason *r)
 {
     xmlXPathObjectPtr hold;
-    xmlNodeSetPtr ids = xmlsafe_nodes(d->xp, xmlDocGetRootElement(d->doc), "//@Id", &hold);
+    xmlNodeSetPtr ids = xmlsafe_nodes(d->xp, xmlDocGetRootElement(d->doc),
+                                      "//@*[translate(local-name(), 'DI', 'di') = 'id']", &hold);
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     int rc = 0, i;
 
     for (i = 0; ids && i < ids->nodeNr && rc == 0; i++) {
+        xmlAttrPtr a = (xmlAttrPtr)ids->nodeTab[i];
         xmlChar *v = xmlNodeGetContent(ids->nodeTab[i]);
-        if (!g_hash_table_add(seen, g_strdup((const char *)v))) {
+        if (a->ns) {
+            reason_fail(r, "xades-invalid", "signatures.xml has an Id attribute in a namespace");
+            rc = -1;
+        } else if (!g_hash_table_add(seen, g_strdup((const char *)v))) {
             reason_fail(r, "xades-invalid", "signatures.xml has a duplicated Id attribute");
             rc = -1;
         }

@@ -76,6 +76,7 @@ struct forge_letter {
     const char *manifest_avsender;          /* default the sender */
     /* deliberate defects for negative tests */
     bool extra_unsigned_entry, change_pdf_after_signing, manifest_doctype, dotdot_entry;
+    bool namespaced_id;                     /* w:Id="SignedProperties" added after signing */
     size_t bomb_bytes;                      /* a signed entry of this many zero bytes */
     size_t pad_bytes;                       /* a signed stored entry of random bytes */
     const char *document_mime;              /* default application/pdf */

@@ -186,6 +186,30 @@ static void free_entries(GArray *entries)
 }
 
 /* Defects applied after signing: the signature no longer matches, or names are unsafe. */
+/* An unsigned ds:Object whose element carries w:Id="SignedProperties": the wrapping trick of
+ * an Id attribute in another namespace, which xmlsec would take as an ID. */
+static void add_namespaced_id(GArray *entries)
+{
+    guint i;
+
+    for (i = 0; i < entries->len; i++) {
+        struct forge_entry *e = &g_array_index(entries, struct forge_entry, i);
+        char *xml, *end, *patched;
+        if (strcmp(e->name, "META-INF/signatures.xml") != 0)
+            continue;
+        xml = g_strndup((const char *)e->data.data, e->data.len);
+        end = g_strrstr(xml, "</Signature>");
+        g_assert(end);
+        *end = 0;
+        patched = g_strdup_printf("%s<Object><Decoy xmlns:w=\"urn:decoy\" w:Id=\"SignedProperties"
+                                  "\"/></Object></Signature>%s", xml, end + strlen("</Signature>"));
+        bytes_free(&e->data);
+        bytes_set(&e->data, patched, strlen(patched));
+        g_free(patched);
+        g_free(xml);
+    }
+}
+
 static void after_signing(const struct forge_letter *l, GArray *entries)
 {
     struct bytes b;
@@ -206,6 +230,8 @@ static void after_signing(const struct forge_letter *l, GArray *entries)
         bytes_set(&b, "escape", 6);
         add(entries, "../escape.pdf", b, false);
     }
+    if (l->namespaced_id)
+        add_namespaced_id(entries);
 }
 
 static int build_zip(const struct forge_letter *l, struct bytes *zip)

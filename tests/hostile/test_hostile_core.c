@@ -173,6 +173,30 @@ static void test_fingerprint_reserves_nothing(void)
     fx_free(&f);
 }
 
+/* An Id attribute in another namespace is an ID to xmlsec but not to the profile's checks:
+ * a signature that carries one is refused, so the SignedProperties checked is the one
+ * digested. */
+static void test_namespaced_id(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    json_t *o;
+
+    fx_init(&f, NULL);
+    fx_letter(&f, &l);
+    l.namespaced_id = true;
+    fx_drop_letter(&f, "wrapped", 'b', &l);
+    l.namespaced_id = false;
+    fx_drop_letter(&f, "good", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+    o = expect(&f, "wrapped", "FAILED", "xades-invalid", "failed");
+    g_assert_true(has_receipt(&f, o, "feil"));
+    json_decref(o);
+    json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
+    fx_free(&f);
+}
+
 /* ---- the bounded child ------------------------------------------------------------------- */
 
 static void deflate_spaces(z_stream *z, GByteArray *out, size_t n)
@@ -520,6 +544,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/hostile/core/reserved-id-untouched", test_reserved_id);
     g_test_add_func("/hostile/core/fingerprint-reserves-nothing", test_fingerprint_reserves_nothing);
+    g_test_add_func("/hostile/core/namespaced-id", test_namespaced_id);
     g_test_add_func("/hostile/core/object-stream-bomb", test_object_stream_bomb);
     g_test_add_func("/hostile/core/child-memory-limit", test_child_memory_limit);
     g_test_add_func("/hostile/core/child-confined", test_child_confined);
