@@ -26,6 +26,8 @@ void config_free(struct config *c);
 char *config_path(struct config *c, const char *group, const char *key);
 /* Keys, trust anchors, limits, spool (opened and locked) and ledger. */
 int engine_setup(struct engine *e, struct config *c, char **err);
+/* printf for text output: control and direction characters escaped (term.c). */
+int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void engine_teardown(struct engine *e);
 /* Spool and ledger only, for read-only commands. */
 int engine_open_ledger(struct engine *e, struct config *c, char **err);

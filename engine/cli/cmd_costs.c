@@ -130,10 +130,10 @@ static void group_line(const char *sender, const char *ref, const struct cost_gr
                      g->mva_ore, g->total_ore + g->mva_ore};
     size_t i;
 
-    printf("%-10s %-20.20s %7lld", sender, ref, g->letters);
+    cli_printf("%-10s %-20.20s %7lld", sender, ref, g->letters);
     for (i = 0; i < G_N_ELEMENTS(v); i++) {
         char *m = money_format(v[i], '.');
-        printf(" %12s", m);
+        cli_printf(" %12s", m);
         g_free(m);
     }
     putchar('\n');
@@ -158,7 +158,7 @@ static int summary(struct config *c, struct costs_opts *o)
         free(s);
         json_decref(top);
     } else {
-        printf("costs %s (NOK ex MVA unless marked)\n%-10s %-20s %7s %12s %12s %12s %12s %12s "
+        cli_printf("costs %s (NOK ex MVA unless marked)\n%-10s %-20s %7s %12s %12s %12s %12s %12s "
                "%12s %12s\n", o->period, "SENDER", "FAKTURAREFERANSE", "LETTERS", "PRINT",
                "DISCOUNT", "POSTAGE", "RETURNS", "TOTAL", "MVA", "INCL MVA");
         for (i = 0; i < r.groups->len; i++) {
@@ -170,7 +170,7 @@ static int summary(struct config *c, struct costs_opts *o)
         group_line("TOTAL", "", &r.total);
         if (r.total.unsettled) {
             char *m = money_format(r.total.provisional_ore, '.');
-            printf("%lld letters wait for their posting day's settlement; their postage, not "
+            cli_printf("%lld letters wait for their posting day's settlement; their postage, not "
                    "in the totals above, is estimated at %s NOK\n", r.total.unsettled, m);
             g_free(m);
         }

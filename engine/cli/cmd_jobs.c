@@ -27,11 +27,11 @@ int print_run(struct engine *e, struct print_setup *ps, bool progress)
     if (jobs_plan(e, ps, &st, progress) < 0)
         rc = -1;
     if (st.planned || st.jobs_closed || st.jobs_failed) {
-        printf("planned %d: eco %d (fell back to normal %d), C5 %d, C4 %d, manual %d; "
+        cli_printf("planned %d: eco %d (fell back to normal %d), C5 %d, C4 %d, manual %d; "
                "jobs published %d", st.planned, st.eco, st.eco_fallback, st.c5, st.c4, st.manual,
                st.jobs_closed);
         if (st.jobs_failed)
-            printf(", failed %d", st.jobs_failed);
+            cli_printf(", failed %d", st.jobs_failed);
         putchar('\n');
         fflush(stdout);
     }
@@ -43,14 +43,14 @@ void jobs_print_table(json_t *jobs, const char *root)
     size_t i;
     json_t *j;
 
-    printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7s %7s  %s\n", "JOB", "STATE", "LAYOUT",
+    cli_printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7s %7s  %s\n", "JOB", "STATE", "LAYOUT",
            "ENVEL.", "COLOUR", "", "DAY", "LETTERS", "SHEETS", "FILES");
     json_array_foreach(jobs, i, j) {
         const char *name = json_string_value(json_object_get(j, "job"));
         const char *state = json_string_value(json_object_get(j, "state"));
         char *path = strcmp(state, "CLOSED") == 0 ? g_build_filename(root, "jobs", name, NULL)
                                                   : g_strdup("-");
-        printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7lld %7lld  %s\n", name, state,
+        cli_printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7lld %7lld  %s\n", name, state,
                json_string_value(json_object_get(j, "layout")),
                json_string_value(json_object_get(j, "envelope")),
                json_string_value(json_object_get(j, "colour")),
@@ -129,13 +129,13 @@ static int close_named(struct engine *e, struct print_setup *ps, const char *nam
             g_clear_pointer(&err, g_free);
             rc = EXIT_LETTERS;
         } else if (ledger_job_by_id(e->ledger, id, &j) == 0) {
-            printf("%s closed: %d letters, %d sheets, %d pages in %s/%s\n", j.name, j.letters,
+            cli_printf("%s closed: %d letters, %d sheets, %d pages in %s/%s\n", j.name, j.letters,
                    j.sheets, j.pages, e->spool.jobs, j.name);
             job_row_free(&j);
         }
     }
     if (all && ids->len == 0)
-        printf("no open jobs\n");
+        cli_printf("no open jobs\n");
     g_array_free(ids, TRUE);
     return rc;
 }
@@ -146,7 +146,7 @@ static int cancel_named(struct engine *e, const char *name, const char *reason)
     int letters, rc = jobs_cancel(e, name, reason, &letters, &err);
 
     if (rc == 0)
-        printf("%s cancelled: %d letters will not be posted; their senders get feil SERVER. "
+        cli_printf("%s cancelled: %d letters will not be posted; their senders get feil SERVER. "
                "Destroy the job's printed sheets.\n", name, letters);
     else
         fprintf(stderr, "trykk: %s\n", err);

@@ -55,12 +55,12 @@ int cmd_receipts(struct config *c, int argc, char **argv)
             json_decref(o);
         } else {
             json_array_foreach(list, i, r)
-                printf("%-22s %s\n", json_string_value(json_object_get(r, "type")),
+                cli_printf("%-22s %s\n", json_string_value(json_object_get(r, "type")),
                        json_string_value(json_object_get(r, "file")));
-            printf("%zu receipts wait in %s for the broker", json_array_size(list),
+            cli_printf("%zu receipts wait in %s for the broker", json_array_size(list),
                    e.spool.outbox);
             if (json_array_size(pending))
-                printf("; %zu more are committed and will be published by the next run",
+                cli_printf("; %zu more are committed and will be published by the next run",
                        json_array_size(pending));
             putchar('\n');
             json_decref(list);

@@ -38,13 +38,13 @@ static int scan(struct engine *e, struct print_setup *ps, const char *code,
         rc = EXIT_LETTERS;
     else {
         if (r.already)
-            printf("letter %s: its return was recorded on %s; nothing changed\n", r.letter_id,
+            cli_printf("letter %s: its return was recorded on %s; nothing changed\n", r.letter_id,
                    r.returned_on);
         else if (strcmp(r.handling, "SHREDDED") == 0)
-            printf("letter %s: returned (%s); SHRED the piece - the sender is told "
+            cli_printf("letter %s: returned (%s); SHRED the piece - the sender is told "
                    "(returpostkvittering)\n", r.letter_id, reason);
         else
-            printf("letter %s: returned (%s); DIREKTE_RETUR: FORWARD the piece to the sender's "
+            cli_printf("letter %s: returned (%s); DIREKTE_RETUR: FORWARD the piece to the sender's "
                    "return address (trykk returns list)\n", r.letter_id, reason);
         rc = 0;
         return_result_free(&r);
@@ -65,7 +65,7 @@ static int import(struct engine *e, struct print_setup *ps, const char *path)
     if (rc < 0)
         fprintf(stderr, "trykk: %s\n", err);
     else
-        printf("%s: %d pieces: %d recorded, %d recorded before, %d failed (see the log)\n", path,
+        cli_printf("%s: %d pieces: %d recorded, %d recorded before, %d failed (see the log)\n", path,
                st.lines, st.recorded, st.already, st.failed);
     g_free(err);
     g_free(day);
@@ -78,7 +78,7 @@ static int forwarded(struct engine *e, const char *letter)
     int rc = returns_forwarded(e, letter, &err);
 
     if (rc == 0)
-        printf("letter %s: forwarded to its sender\n", letter);
+        cli_printf("letter %s: forwarded to its sender\n", letter);
     else
         fprintf(stderr, "trykk: %s\n", err);
     g_free(err);
@@ -89,7 +89,7 @@ static void print_return(struct engine *e, json_t *r)
 {
     const char *handling = json_string_value(json_object_get(r, "handling"));
 
-    printf("%-10s  %-24s  %s  %-17s  %-9s  %s\n",
+    cli_printf("%-10s  %-24s  %s  %-17s  %-9s  %s\n",
            json_string_value(json_object_get(r, "returned_on")),
            json_string_value(json_object_get(r, "letter_id")),
            json_string_value(json_object_get(r, "piece")),
@@ -100,10 +100,10 @@ static void print_return(struct engine *e, json_t *r)
         json_t *a = json_object_get(l, "return_address");
         const char *k[] = {"navn", "adresselinje1", "adresselinje2", "postnummer", "poststed"};
         size_t i;
-        printf("            forward to:");
+        cli_printf("            forward to:");
         for (i = 0; i < G_N_ELEMENTS(k); i++)
             if (json_is_string(json_object_get(a, k[i])))
-                printf(" %s", json_string_value(json_object_get(a, k[i])));
+                cli_printf(" %s", json_string_value(json_object_get(a, k[i])));
         putchar('\n');
         json_decref(l);
     }
@@ -118,7 +118,7 @@ static int list(struct engine *e, const struct returns_opts *o)
         json_dumpf(rows, stdout, JSON_INDENT(2));
         putchar('\n');
     } else {
-        printf("%-10s  %-24s  %-11s  %-17s  %-9s  %s\n", "RETURNED", "LETTER", "PIECE", "REASON",
+        cli_printf("%-10s  %-24s  %-11s  %-17s  %-9s  %s\n", "RETURNED", "LETTER", "PIECE", "REASON",
                "HANDLING", "SENDER");
         json_array_foreach(rows, i, r)
             print_return(e, r);

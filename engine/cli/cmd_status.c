@@ -66,12 +66,12 @@ int cmd_status(struct config *c, int argc, char **argv)
     if (as_json)
         print_json(o);
     else {
-        printf("spool %s\nletters:\n", e.spool.root);
+        cli_printf("spool %s\nletters:\n", e.spool.root);
         json_object_foreach(json_object_get(o, "letters"), k, v)
-            printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
-        printf("waiting:\n");
+            cli_printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
+        cli_printf("waiting:\n");
         json_object_foreach(waiting, k, v)
-            printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
+            cli_printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
     }
     json_decref(o);
     engine_teardown(&e);
@@ -86,15 +86,15 @@ static void print_address(const char *title, json_t *a)
 
     if (!a)
         return;
-    printf("%s:\n", title);
+    cli_printf("%s:\n", title);
     for (i = 0; keys[i]; i++)
         if (json_object_get(a, keys[i]))
-            printf("  %s\n", json_string_value(json_object_get(a, keys[i])));
+            cli_printf("  %s\n", json_string_value(json_object_get(a, keys[i])));
     if (json_object_get(a, "postnummer"))
-        printf("  %s %s\n", json_string_value(json_object_get(a, "postnummer")),
+        cli_printf("  %s %s\n", json_string_value(json_object_get(a, "postnummer")),
                json_string_value(json_object_get(a, "poststed")));
     if (json_object_get(a, "land") || json_object_get(a, "landkode"))
-        printf("  %s\n", json_string_value(json_object_get(a, json_object_get(a, "land") ? "land"
+        cli_printf("  %s\n", json_string_value(json_object_get(a, json_object_get(a, "land") ? "land"
                                                                                     : "landkode")));
 }
 
@@ -111,22 +111,22 @@ static void print_cost(json_t *c)
                                                               ? "settlement" : "tariff"));
     char *amount = nok(c, "amount_ore");
 
-    printf("  %-8s %s  %-24s %10s", kind, json_string_value(json_object_get(c, "day")),
+    cli_printf("  %-8s %s  %-24s %10s", kind, json_string_value(json_object_get(c, "day")),
            by ? by : "", amount);
     if (strcmp(kind, "PRINT") == 0) {
         char *b = nok(c, "base_ore"), *s = nok(c, "sheets_ore"), *f = nok(c, "broker_ore");
-        printf("  = base %s + %lld sheets %s + broker fee %s", b,
+        cli_printf("  = base %s + %lld sheets %s + broker fee %s", b,
                (long long)json_integer_value(json_object_get(c, "charged_sheets")), s, f);
         if (json_object_get(c, "postage_provisional_ore")) {
             char *p = nok(c, "postage_provisional_ore");
-            printf("; postage estimate %s", p);
+            cli_printf("; postage estimate %s", p);
             g_free(p);
         }
         g_free(b);
         g_free(s);
         g_free(f);
     } else if (json_is_string(json_object_get(c, "note"))) {
-        printf("  %s", json_string_value(json_object_get(c, "note")));
+        cli_printf("  %s", json_string_value(json_object_get(c, "note")));
     }
     putchar('\n');
     g_free(amount);
@@ -144,21 +144,21 @@ static void print_letter(json_t *o)
     for (i = 0; fields[i]; i++) {
         json_t *v = json_object_get(o, fields[i]);
         if (json_is_string(v))
-            printf("%-22s %s\n", fields[i], json_string_value(v));
+            cli_printf("%-22s %s\n", fields[i], json_string_value(v));
         else if (json_is_integer(v))
-            printf("%-22s %lld\n", fields[i], (long long)json_integer_value(v));
+            cli_printf("%-22s %lld\n", fields[i], (long long)json_integer_value(v));
     }
     print_address("recipient", json_object_get(o, "recipient"));
     print_address("return address", json_object_get(o, "return_address"));
-    printf("history:\n");
+    cli_printf("history:\n");
     json_array_foreach(json_object_get(o, "history"), i, ev)
-        printf("  %s  %s\n", json_string_value(json_object_get(ev, "at")),
+        cli_printf("  %s  %s\n", json_string_value(json_object_get(ev, "at")),
                json_string_value(json_object_get(ev, "event")));
-    printf("receipts:\n");
+    cli_printf("receipts:\n");
     json_array_foreach(json_object_get(o, "receipts"), i, ev)
-        printf("  %s  %s\n", json_string_value(json_object_get(ev, "type")),
+        cli_printf("  %s  %s\n", json_string_value(json_object_get(ev, "type")),
                json_string_value(json_object_get(ev, "file")));
-    printf("costs (NOK ex MVA):\n");
+    cli_printf("costs (NOK ex MVA):\n");
     json_array_foreach(json_object_get(o, "costs"), i, ev)
         print_cost(ev);
 }

@@ -17,6 +17,8 @@
 struct rules {
     struct reason *r;
     int failed;
+    bool legacy;   /* carrier (c): the SDP XSD's lengths apply too */
+    bool unsafe;   /* the first failure was a control or direction character */
 };
 
 static void fail(struct rules *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -78,6 +80,12 @@ static const char *str(struct rules *k, json_t *o, const char *key, const char *
     }
     if (max && g_utf8_strlen(json_string_value(v), -1) > (glong)max) {
         fail(k, "%s is longer than the schema allows", where);
+        return NULL;
+    }
+    if (!text_is_printable(json_string_value(v))) {
+        if (!k->failed)
+            k->unsafe = true;
+        fail(k, "%s contains a control or text-direction character", where);
         return NULL;
     }
     return json_string_value(v);
@@ -256,10 +264,11 @@ static void address(struct rules *k, struct address *a, json_t *o, const char *p
                                       "adresselinje4", "postnummer", "poststed", "land",
                                       "landkode", NULL};
     bool base, norsk, foreign;
+    int before = k->failed;
 
     if (!members(k, o, p, all, NULL))
         return;
-    a->navn = str(k, o, "navn", p, 0);
+    a->navn = str(k, o, "navn", p, k->legacy ? 130 : 0);
     a->linje[0] = str(k, o, "adresselinje1", p, 100);
     a->linje[1] = str(k, o, "adresselinje2", p, 100);
     a->linje[2] = str(k, o, "adresselinje3", p, 100);
@@ -268,8 +277,11 @@ static void address(struct rules *k, struct address *a, json_t *o, const char *p
     a->poststed = str(k, o, "poststed", p, 80);
     a->land = str(k, o, "land", p, 80);
     a->landkode = str(k, o, "landkode", p, 0);
-    if (k->failed)
+    if (k->failed) {
+        if (!before && k->unsafe)
+            k->r->code = "address-invalid"; /* it would print in the window as it is */
         return;
+    }
     if (a->postnummer && !digits(a->postnummer, 4)) {
         fail(k, "%s.postnummer must be four digits", p);
         return;
@@ -360,7 +372,7 @@ static void utskrift(struct rules *k, struct message *m, json_t *u)
 int message_check(struct message *m, struct reason *r)
 {
     static const char *const top[] = {"standardBusinessDocument", NULL};
-    struct rules k = {r, 0};
+    struct rules k = {r, 0, m->legacy, false};
     json_t *sbd, *h;
     const char *key;
     json_t *v;

@@ -46,3 +46,52 @@ char *text_orgnr_digits(const char *value)
             return NULL;
     return g_strdup(digits);
 }
+
+/*
+ * text_is_printable - valid UTF-8 with nothing that moves or hides what is printed or shown:
+ * no C0 controls, DEL or C1 controls, no line or paragraph separator, no bidirectional
+ * embedding, override or isolate.
+ */
+bool text_is_printable(const char *s)
+{
+    const char *p;
+
+    if (!g_utf8_validate(s, -1, NULL))
+        return false;
+    for (p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
+            (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * text_term_safe - s as it may go to an operator's terminal: control, C1 and direction
+ * characters shown as \xNN or \u{NNNN}, bytes that are not UTF-8 as \xNN. Newly allocated.
+ */
+char *text_term_safe(const char *s, bool keep_lines)
+{
+    GString *out = g_string_new(NULL);
+    const char *p = s ? s : "";
+
+    while (*p) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        if (c == (gunichar)-1 || c == (gunichar)-2) {
+            g_string_append_printf(out, "\\x%02x", (unsigned char)*p++);
+            continue;
+        }
+        if (keep_lines && (c == '\n' || c == '\t'))
+            g_string_append_c(out, (char)c);
+        else if (c < 0x20 || c == 0x7f)
+            g_string_append_printf(out, "\\x%02x", (unsigned)c);
+        else if ((c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
+                 (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+            g_string_append_printf(out, "\\u{%04x}", (unsigned)c);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+        p = g_utf8_next_char(p);
+    }
+    return g_string_free(out, FALSE);
+}

@@ -82,5 +82,9 @@ GDateTime *time_parse_rfc3339(const char *s);
 bool text_is_uuid(const char *s);
 bool text_is_safe_name(const char *s, size_t max);
 char *text_orgnr_digits(const char *value); /* "0192:991825827" -> "991825827", or NULL */
+/* No control, C1, line-separator or bidi control characters; valid UTF-8. */
+bool text_is_printable(const char *s);
+/* For a terminal: those characters escaped (\xNN, \u{NNNN}); newly allocated. */
+char *text_term_safe(const char *s, bool keep_lines);
 
 #endif
