@@ -191,9 +191,9 @@ static int parse_xml(struct carrier *c, const struct bytes *raw, const struct ca
     int rc = -1;
 
     if (!doc && why == XMLSAFE_LIMIT) {
-        reason_quarantine(r, "carrier-too-large", "the carrier XML exceeds the XML parser's "
-                          "limits (a text node holds at most 10,000,000 bytes: send larger "
-                          "packages as a directory carrier)");
+        reason_quarantine(r, "carrier-too-large", "the carrier XML meets one of the XML "
+                          "parser's limits (nesting depth, name length or a text node of "
+                          "10,000,000 bytes)");
         return -1;
     }
     if (!doc) {
