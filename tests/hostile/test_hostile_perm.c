@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <sqlite3.h>
 #include "common/fixture.h"
 #include "crypto/crypto.h"
+#include "ledger/ledger_internal.h"
 #include "util/util.h"
 
 static const char *const run[] = {"run", NULL};
@@ -310,6 +312,35 @@ static void test_jwt_newline(void)
     fx_free(&f);
 }
 
+/* Carrier (a) is parsed without XML_PARSE_HUGE. A large package in one text node still
+ * parses (libxml2 hands a memory buffer's text over in one piece); a text node that
+ * libxml2 does build piece by piece past its 10,000,000-byte cap (here split by character
+ * references) is refused as too large instead of being read truncated. */
+static void test_carrier_a_parser_cap(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    GString *x = g_string_new("<a>");
+    int i;
+
+    fx_init(&f, "max_package_mib=50");
+    fx_letter(&f, &l);
+    l.pad_bytes = 8u << 20;
+    fx_drop_letter(&f, "large-xml", 'a', &l);
+    for (i = 0; i < 11; i++) {
+        while (x->len < (gsize)(i + 1) * 1000000)
+            g_string_append(x, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        g_string_append(x, "&#10;");
+    }
+    g_string_append(x, "</a>");
+    drop_raw(&f, "split-text", x->str, x->len, 0);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    expect_free(&f, "large-xml", "ACCEPTED", NULL, "accepted");
+    expect_free(&f, "split-text", "QUARANTINED", "carrier-too-large", "quarantine");
+    g_string_free(x, TRUE);
+    fx_free(&f);
+}
+
 /* A message signed over the given package bytes. */
 static void drop_with_package(struct fixture *f, const char *name, const struct bytes *cms)
 {
@@ -406,6 +437,70 @@ static void test_lock_error(void)
     fx_free(&f);
 }
 
+/* A read-only spool (a read-only bind mount over it): the real error, EROFS. Needs the
+ * right to mount; skipped without it. */
+static void test_read_only_spool(void)
+{
+    struct fixture f;
+    char *err = NULL;
+
+    fx_init(&f, NULL);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 0);
+    drop_good(&f, "waiting");
+    if (mount(f.spool, f.spool, NULL, MS_BIND, NULL) < 0) {
+        g_test_skip("cannot bind-mount here (needs CAP_SYS_ADMIN)");
+        fx_free(&f);
+        return;
+    }
+    if (mount(NULL, f.spool, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0) {
+        umount2(f.spool, MNT_DETACH);
+        g_test_skip("cannot remount read-only here");
+        fx_free(&f);
+        return;
+    }
+    g_assert_cmpint(fx_trykk(&f, &err, run, NULL), ==, 2);
+    umount2(f.spool, MNT_DETACH);
+    g_test_message("%s", err);
+    g_assert_null(strstr(err, "another trykk process"));
+    g_assert_nonnull(strstr(err, g_strerror(EROFS)));
+    g_assert_cmpint(count_dir(&f, "incoming"), ==, 1);
+    g_free(err);
+    fx_free(&f);
+}
+
+/* The ledger's error is the one that failed the transaction, not the rollback's. A page cap
+ * makes SQLite return SQLITE_FULL as a full disk does. */
+static void test_ledger_first_error(void)
+{
+    char *dir = g_dir_make_tmp("trykk-ledger-XXXXXX", NULL);
+    char *db = g_build_filename(dir, "t.db", NULL), *err = NULL, *zdb;
+    struct ledger *l;
+    int i, rc = SQLITE_OK;
+
+    g_assert_cmpint(ledger_open(&l, db, &err), ==, 0);
+    g_assert_cmpint(sqlite3_exec(l->db, "CREATE TABLE filler (b BLOB); PRAGMA max_page_count=1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(ledger_begin(l), ==, 0);
+    for (i = 0; i < 1000 && rc == SQLITE_OK; i++)
+        rc = sqlite3_exec(l->db, "INSERT INTO filler VALUES (zeroblob(65536))", NULL, NULL, NULL);
+    g_assert_cmpint(rc & 0xff, ==, SQLITE_FULL);
+    ledger_rollback(l);
+    sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL); /* as after SQLite's own rollback */
+    g_test_message("%s", ledger_error(l));
+    g_assert_nonnull(strstr(ledger_error(l), "database or disk is full"));
+    ledger_close(l);
+    zdb = g_strconcat(db, "-wal", NULL);
+    g_unlink(zdb);
+    g_free(zdb);
+    zdb = g_strconcat(db, "-shm", NULL);
+    g_unlink(zdb);
+    g_free(zdb);
+    g_unlink(db);
+    g_rmdir(dir);
+    g_free(db);
+    g_free(dir);
+}
+
 static void sql(struct fixture *f, const char *stmt)
 {
     char *db = g_build_filename(f->spool, "ledger", "trykk.db", NULL);
@@ -461,11 +556,14 @@ int main(int argc, char **argv)
     g_test_add_func("/perm/layouts-writable", test_layouts_writable);
     g_test_add_func("/perm/claimed-modes", test_claimed_modes);
     g_test_add_func("/caps/carrier-a", test_carrier_a_cap);
+    g_test_add_func("/caps/carrier-a-parser-cap", test_carrier_a_parser_cap);
     g_test_add_func("/caps/jwt-newline", test_jwt_newline);
     g_test_add_func("/caps/package-empty", test_package_empty);
     g_test_add_func("/cms/weak-ciphers", test_weak_ciphers);
     g_test_add_func("/xades/nsid-wrapping", test_xades_nsid_wrapping);
     g_test_add_func("/spool/lock-error", test_lock_error);
+    g_test_add_func("/spool/read-only", test_read_only_spool);
+    g_test_add_func("/ledger/first-error", test_ledger_first_error);
     g_test_add_func("/jobs/stock-changed-while-closing", test_stock_changed_while_closing);
     return g_test_run();
 }
