@@ -24,6 +24,10 @@ struct config {
 int config_load(struct config *c, const char *file, const char *spool, char **err);
 void config_free(struct config *c);
 char *config_path(struct config *c, const char *group, const char *key);
+/* Secrets readable only by us; configuration, anchors, layouts and tariffs not writable by
+ * others (perm.c). config_check_file checks the configuration file alone. */
+int config_check_permissions(struct config *c, char **err);
+int config_check_file(struct config *c, char **err);
 /* Keys, trust anchors, limits, spool (opened and locked) and ledger. */
 int engine_setup(struct engine *e, struct config *c, char **err);
 /* printf for text output: control and direction characters escaped (term.c). */

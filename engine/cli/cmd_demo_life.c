@@ -45,7 +45,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
         ids = ledger_jobs_in_state(e->ledger, "CLOSED", NULL);
         for (i = 0; i < ids->len; i++) {
             struct job_row j;
-            struct reconcile_report r;
+            struct reconcile_report r = {0}; /* freed below even when reconcile never ran */
             char *err = NULL, *log;
             if (ledger_job_by_id(e->ledger, g_array_index(ids, long long, i), &j) != 0)
                 continue;

@@ -208,6 +208,10 @@ static int open_db(struct engine *e, char **err)
 
 int engine_open_ledger(struct engine *e, struct config *c, char **err)
 {
+    memset(e, 0, sizeof *e);
+    e->spool.lock_fd = -1;
+    if (config_check_file(c, err) < 0)
+        return -1;
     if (spool_open(&e->spool, c->spool_root, false, err) < 0)
         return -1;
     return open_db(e, err);
@@ -221,6 +225,8 @@ int engine_setup(struct engine *e, struct config *c, char **err)
         *err = g_strdup("cannot initialise xmlsec/OpenSSL");
         return -1;
     }
+    if (config_check_permissions(c, err) < 0)
+        return -1;
     if (setup_policy(e, c, err) < 0 || setup_isolate(e, c, err) < 0 || setup_keys(e, c, err) < 0)
         return -1;
     if (spool_open(&e->spool, c->spool_root, false, err) < 0 || spool_lock(&e->spool, err) < 0 ||

@@ -80,6 +80,8 @@ int xades_verify(const struct xades_package *pkg, X509 *signer, struct reason *r
  * Digdir's 2014 clients: c14n 1.1 and the "2918" ASiC namespace. */
 #define XADES_C14N11 1
 #define XADES_NS_2918 2
+/* tests only: the signed SignedProperties named by a namespaced w:Id, a decoy beside it */
+#define XADES_WRAP_NSID 4
 int xades_sign(const struct xades_package *pkg, EVP_PKEY *key, X509 *cert,
                STACK_OF(X509) *chain, const char *signing_time, int flags, struct bytes *out);
 

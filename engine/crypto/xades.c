@@ -7,7 +7,9 @@
  * entry (mimetype excepted), no transforms, SHA-256, each entry exactly once; one
  * SignedProperties reference to the SignedProperties of this signature, whose Id is unique;
  * QualifyingProperties/@Target names the signature; SigningCertificate's digest is the
- * signer certificate's; the signature verifies with the JWT signer's key.
+ * signer certificate's; the signature verifies with the JWT signer's key. Only plain Id
+ * attributes name elements (a namespaced Id is refused), every Id is unique, and the one
+ * SignedProperties in the document is the one the reference resolves to.
  */
 #include <string.h>
 #include <openssl/err.h>
@@ -71,34 +73,61 @@ static int find_signature(struct sigdoc *d, struct reason *r)
 }
 
 /*
- * Every Id value must be unique: a duplicated Id is the classic signature-wrapping trick.
- * xmlsec takes any attribute named Id as an ID, whatever its namespace, while the profile's
- * checks read the plain Id; so an Id, ID or id attribute in a namespace (xml:id included) is
- * refused outright, and the one SignedProperties checked is the one xmlsec digests.
+ * Ids: the profile names elements by the plain (un-namespaced) Id attribute, and that is the
+ * only attribute a same-document reference resolves to. A namespaced attribute called Id
+ * (w:Id, xml:id, which libxml2 would otherwise register as an ID) is refused: xmlsec's own
+ * registration matches attribute names without their namespace, which lets a decoy
+ * element be digested while the policy checks another. Every Id value must be unique.
  */
+static int walk_ids(xmlDocPtr doc, xmlNodePtr n, GHashTable *seen, struct reason *r)
+{
+    xmlAttrPtr a;
+    xmlNodePtr c;
+
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a; a = a->next) {
+            xmlChar *v;
+            if (g_ascii_strcasecmp((const char *)a->name, "Id") != 0)
+                continue;
+            if (a->ns) {
+                reason_fail(r, "xades-invalid", "signatures.xml has a namespaced Id attribute");
+                return -1;
+            }
+            if (strcmp((const char *)a->name, "Id") != 0)
+                continue;
+            v = xmlNodeGetContent((xmlNodePtr)a);
+            if (!v || !g_hash_table_add(seen, g_strdup((const char *)v))) {
+                xmlFree(v);
+                reason_fail(r, "xades-invalid", "signatures.xml has a duplicated Id attribute");
+                return -1;
+            }
+            if (!xmlGetID(doc, v))
+                xmlAddID(NULL, doc, v, a);
+            xmlFree(v);
+        }
+        if ((c = n->children) && walk_ids(doc, c, seen, r) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int check_unique_ids(struct sigdoc *d, struct reason *r)
 {
-    xmlXPathObjectPtr hold;
-    xmlNodeSetPtr ids = xmlsafe_nodes(d->xp, xmlDocGetRootElement(d->doc),
-                                      "//@*[translate(local-name(), 'DI', 'di') = 'id']", &hold);
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    int rc = 0, i;
+    int rc = walk_ids(d->doc, xmlDocGetRootElement(d->doc), seen, r);
 
-    for (i = 0; ids && i < ids->nodeNr && rc == 0; i++) {
-        xmlAttrPtr a = (xmlAttrPtr)ids->nodeTab[i];
-        xmlChar *v = xmlNodeGetContent(ids->nodeTab[i]);
-        if (a->ns) {
-            reason_fail(r, "xades-invalid", "signatures.xml has an Id attribute in a namespace");
-            rc = -1;
-        } else if (!g_hash_table_add(seen, g_strdup((const char *)v))) {
-            reason_fail(r, "xades-invalid", "signatures.xml has a duplicated Id attribute");
-            rc = -1;
-        }
-        xmlFree(v);
-    }
     g_hash_table_destroy(seen);
-    xmlXPathFreeObject(hold);
     return rc;
+}
+
+/* The element a same-document reference "#id" resolves to, as xmlsec will resolve it. */
+static xmlNodePtr id_target(struct sigdoc *d, const char *id)
+{
+    xmlAttrPtr a = xmlGetID(d->doc, BAD_CAST id);
+
+    return a && a->type == XML_ATTRIBUTE_NODE ? a->parent : NULL;
 }
 
 static int check_algorithms(struct sigdoc *d, struct reason *r)
@@ -137,9 +166,13 @@ static int check_sp_reference(struct sigdoc *d, xmlNodePtr ref, const char *uri,
     expr = g_strdup_printf("ds:Object/xades:QualifyingProperties/xades:SignedProperties[@Id='%s']",
                            uri + 1);
     set = xmlsafe_nodes(d->xp, d->sig, expr, &hold);
-    ok = set && set->nodeNr == 1;
+    /* the one checked below must be the one the reference digests, and the only one */
+    ok = set && set->nodeNr == 1 && id_target(d, uri + 1) == set->nodeTab[0];
     xmlXPathFreeObject(hold);
     g_free(expr);
+    set = xmlsafe_nodes(d->xp, xmlDocGetRootElement(d->doc), "//xades:SignedProperties", &hold);
+    ok = ok && set && set->nodeNr == 1;
+    xmlXPathFreeObject(hold);
     target = xmlsafe_text(d->xp, d->sig, "ds:Object/xades:QualifyingProperties/@Target");
     if (ok)
         ok = target && target[0] == '#' && strcmp(target + 1, d->sig_id) == 0;
@@ -318,11 +351,9 @@ static void restrict_transforms(xmlSecDSigCtxPtr ctx)
 static int core_verify(struct sigdoc *d, X509 *signer, struct reason *r)
 {
     xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
-    static const xmlChar *ids[] = {BAD_CAST "Id", NULL};
     int rc = -1;
 
-    xmlSecAddIDs(d->doc, xmlDocGetRootElement(d->doc), ids);
-    restrict_transforms(ctx);
+    restrict_transforms(ctx); /* Ids were registered by check_unique_ids, plain Id only */
     ctx->signKey = xades_key(X509_get0_pubkey(signer));
     if (!ctx->signKey) {
         reason_internal(r, "internal", "cannot prepare the signer key for XAdES verification");

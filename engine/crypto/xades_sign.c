@@ -91,15 +91,19 @@ static void add_key_info(GString *x, X509 *cert, STACK_OF(X509) *chain)
 }
 
 static void add_qualifying(GString *x, const struct xades_package *pkg, X509 *cert,
-                           const char *signing_time)
+                           const char *signing_time, int flags)
 {
     char *serial, *issuer = issuer_serial(cert, &serial);
     char *digest = cert_sha1_b64(cert);
     size_t i;
 
-    g_string_append_printf(x,
-        "<Object><QualifyingProperties xmlns=\"" NS_XADES "\" Target=\"#Signature\">"
-        "<SignedProperties Id=\"SignedProperties\"><SignedSignatureProperties>"
+    if (flags & XADES_WRAP_NSID) /* the signed one, hidden in a wrapper, named by w:Id */
+        g_string_append(x, "<Object><w:Wrapper xmlns:w=\"urn:x-wrap\"><SignedProperties xmlns=\""
+                        NS_XADES "\" w:Id=\"SignedProperties\">");
+    else
+        g_string_append(x, "<Object><QualifyingProperties xmlns=\"" NS_XADES "\" Target="
+                        "\"#Signature\"><SignedProperties Id=\"SignedProperties\">");
+    g_string_append_printf(x, "<SignedSignatureProperties>"
         "<SigningTime>%s</SigningTime><SigningCertificate><Cert><CertDigest>"
         "<DigestMethod xmlns=\"" NS_DS "\" Algorithm=\"http://www.w3.org/2000/09/xmldsig#sha1\"/>"
         "<DigestValue xmlns=\"" NS_DS "\">%s</DigestValue></CertDigest><IssuerSerial>"
@@ -114,8 +118,9 @@ static void add_qualifying(GString *x, const struct xades_package *pkg, X509 *ce
         g_string_append_printf(x, "<DataObjectFormat ObjectReference=\"#ID_%zu\"><MimeType>%s"
                                "</MimeType></DataObjectFormat>", i, mime_of(n));
     }
-    g_string_append(x, "</SignedDataObjectProperties></SignedProperties></QualifyingProperties>"
-                       "</Object>");
+    g_string_append(x, flags & XADES_WRAP_NSID ? "</SignedDataObjectProperties></SignedProperties>"
+                    "</w:Wrapper></Object>" : "</SignedDataObjectProperties></SignedProperties>"
+                    "</QualifyingProperties></Object>");
     g_free(serial);
     g_free(issuer);
     g_free(digest);
@@ -174,7 +179,9 @@ int xades_sign(const struct xades_package *pkg, EVP_PKEY *key, X509 *cert,
                            "xmlenc#sha256\"/><DigestValue/></Reference></SignedInfo>"
                            "<SignatureValue/>", c14n);
     add_key_info(x, cert, chain);
-    add_qualifying(x, pkg, cert, signing_time);
+    add_qualifying(x, pkg, cert, signing_time, flags);
+    if (flags & XADES_WRAP_NSID) /* the decoy the policy checks: plain Id, not signed */
+        add_qualifying(x, pkg, cert, signing_time, 0);
     g_string_append(x, "</Signature></XAdESSignatures>");
     if (rc == 0)
         rc = sign_template(x->str, refs, key, out);

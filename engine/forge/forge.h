@@ -59,6 +59,9 @@ int forge_sign_package(GArray *entries, const struct forge_party *signer, int xa
                        struct bytes *out);
 int forge_zip(GArray *entries, struct bytes *out);
 int forge_encrypt(const struct bytes *zip, X509 *recipient, struct bytes *out);
+/* cipher: an OpenSSL cipher name ("AES-128-CBC", "DES-EDE3-CBC"); NULL AES-256-CBC. */
+int forge_encrypt_with(const struct bytes *zip, X509 *recipient, const char *cipher,
+                       struct bytes *out);
 
 /* ---- messages and carriers (message.c) -------------------------------------------------- */
 struct forge_letter {
@@ -82,6 +85,7 @@ struct forge_letter {
     const char *document_mime;              /* default application/pdf */
     bool store_documents;                   /* zip PDFs uncompressed (leak scans find them) */
     int xades_flags;                        /* XADES_C14N11 | XADES_NS_2918: the 2014 style */
+    const char *cipher;                     /* content cipher (forge_encrypt_with); NULL AES-256 */
 };
 
 /* The signed JWT and the CMS package of one letter. */

@@ -271,7 +271,7 @@ int forge_letter_build(const struct forge_letter *l, char **jwt, struct bytes *c
     struct bytes zip;
     json_t *msg;
 
-    if (build_zip(l, &zip) < 0 || forge_encrypt(&zip, l->provider_cert, cms) < 0)
+    if (build_zip(l, &zip) < 0 || forge_encrypt_with(&zip, l->provider_cert, l->cipher, cms) < 0)
         return -1;
     bytes_free(&zip);
     msg = forge_message_json(l, cms);

@@ -140,6 +140,13 @@ static int set_oaep(CMS_ContentInfo *cms)
 
 int forge_encrypt(const struct bytes *zip, X509 *recipient, struct bytes *out)
 {
+    return forge_encrypt_with(zip, recipient, NULL, out);
+}
+
+int forge_encrypt_with(const struct bytes *zip, X509 *recipient, const char *cipher,
+                       struct bytes *out)
+{
+    const EVP_CIPHER *c = cipher ? EVP_get_cipherbyname(cipher) : EVP_aes_256_cbc();
     STACK_OF(X509) *certs = sk_X509_new_null();
     BIO *in = BIO_new_mem_buf(zip->data, (int)zip->len), *bio = BIO_new(BIO_s_mem());
     unsigned int flags = CMS_BINARY | CMS_PARTIAL | CMS_KEY_PARAM | CMS_STREAM;
@@ -148,7 +155,7 @@ int forge_encrypt(const struct bytes *zip, X509 *recipient, struct bytes *out)
     int rc = -1;
 
     sk_X509_push(certs, recipient);
-    cms = CMS_encrypt(NULL, NULL, EVP_aes_256_cbc(), flags);
+    cms = c ? CMS_encrypt(NULL, NULL, c, flags) : NULL;
     if (cms && CMS_add1_recipient_cert(cms, recipient, flags) && set_oaep(cms) == 0 &&
         i2d_CMS_bio_stream(bio, cms, in, flags) == 1) {
         BIO_get_mem_ptr(bio, &mem);

@@ -26,6 +26,8 @@ struct carrier {
 };
 
 /* Read the entry at path (a file: carrier (a); a directory: carrier (b) or (c)). */
+/* The largest carrier (a) file read: 4/3 × max_package + 64 KiB. */
+size_t carrier_xml_cap(const struct carrier_limits *lim);
 int carrier_read(struct carrier *c, const char *path, const struct carrier_limits *lim,
                  struct reason *r);
 void carrier_free(struct carrier *c);

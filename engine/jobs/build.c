@@ -158,7 +158,7 @@ static int make_files(struct engine *e, struct print_setup *ps, const struct job
                       struct job_files *f, char **err)
 {
     struct render_setup rs;
-    struct piece_set set;
+    struct piece_set set = {0}; /* freed below even when render_pieces never ran */
     GPtrArray *rows = ledger_job_pieces(e->ledger, j->id);
     int rc = render_setup_for(ps, j, &rs, err);
 

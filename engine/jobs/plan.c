@@ -231,7 +231,7 @@ int jobs_close_each(struct engine *e, struct print_setup *ps, GArray *ids, struc
 
 int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, bool progress)
 {
-    int n;
+    int n, rc = 0;
 
     do {
         GPtrArray *ids = ledger_ids_in_state_limit(e->ledger, "ACCEPTED", PLAN_BATCH);
@@ -244,13 +244,14 @@ int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, b
         }
         if (progress && n)
             fprintf(stderr, "\rplanned %d letters", st->planned);
-        /* full jobs are built between batches, so memory stays one job's worth */
+        /* full jobs are built between batches, so memory stays one job's worth; a job that
+         * cannot be built (logged with its reason) does not stop the letters behind it */
         if (jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "CLOSING", NULL), st) < 0)
-            return -1;
+            rc = -1;
     } while (n == PLAN_BATCH);
     if (progress && st->planned)
         fputc('\n', stderr);
-    return jobs_close_due(e, ps, st);
+    return jobs_close_due(e, ps, st) < 0 || rc < 0 ? -1 : 0;
 }
 
 int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *st)

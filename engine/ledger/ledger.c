@@ -154,7 +154,28 @@ static int migrate(struct ledger *l, char **msg)
     return rc;
 }
 
-const char *ledger_error(struct ledger *l) { return sqlite3_errmsg(l->db); }
+/*
+ * The error that failed the transaction, kept from before the rollback: SQLite rolls back
+ * by itself on SQLITE_FULL or SQLITE_IOERR, and our own ROLLBACK then overwrites the
+ * message with "cannot rollback - no transaction is active".
+ */
+static void keep_error(struct ledger *l, const char *fallback)
+{
+    int code = sqlite3_extended_errcode(l->db);
+
+    if (l->first_error[0])
+        return;
+    if (code != SQLITE_OK && code != SQLITE_DONE && code != SQLITE_ROW)
+        g_snprintf(l->first_error, sizeof l->first_error, "%s (SQLite error %d)",
+                   sqlite3_errmsg(l->db), code);
+    else if (fallback)
+        g_strlcpy(l->first_error, fallback, sizeof l->first_error);
+}
+
+const char *ledger_error(struct ledger *l)
+{
+    return l->first_error[0] ? l->first_error : sqlite3_errmsg(l->db);
+}
 
 int ledger_open(struct ledger **out, const char *path, char **err)
 {
@@ -194,7 +215,11 @@ void ledger_close(struct ledger *l)
 
 int ledger_begin(struct ledger *l)
 {
-    return sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    l->first_error[0] = 0;
+    if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    keep_error(l, NULL);
+    return -1;
 }
 
 int ledger_commit(struct ledger *l)
@@ -202,6 +227,7 @@ int ledger_commit(struct ledger *l)
     int rc;
 
     if (fault_point("commit") < 0) {
+        keep_error(l, "injected fault at commit");
         ledger_rollback(l);
         return -1;
     }
@@ -217,6 +243,7 @@ int ledger_commit(struct ledger *l)
 
 void ledger_rollback(struct ledger *l)
 {
+    keep_error(l, NULL);
     sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
 

@@ -9,6 +9,7 @@
 
 struct ledger {
     sqlite3 *db;
+    char first_error[256]; /* the error that failed the current transaction (ledger_error) */
 };
 
 sqlite3_stmt *ledger_stmt(struct ledger *l, const char *sql, const char *types, ...);

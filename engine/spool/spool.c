@@ -5,6 +5,7 @@
  * central counter, and from an allowlisted alphabet, so a letter id is always safe to use
  * as a file name. A bad id reaching the path code is a bug, not input (log_panic).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -72,9 +73,10 @@ int spool_open(struct spool *s, const char *root, bool create, char **err)
     return 0;
 }
 
+/* Only a spool that spool_open filled owns a lock: a zeroed struct must never close fd 0. */
 void spool_close(struct spool *s)
 {
-    if (s->lock_fd >= 0)
+    if (s->root && s->lock_fd >= 0)
         close(s->lock_fd);
     g_free(s->root);
     g_free(s->tmp);
@@ -97,9 +99,19 @@ int spool_lock(struct spool *s, char **err)
     char *path = g_build_filename(s->ledger_dir, "run.lock", NULL);
 
     s->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (s->lock_fd < 0) {
+        *err = g_strdup_printf("cannot open the run lock %s: %s", path, g_strerror(errno));
+        g_free(path);
+        return -1;
+    }
     g_free(path);
-    if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-        *err = g_strdup_printf("another trykk process is working on spool %s", s->root);
+    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+        int saved = errno;
+        *err = saved == EWOULDBLOCK
+                   ? g_strdup_printf("another trykk process is working on spool %s", s->root)
+                   : g_strdup_printf("cannot lock spool %s: %s", s->root, g_strerror(saved));
+        close(s->lock_fd);
+        s->lock_fd = -1;
         return -1;
     }
     return 0;
@@ -179,6 +191,65 @@ GPtrArray *spool_list(const char *dir)
     return out;
 }
 
+/*
+ * Close a claimed entry to the service user: a file 0600, a carrier directory 0700 and its
+ * files 0600 (the broker may have dropped them 0644; the business message names the
+ * recipient). Opened with O_NOFOLLOW relative to active/, so a symlink is never followed;
+ * fchmod acts on what was opened. Entries that are neither stay as they are: intake
+ * quarantines them.
+ */
+static int fchmod_at(int dfd, const char *name, bool dir_ok)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    int rc = 0;
+
+    if (fd < 0)
+        return errno == ELOOP || errno == ENXIO ? 0 : -errno;
+    if (fstat(fd, &st) < 0)
+        rc = -errno;
+    else if (S_ISREG(st.st_mode))
+        rc = fchmod(fd, 0600) < 0 ? -errno : 0;
+    else if (S_ISDIR(st.st_mode) && dir_ok)
+        rc = fchmod(fd, 0700) < 0 ? -errno : 1;
+    close(fd);
+    return rc;
+}
+
+static int close_dir_members(int dfd, const char *name)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *de;
+    int rc = 0;
+
+    if (!d) {
+        rc = -errno;
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    while (rc >= 0 && (de = readdir(d)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            rc = fchmod_at(dirfd(d), de->d_name, false);
+    closedir(d);
+    return rc < 0 ? rc : 0;
+}
+
+static int close_entry(const char *dir, const char *name)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int rc;
+
+    if (dfd < 0)
+        return -errno;
+    rc = fchmod_at(dfd, name, true);
+    if (rc == 1)
+        rc = close_dir_members(dfd, name);
+    close(dfd);
+    return rc;
+}
+
 int spool_claim(struct spool *s, const char *name, char **letter_id)
 {
     char *id = spool_new_id();
@@ -188,6 +259,9 @@ int spool_claim(struct spool *s, const char *name, char **letter_id)
         g_free(id);
         return rc;
     }
+    if ((rc = close_entry(s->active, id)) < 0)
+        log_warn("letter %s: cannot restrict the claimed entry to the service user: %s", id,
+                 g_strerror(-rc));
     *letter_id = id;
     return 0;
 }

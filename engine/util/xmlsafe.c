@@ -55,6 +55,8 @@ xmlDocPtr xmlsafe_parse(const void *data, size_t len, bool huge, enum xmlsafe_er
     parse_quietly(ctxt);
     if (ctxt->_private)
         *why = XMLSAFE_DOCTYPE;
+    else if (ctxt->errNo == XML_ERR_NO_MEMORY)
+        *why = XMLSAFE_LIMIT; /* libxml2 reports its caps so, and may leave a truncated tree */
     else if (ctxt->wellFormed && ctxt->myDoc && xmlDocGetRootElement(ctxt->myDoc))
         *why = XMLSAFE_OK;
     if (*why == XMLSAFE_OK)

@@ -13,7 +13,9 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
-enum xmlsafe_error { XMLSAFE_OK, XMLSAFE_MALFORMED, XMLSAFE_DOCTYPE };
+/* XMLSAFE_LIMIT: a parser cap was met (without huge: a text node over 10,000,000 bytes,
+ * nesting over 256, a name over 50,000 bytes); the document is refused, never truncated. */
+enum xmlsafe_error { XMLSAFE_OK, XMLSAFE_MALFORMED, XMLSAFE_DOCTYPE, XMLSAFE_LIMIT };
 
 xmlDocPtr xmlsafe_parse(const void *data, size_t len, bool huge, enum xmlsafe_error *why);
 

@@ -35,7 +35,14 @@ static void setup(void)
     g_assert_true(g_file_set_contents(anchor, pem, -1, NULL));
     g_free(pem);
     g_free(anchor);
-    conf = g_strdup("[provider]\norgnr=974761076\nkey=" SAMPLE "eksempel-key.pem\ncert=" SAMPLE
+    /* the shared sample key is world-readable (0444); trykk takes only a 0600 copy */
+    anchor = g_build_filename(fx.root, "eksempel-key.pem", NULL);
+    pem = fx_read(SAMPLE "eksempel-key.pem");
+    g_assert_true(g_file_set_contents(anchor, pem, -1, NULL));
+    g_chmod(anchor, 0600);
+    g_free(pem);
+    g_free(anchor);
+    conf = g_strdup("[provider]\norgnr=974761076\nkey=eksempel-key.pem\ncert=" SAMPLE
                     "eksempel-cert.pem\n[trust]\nanchors=anchors\ncheck_time=message\n"
                     "max_skew_days=36500\n[spool]\nroot=spool\n");
     g_assert_true(g_file_set_contents(fx.conf, conf, -1, NULL));
