@@ -312,3 +312,34 @@ GPtrArray *fx_bad_modes(const char *dir)
     walk(dir, mode_one, bad);
     return bad;
 }
+
+const char *fx_place_of(struct fixture *f, const char *id)
+{
+    static const char *const terminal[] = {"accepted", "failed", "quarantine", "hold", "deferred"};
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(terminal); i++) {
+        char *p = g_build_filename(f->spool, terminal[i], id, NULL);
+        if (g_file_test(p, G_FILE_TEST_EXISTS)) {
+            g_assert_null(found);
+            found = terminal[i];
+        }
+        g_free(p);
+    }
+    return found;
+}
+
+int fx_count_dir(struct fixture *f, const char *dir)
+{
+    char *p = g_build_filename(f->spool, dir, NULL);
+    GDir *d = g_dir_open(p, 0, NULL);
+    int n = 0;
+
+    while (d && g_dir_read_name(d))
+        n++;
+    if (d)
+        g_dir_close(d);
+    g_free(p);
+    return n;
+}

@@ -30,6 +30,11 @@ int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const c
 json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name);
 char *fx_read(const char *path);
 const char *fx_intake_state(json_t *letter);
+/* The one terminal spool directory (accepted, failed, quarantine, hold, deferred) holding
+ * letter id, or NULL; two holding it fails the test. */
+const char *fx_place_of(struct fixture *f, const char *id);
+/* How many names spool directory dir holds. */
+int fx_count_dir(struct fixture *f, const char *dir);
 /* Paths of the files in outbox/ whose names end in suffix, sorted. */
 GPtrArray *fx_outbox(struct fixture *f, const char *suffix);
 /* Validate receipt files with the official schemas (node + ajv); true when all are valid. */

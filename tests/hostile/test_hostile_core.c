@@ -26,38 +26,6 @@ static const bool asan = true; /* the child gets no memory limit under AddressSa
 #else
 static const bool asan = false;
 #endif
-static const char *const terminal[] = {"accepted", "failed", "quarantine", "hold", "deferred"};
-
-/* The one spool directory holding letter id (incoming/ and active/ must not). */
-static const char *place_of(struct fixture *f, const char *id)
-{
-    const char *found = NULL;
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(terminal); i++) {
-        char *p = g_build_filename(f->spool, terminal[i], id, NULL);
-        if (g_file_test(p, G_FILE_TEST_EXISTS)) {
-            g_assert_null(found);
-            found = terminal[i];
-        }
-        g_free(p);
-    }
-    return found;
-}
-
-static int count_dir(struct fixture *f, const char *dir)
-{
-    char *p = g_build_filename(f->spool, dir, NULL);
-    GDir *d = g_dir_open(p, 0, NULL);
-    int n = 0;
-
-    while (d && g_dir_read_name(d))
-        n++;
-    if (d)
-        g_dir_close(d);
-    g_free(p);
-    return n;
-}
 
 /* The letter of a broker entry: its state, reason, place and receipts, checked at once. */
 static json_t *expect(struct fixture *f, const char *entry, const char *state, const char *reason,
@@ -70,7 +38,7 @@ static json_t *expect(struct fixture *f, const char *entry, const char *state, c
     id = json_string_value(json_object_get(l, "id"));
     g_assert_cmpstr(fx_intake_state(l), ==, state);
     g_assert_cmpstr(json_string_value(json_object_get(l, "reason")), ==, reason);
-    g_assert_cmpstr(place_of(f, id), ==, place);
+    g_assert_cmpstr(fx_place_of(f, id), ==, place);
     return l;
 }
 
@@ -86,8 +54,8 @@ static bool has_receipt(struct fixture *f, json_t *l, const char *type)
 
 static void drained(struct fixture *f)
 {
-    g_assert_cmpint(count_dir(f, "incoming"), ==, 0);
-    g_assert_cmpint(count_dir(f, "active"), ==, 0);
+    g_assert_cmpint(fx_count_dir(f, "incoming"), ==, 0);
+    g_assert_cmpint(fx_count_dir(f, "active"), ==, 0);
 }
 
 /* ---- message ids ------------------------------------------------------------------------ */
@@ -426,7 +394,7 @@ static void test_stray_in_active(void)
     o = fx_letter_by_entry(&f, "notes.txt");
     g_assert_nonnull(o);
     g_assert_cmpstr(json_string_value(json_object_get(o, "reason")), ==, "active-stray");
-    g_assert_cmpstr(place_of(&f, json_string_value(json_object_get(o, "id"))), ==, "quarantine");
+    g_assert_cmpstr(fx_place_of(&f, json_string_value(json_object_get(o, "id"))), ==, "quarantine");
     stray = g_strdup_printf("%s/quarantine/%s", f.spool, json_string_value(json_object_get(o, "id")));
     p = fx_read(stray);
     g_assert_cmpstr(p, ==, "left by an operator");
@@ -460,13 +428,13 @@ static void crash_after_claim(struct fixture *f)
 {
     int k;
 
-    for (k = 1; k < 50 && count_dir(f, "active") == 0; k++) {
+    for (k = 1; k < 50 && fx_count_dir(f, "active") == 0; k++) {
         char *at = g_strdup_printf("%d", k);
         const char *env[] = {"TRYKK_CRASH_AT", at, NULL};
         g_assert_cmpint(fx_trykk(f, NULL, run, env), ==, 137);
         g_free(at);
     }
-    g_assert_cmpint(count_dir(f, "active"), ==, 1);
+    g_assert_cmpint(fx_count_dir(f, "active"), ==, 1);
 }
 
 /* An entry that took the engine down twice is quarantined the third time it is found. */
@@ -483,12 +451,12 @@ static void test_worker_crash_twice(void)
     crash_after_claim(&f);
     /* the retry under the same id dies at its first fault point (its commit) */
     g_assert_cmpint(fx_trykk(&f, NULL, run, crash1), ==, 137);
-    g_assert_cmpint(count_dir(&f, "active"), ==, 1);
+    g_assert_cmpint(fx_count_dir(&f, "active"), ==, 1);
     fx_drop_letter(&f, "good", 'b', &l);
     g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
     drained(&f);
     json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
-    g_assert_cmpint(count_dir(&f, "quarantine"), ==, 2); /* the entry and its reason */
+    g_assert_cmpint(fx_count_dir(&f, "quarantine"), ==, 2); /* the entry and its reason */
     text = quarantine_reason(&f);
     g_assert_nonnull(strstr(text, "reason: worker-crash\n"));
     g_free(text);

@@ -19,35 +19,6 @@
 #include "util/util.h"
 
 static const char *const run[] = {"run", NULL};
-static const char *const terminal[] = {"accepted", "failed", "quarantine", "hold", "deferred"};
-
-static const char *place_of(struct fixture *f, const char *id)
-{
-    const char *found = NULL;
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(terminal); i++) {
-        char *p = g_build_filename(f->spool, terminal[i], id, NULL);
-        if (g_file_test(p, G_FILE_TEST_EXISTS))
-            found = terminal[i];
-        g_free(p);
-    }
-    return found;
-}
-
-static int count_dir(struct fixture *f, const char *dir)
-{
-    char *p = g_build_filename(f->spool, dir, NULL);
-    GDir *d = g_dir_open(p, 0, NULL);
-    int n = 0;
-
-    while (d && g_dir_read_name(d))
-        n++;
-    if (d)
-        g_dir_close(d);
-    g_free(p);
-    return n;
-}
 
 /* The letter of a broker entry in its state with its reason and place; returns its id. */
 static char *expect(struct fixture *f, const char *entry, const char *state, const char *reason,
@@ -62,7 +33,7 @@ static char *expect(struct fixture *f, const char *entry, const char *state, con
                    json_string_value(json_object_get(l, "detail")));
     g_assert_cmpstr(fx_intake_state(l), ==, state);
     g_assert_cmpstr(json_string_value(json_object_get(l, "reason")), ==, reason);
-    g_assert_cmpstr(place_of(f, id), ==, place);
+    g_assert_cmpstr(fx_place_of(f, id), ==, place);
     json_decref(l);
     return id;
 }
@@ -114,8 +85,8 @@ static void check_refused(struct fixture *f, const char *path, const char *mode,
     g_assert_nonnull(strstr(err, path));
     g_assert_nonnull(strstr(err, mode));
     g_assert_true(g_file_test(in, G_FILE_TEST_IS_DIR));
-    g_assert_cmpint(count_dir(f, "active"), ==, 0);
-    g_assert_cmpint(count_dir(f, "accepted"), ==, 0);
+    g_assert_cmpint(fx_count_dir(f, "active"), ==, 0);
+    g_assert_cmpint(fx_count_dir(f, "accepted"), ==, 0);
     g_free(err);
     g_free(in);
 }
@@ -229,7 +200,7 @@ static void test_claimed_modes(void)
         id = g_strdup(json_string_value(json_object_get(o, "id")));
         json_decref(o);
     }
-    p = g_build_filename(f.spool, place_of(&f, id), id, NULL);
+    p = g_build_filename(f.spool, fx_place_of(&f, id), id, NULL);
     g_assert_cmpint(lstat(p, &st), ==, 0);
     g_assert_cmpint(st.st_mode & 07777, ==, 0600);
     g_free(p);
@@ -431,7 +402,7 @@ static void test_lock_error(void)
     g_test_message("%s", err);
     g_assert_null(strstr(err, "another trykk process"));
     g_assert_nonnull(strstr(err, g_strerror(ELOOP)));
-    g_assert_cmpint(count_dir(&f, "incoming"), ==, 1);
+    g_assert_cmpint(fx_count_dir(&f, "incoming"), ==, 1);
     g_free(err);
     g_free(lock);
     fx_free(&f);
@@ -463,7 +434,7 @@ static void test_read_only_spool(void)
     g_test_message("%s", err);
     g_assert_null(strstr(err, "another trykk process"));
     g_assert_nonnull(strstr(err, g_strerror(EROFS)));
-    g_assert_cmpint(count_dir(&f, "incoming"), ==, 1);
+    g_assert_cmpint(fx_count_dir(&f, "incoming"), ==, 1);
     g_free(err);
     fx_free(&f);
 }
