@@ -27,7 +27,9 @@ bool text_is_safe_name(const char *s, size_t max)
 
 /*
  * text_orgnr_digits - the 9-digit organisation number of an ISO 6523 value such as
- * "0192:991825827" or "9908:991825827" (a bare 9-digit number is accepted too).
+ * "0192:991825827" or "9908:991825827" (a bare 9-digit number is accepted too). Only the
+ * Norwegian schemes name an organisation number: 0192 (Brønnøysund, DPI) and 9908 (the
+ * legacy SDP spelling); "1234:991825827" is another scheme's identifier, not ours to read.
  * Caller frees. NULL when the value holds no 9-digit organisation number.
  */
 char *text_orgnr_digits(const char *value)
@@ -37,8 +39,11 @@ char *text_orgnr_digits(const char *value)
 
     if (!value)
         return NULL;
-    if (strlen(value) == 14 && value[4] == ':')
+    if (strlen(value) == 14 && value[4] == ':') {
+        if (strncmp(value, "0192:", 5) != 0 && strncmp(value, "9908:", 5) != 0)
+            return NULL;
         digits = value + 5;
+    }
     if (strlen(digits) != 9)
         return NULL;
     for (i = 0; i < 9; i++)

@@ -234,6 +234,8 @@ static void test_ids(void)
     g_free(id);
     g_assert_null(text_orgnr_digits("0192:99182582"));
     g_assert_null(text_orgnr_digits("0192:99182582x"));
+    g_assert_null(text_orgnr_digits("1234:991825827")); /* another scheme's identifier */
+    g_assert_null(text_orgnr_digits("0088:991825827"));
 }
 
 int main(int argc, char **argv)
