@@ -22,6 +22,7 @@
 #define A4_H_TENTHS 2970
 #define MM_PT (72.0 / 25.4)
 #define MAX_FORM_DEPTH 8
+#define PDF_MAX_PAGE_PT 14400.0
 
 struct pf {
     qpdf_data q;
@@ -45,7 +46,9 @@ static bool box_size(qpdf_data q, qpdf_oh page, double *w, double *h)
         return false;
     *w = fabs(num(q, box, 2) - num(q, box, 0));
     *h = fabs(num(q, box, 3) - num(q, box, 1));
-    return true;
+    /* ISO 32000-1 Annex C: a page is at most 14,400 units a side; anything larger (or not
+     * a number) would overflow the conversion to tenths of a millimetre. */
+    return isfinite(*w) && isfinite(*h) && *w <= PDF_MAX_PAGE_PT && *h <= PDF_MAX_PAGE_PT;
 }
 
 /* A length in points as whole tenths of a millimetre. */
