@@ -270,7 +270,7 @@ static const struct place places[] = {
     {"DEFERRED", OUT_DEFERRED, offsetof(struct spool, deferred), false},
     {"HELD", OUT_HELD, offsetof(struct spool, hold), true},
     /* later states of an accepted letter: its package stays in accepted/ */
-    {"QUEUED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"PLANNED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"PRINTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"INSERTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"POSTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},

@@ -169,7 +169,7 @@ json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name)
     char *db = g_build_filename(f->spool, "ledger", "trykk.db", NULL), *err = NULL;
     struct ledger *l;
     GPtrArray *states[8];
-    const char *names[] = {"ACCEPTED", "FAILED", "QUARANTINED", "DEFERRED", "HELD", "QUEUED",
+    const char *names[] = {"ACCEPTED", "FAILED", "QUARANTINED", "DEFERRED", "HELD", "PLANNED",
                            "PRINTED", "INSERTED"};
     json_t *found = NULL;
     guint i, k;
@@ -197,7 +197,7 @@ const char *fx_intake_state(json_t *letter)
 {
     const char *s = json_string_value(json_object_get(letter, "state"));
 
-    if (s && (!strcmp(s, "QUEUED") || !strcmp(s, "PRINTED") || !strcmp(s, "INSERTED")))
+    if (s && (!strcmp(s, "PLANNED") || !strcmp(s, "PRINTED") || !strcmp(s, "INSERTED")))
         return "ACCEPTED";
     return s;
 }
