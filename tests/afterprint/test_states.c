@@ -24,35 +24,17 @@ static const char *const mon[] = {"TRYKK_NOW", "2026-11-16T10:00:00+01:00", NULL
 static const char *const mon_eve[] = {"TRYKK_NOW", "2026-11-16T21:00:00+01:00", NULL};
 static const char *const tue[] = {"TRYKK_NOW", "2026-11-17T09:00:00+01:00", NULL};
 
-/* Run trykk with args (NULL-terminated); stdout into *out (optional). Returns exit status. */
+/* Run trykk with args (NULL-terminated); stdout into *out (optional), stderr kept for the
+ * log check. Returns the exit status (stdin is /dev/null, never a terminal). */
 static int run_v(const char *const *env, char **out, const char *const *args)
 {
-    GPtrArray *argv = g_ptr_array_new();
-    char **envp = g_get_environ();
-    char *o = NULL, *e = NULL;
-    int status = -1;
-    size_t i;
+    char *e = NULL;
+    int rc = fx_trykk_out(&fx, out, &e, args, env);
 
-    g_ptr_array_add(argv, (gpointer)TRYKK_BIN);
-    g_ptr_array_add(argv, (gpointer)"--config");
-    g_ptr_array_add(argv, fx.conf);
-    for (i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (gpointer)args[i]);
-    g_ptr_array_add(argv, NULL);
-    for (i = 0; env && env[i]; i += 2)
-        envp = g_environ_setenv(envp, env[i], env[i + 1], TRUE);
-    g_assert_true(g_spawn_sync(fx.root, (char **)argv->pdata, envp,
-                               G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &o, &e, &status, NULL));
     g_string_append(all_err, e);
-    g_ptr_array_free(argv, TRUE);
-    g_strfreev(envp);
     g_free(e);
-    if (out)
-        *out = o;
-    else
-        g_free(o);
-    g_assert_false(WIFSIGNALED(status));
-    return WEXITSTATUS(status);
+    g_assert_cmpint(rc, <, 128);
+    return rc;
 }
 
 #define RUN(env, out, ...) run_v(env, out, (const char *const[]){__VA_ARGS__, NULL})
