@@ -9,6 +9,7 @@
  * The tests run in order on one spool.
  */
 #include <string.h>
+#include <sqlite3.h>
 #include "common/fixture.h"
 #include "util/util.h"
 
@@ -569,6 +570,68 @@ static void test_exit_codes(void)
     g_regex_unref(fn);
 }
 
+/* ---- a version-5 ledger is migrated: its jobs take the state their records show ------------ */
+
+static void sql(const char *text)
+{
+    char *path = g_build_filename(fx.spool, "ledger", "trykk.db", NULL);
+    sqlite3 *db;
+
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, text, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+    g_free(path);
+}
+
+static void test_migrate_v5(void)
+{
+    struct forge_letter l;
+    json_t *row, *o;
+    char *id;
+    const char *st;
+
+    fx_letter(&fx, &l);
+    l.navn = "Gammel Versjon";
+    fx_drop_letter(&fx, "letter-v5", 'b', &l);
+    g_assert_cmpint(RUN(tue, NULL, "run"), ==, 0);
+    g_assert_cmpint(RUN(tue, NULL, "job", "close", "--all"), ==, 0);
+    row = fx_letter_by_entry(&fx, "letter-v5");
+    id = g_strdup(s_of(row, "id"));
+    json_decref(row);
+    assert_job_state("J000005", "CLOSED");
+    /* what version 5 wrote: jobs CLOSED for ever, published letters and pieces PRINTED */
+    sql("PRAGMA ignore_check_constraints=ON;"
+        "UPDATE jobs SET state = 'CLOSED' WHERE state <> 'OPEN';"
+        "UPDATE pieces SET state = 'PRINTED' WHERE state = 'PLANNED';"
+        "UPDATE letters SET state = 'PRINTED' WHERE state = 'PLANNED';"
+        "PRAGMA user_version = 5;");
+    assert_job_state("J000001", "DISPATCHED");
+    assert_job_state("J000002", "DISPATCHED");
+    assert_job_state("J000004", "CANCELLED");
+    assert_job_state("J000005", "CLOSED");
+    assert_letter_state(id, "PLANNED");
+    assert_letter_state(ids[0], "POSTED");
+    g_free(piece_of("J000005", id, &st));
+    g_assert_cmpstr(st, ==, "PLANNED");
+    o = JSON(mon, "status", "--json");
+    g_assert_cmpint(json_integer_value(json_object_get(json_object_get(o, "letters"),
+                                                       "POSTED")), ==, 3);
+    json_decref(o);
+    /* the new ledger checks its states */
+    {
+        char *path = g_build_filename(fx.spool, "ledger", "trykk.db", NULL);
+        sqlite3 *db;
+        g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+        g_assert_cmpint(sqlite3_exec(db, "UPDATE jobs SET state = 'LOST'", NULL, NULL, NULL), ==,
+                        SQLITE_CONSTRAINT);
+        g_assert_cmpint(sqlite3_exec(db, "UPDATE letters SET state = 'QUEUED'", NULL, NULL,
+                                     NULL), ==, SQLITE_CONSTRAINT);
+        sqlite3_close(db);
+        g_free(path);
+    }
+    g_free(id);
+}
+
 static void test_cleanup(void)
 {
     int i;
@@ -595,6 +658,7 @@ int main(int argc, char **argv)
     g_test_add_func("/states/dispatch", test_dispatch);
     g_test_add_func("/states/cancel", test_cancel);
     g_test_add_func("/states/exit-codes", test_exit_codes);
+    g_test_add_func("/states/migrate-v5", test_migrate_v5);
     g_test_add_func("/states/cleanup", test_cleanup);
     return g_test_run();
 }
