@@ -14,14 +14,10 @@
 
 #define PIECE_CODE_LEN 11
 
+/* The first n characters of s are digits (s may be shorter: then they are not). */
 static bool all_digits(const char *s, size_t n)
 {
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!g_ascii_isdigit(s[i]))
-            return false;
-    return n > 0;
+    return n > 0 && strspn(s, "0123456789") >= n;
 }
 
 /* The piece code a key carries, into code[12]; false when it carries none. */

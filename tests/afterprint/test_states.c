@@ -494,23 +494,32 @@ static void test_dispatch(void)
     g_assert_cmpint(RUN(tue, NULL, "hold", "J000001", "--reason", "late"), ==, 1);
 }
 
+/* One more letter, run and published at once in job (which must be the one it lands in);
+ * its letter id. */
+static char *published_letter(const char *entry, const char *job)
+{
+    struct forge_letter l;
+    json_t *row;
+    char *id;
+
+    fx_letter(&fx, &l);
+    l.navn = "Senere Brev";
+    fx_drop_letter(&fx, entry, 'b', &l);
+    g_assert_cmpint(RUN(tue, NULL, "run"), ==, 0);
+    g_assert_cmpint(RUN(tue, NULL, "job", "close", "--all"), ==, 0);
+    row = fx_letter_by_entry(&fx, entry);
+    id = g_strdup(s_of(row, "id"));
+    json_decref(row);
+    assert_job_state(job, "CLOSED");
+    return id;
+}
+
 /* ---- another job: CANCELLED, only with a confirmation ----------------------------------------- */
 
 static void test_cancel(void)
 {
-    struct forge_letter l;
-    json_t *row;
-    char *id, *err_before;
+    char *id = published_letter("letter-cancel", "J000004"), *err_before;
 
-    fx_letter(&fx, &l);
-    l.navn = "Kansellert Tilstand";
-    fx_drop_letter(&fx, "letter-cancel", 'b', &l);
-    g_assert_cmpint(RUN(tue, NULL, "run"), ==, 0);
-    g_assert_cmpint(RUN(tue, NULL, "job", "close", "--all"), ==, 0);
-    row = fx_letter_by_entry(&fx, "letter-cancel");
-    id = g_strdup(s_of(row, "id"));
-    json_decref(row);
-    assert_job_state("J000004", "CLOSED");
     /* stdin is not a terminal: --yes is needed */
     err_before = g_strdup(all_err->str);
     g_assert_cmpint(RUN(tue, NULL, "job", "cancel", "J000004", "--reason", "spoiled"), ==, 2);
@@ -585,20 +594,10 @@ static void sql(const char *text)
 
 static void test_migrate_v5(void)
 {
-    struct forge_letter l;
-    json_t *row, *o;
-    char *id;
+    char *id = published_letter("letter-v5", "J000005");
     const char *st;
+    json_t *o;
 
-    fx_letter(&fx, &l);
-    l.navn = "Gammel Versjon";
-    fx_drop_letter(&fx, "letter-v5", 'b', &l);
-    g_assert_cmpint(RUN(tue, NULL, "run"), ==, 0);
-    g_assert_cmpint(RUN(tue, NULL, "job", "close", "--all"), ==, 0);
-    row = fx_letter_by_entry(&fx, "letter-v5");
-    id = g_strdup(s_of(row, "id"));
-    json_decref(row);
-    assert_job_state("J000005", "CLOSED");
     /* what version 5 wrote: jobs CLOSED for ever, published letters and pieces PRINTED */
     sql("PRAGMA ignore_check_constraints=ON;"
         "UPDATE jobs SET state = 'CLOSED' WHERE state <> 'OPEN';"
