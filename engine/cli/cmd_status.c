@@ -52,13 +52,17 @@ int cmd_status(struct config *c, int argc, char **argv)
     waiting = json_pack("{s:i, s:i, s:i, s:i}", "incoming", count_dir(e.spool.incoming),
                         "active", count_dir(e.spool.active), "deferred",
                         count_dir(e.spool.deferred), "outbox", count_dir(e.spool.outbox));
-    o = json_pack("{s:s, s:o, s:o}", "spool", e.spool.root, "letters", ledger_counts(e.ledger),
-                  "waiting", waiting);
+    o = json_pack("{s:s, s:o, s:o, s:o}", "spool", e.spool.root, "letters",
+                  ledger_counts(e.ledger), "held", ledger_held_counts(e.ledger), "waiting",
+                  waiting);
     if (as_json)
         cli_print_json(o);
     else {
         cli_printf("spool %s\nletters:\n", e.spool.root);
         json_object_foreach(json_object_get(o, "letters"), k, v)
+            cli_printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
+        cli_printf("held by an operator:\n");
+        json_object_foreach(json_object_get(o, "held"), k, v)
             cli_printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
         cli_printf("waiting:\n");
         json_object_foreach(waiting, k, v)

@@ -66,3 +66,14 @@ GPtrArray *ledger_plannable(struct ledger *l, int limit)
                                          " held_at IS NULL ORDER BY received_at, message_id, id"
                                          " LIMIT ?", "i", limit));
 }
+
+json_t *ledger_held_counts(struct ledger *l)
+{
+    json_t *arr = ledger_rows_json(ledger_stmt(l,
+        "SELECT (SELECT count(*) FROM letters WHERE held_at IS NOT NULL) AS letters,"
+        " (SELECT count(*) FROM jobs WHERE held_at IS NOT NULL) AS jobs", ""));
+    json_t *o = json_incref(json_array_get(arr, 0));
+
+    json_decref(arr);
+    return o ? o : json_object();
+}

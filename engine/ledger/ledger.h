@@ -220,6 +220,8 @@ int ledger_letter_held(struct ledger *l, const char *id, char **reason);
 /* A piece not yet numbered taken out of its OPEN job (an empty job is removed): 0 done,
  * 1 no such piece. */
 int ledger_remove_piece(struct ledger *l, long long job_id, const char *letter_id);
+/* {"letters": n, "jobs": m} held by an operator now. */
+json_t *ledger_held_counts(struct ledger *l);
 /* ACCEPTED letters that are not held, oldest first. */
 GPtrArray *ledger_plannable(struct ledger *l, int limit);
 

@@ -236,6 +236,10 @@ static void test_hold_letter(void)
                     2);
     json_decref(jobs);
     g_assert_cmpint(RUN(mon, NULL, "hold", ids[1], "--reason", "again"), ==, 1);
+    o = JSON(mon, "status", "--json");
+    g_assert_cmpint(json_integer_value(json_object_get(json_object_get(o, "held"), "letters")),
+                    ==, 1);
+    json_decref(o);
     /* a run does not plan it */
     g_assert_cmpint(RUN(mon, NULL, "run"), ==, 0);
     assert_letter_state(ids[1], "ACCEPTED");
