@@ -59,14 +59,14 @@ void jobs_print_table(json_t *jobs, const char *root)
     size_t i;
     json_t *j;
 
-    cli_printf("%-8s %-10s %-4s %-10s %-6s %-9s %-4s %-10s %7s %7s %-10s %s\n", "JOB", "STATE",
+    cli_printf("%-9s %-10s %-4s %-10s %-6s %-9s %-4s %-10s %7s %7s %-10s %s\n", "JOB", "STATE",
                "HOLD", "LAYOUT", "ENVEL.", "COLOUR", "A/B", "DAY", "LETTERS", "SHEETS",
                "REPRINT OF", "FILES");
     json_array_foreach(jobs, i, j) {
         const char *name = str(j, "job");
         char *path = published(str(j, "state")) ? g_build_filename(root, "jobs", name, NULL)
                                                 : g_strdup("-");
-        cli_printf("%-8s %-10s %-4s %-10s %-6s %-9s %-4s %-10s %7lld %7lld %-10s %s\n", name,
+        cli_printf("%-9s %-10s %-4s %-10s %-6s %-9s %-4s %-10s %7lld %7lld %-10s %s\n", name,
                    str(j, "state"), json_object_get(j, "held_at") ? "yes" : "-",
                    str(j, "layout"), str(j, "envelope"), str(j, "colour"), str(j, "posttype"),
                    str(j, "day"), json_integer_value(json_object_get(j, "letters")),

@@ -161,8 +161,12 @@ static void print_letter(json_t *o)
     cli_printf("history:\n");
     json_array_foreach(json_object_get(o, "history"), i, ev) {
         const char *d = json_string_value(json_object_get(ev, "detail"));
-        cli_printf("  %s  %-12s %s\n", json_string_value(json_object_get(ev, "at")),
-                   json_string_value(json_object_get(ev, "event")), d ? d : "");
+        if (d)
+            cli_printf("  %s  %-12s %s\n", json_string_value(json_object_get(ev, "at")),
+                       json_string_value(json_object_get(ev, "event")), d);
+        else
+            cli_printf("  %s  %s\n", json_string_value(json_object_get(ev, "at")),
+                       json_string_value(json_object_get(ev, "event")));
     }
     cli_printf("receipts:\n");
     json_array_foreach(json_object_get(o, "receipts"), i, ev)

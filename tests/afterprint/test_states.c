@@ -185,7 +185,7 @@ static void test_open(void)
     }
     g_free(out);
     g_assert_cmpint(RUN(mon, &out, "jobs"), ==, 0);
-    g_assert_nonnull(strstr(out, "J000001  OPEN"));
+    g_assert_nonnull(strstr(out, "J000001   OPEN"));
     g_free(out);
     /* a letter in an open job has a piece but no code yet */
     o = letter(ids[0]);
@@ -274,7 +274,7 @@ static void test_hold_job_and_close(void)
     g_assert_cmpstr(s_of(json_array_get(jobs, 0), "hold_reason"), ==, "paper jam");
     json_decref(jobs);
     g_assert_cmpint(RUN(mon, &out, "jobs"), ==, 0);
-    g_assert_nonnull(strstr(out, "J000001  OPEN       yes"));
+    g_assert_nonnull(strstr(out, "J000001   OPEN       yes"));
     g_free(out);
     g_assert_cmpint(RUN(mon, NULL, "release", "J000001"), ==, 0);
     g_assert_cmpint(RUN(mon_eve, NULL, "run"), ==, 0);
