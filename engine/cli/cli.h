@@ -1,8 +1,9 @@
 /*
  * cli.h - the trykk command line: configuration, engine set-up and the commands.
  *
- * Exit status: 0 the command did its job, 1 some letters failed or were quarantined,
- * 2 usage or configuration errors.
+ * Exit status: 0 the command did its job; 1 some letters failed or were quarantined, or
+ * what was named is not there, or the command was refused (the message says why); 2 usage,
+ * a bad argument (an impossible date) or configuration errors.
  */
 #ifndef TRYKK_CLI_H
 #define TRYKK_CLI_H
@@ -36,6 +37,16 @@ void engine_teardown(struct engine *e);
 /* Spool and ledger only, for read-only commands. */
 int engine_open_ledger(struct engine *e, struct config *c, char **err);
 
+/* options.c: a command's options with a usage line, description and --help (exit 0). */
+GOptionContext *cli_options(const char *usage, const char *summary,
+                            const GOptionEntry *entries);
+/* false (message on stderr) on a bad option */
+bool cli_parse(GOptionContext *ctx, int *argc, char ***argv);
+/* true when value is NULL or a real date; else a message naming what, false */
+bool cli_date_arg(const char *what, const char *value);
+/* The operator confirms by typing answer: 1 yes (or yes given), 0 no, -1 not a terminal. */
+int cli_confirm(const char *question, const char *answer, bool yes);
+
 char *config_text(const char *orgnr, const char *key, const char *cert, const char *anchors,
                   const char *root);
 
@@ -46,6 +57,9 @@ int cmd_show(struct config *c, int argc, char **argv);
 int cmd_demo(struct config *c, int argc, char **argv);
 int cmd_jobs(struct config *c, int argc, char **argv);
 int cmd_job(struct config *c, int argc, char **argv);
+int cmd_hold(struct config *c, int argc, char **argv);
+int cmd_release(struct config *c, int argc, char **argv);
+int cmd_reprint(struct config *c, int argc, char **argv);
 int cmd_proof(struct config *c, int argc, char **argv);
 int cmd_reconcile(struct config *c, int argc, char **argv);
 int cmd_tariff(struct config *c, int argc, char **argv);
@@ -71,5 +85,7 @@ void print_engine_teardown(struct engine *e, struct print_setup *ps);
 int print_run(struct engine *e, struct print_setup *ps, bool progress);
 /* The jobs of ledger_jobs_json as a table, with the directory of each published job. */
 void jobs_print_table(json_t *jobs, const char *spool_root);
+/* A JSON value on stdout, indented, in its keys' order. */
+void cli_print_json(json_t *o);
 
 #endif

@@ -24,11 +24,16 @@ static int parse(int *argc, char ***argv, struct costs_opts *o)
          "FILE"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &o->json, "summary as JSON", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("export|summary - finance figures of a period");
+    GOptionContext *ctx = cli_options("costs export|summary --period P [--sender ORG] ...",
+        "costs export: one CSV row per letter of the period (ids, dates, sender fields, layout, "
+        "colour, envelope, pages, sheets, weight band, posttype, zone, print price, discount, "
+        "postage, return fees, totals ex and incl. MVA; no names or addresses). costs summary: "
+        "the same figures per sender and fakturaReferanse, and in total. P: 2026-Q4 or "
+        "2026-11.", NULL);
     gboolean ok;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
-    ok = g_option_context_parse(ctx, argc, argv, NULL);
+    ok = cli_parse(ctx, argc, argv);
     g_option_context_free(ctx);
     return ok ? 0 : -1;
 }

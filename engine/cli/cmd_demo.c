@@ -255,7 +255,7 @@ static int print_jobs(struct engine *e, struct config *c, const char *dir)
     print_setup_free(&ps);
     printf("print jobs (job.pdf to print, job.jdf ticket, pieces.csv manifest):\n");
     {
-        json_t *jobs = ledger_jobs_json(e->ledger);
+        json_t *jobs = ledger_jobs_json(e->ledger, NULL, NULL);
         jobs_print_table(jobs, c->spool_root);
         json_decref(jobs);
     }
@@ -286,14 +286,17 @@ int cmd_demo(struct config *c, int argc, char **argv)
         {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir, "where to build the demo (default ./demo)", "DIR"},
         {"letters", 'n', 0, G_OPTION_ARG_INT, &letters, "how many forsendelser (default 36)", "N"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("- a demo spool, run end to end");
+    GOptionContext *ctx = cli_options("demo [--dir DIR] [--letters N]",
+        "Build a demo installation (generated keys, a spool, varied letters, some broken on "
+        "purpose), run it, close, reconcile and dispatch its jobs, record some returns, and "
+        "show the receipts and the quarter's costs.", NULL);
     struct demo d = {0};
     struct config dc;
     struct engine e;
     struct run_stats st = {0};
 
     g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc > 1 || letters < 8) {
+    if (!cli_parse(ctx, &argc, &argv) || argc > 1 || letters < 8) {
         fprintf(stderr, "usage: trykk demo [--dir DIR] [--letters N>=8]\n");
         goto out;
     }

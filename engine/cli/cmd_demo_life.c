@@ -64,7 +64,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
         }
         g_array_free(ids, TRUE);
     }
-    ids = ledger_jobs_in_state(e->ledger, "CLOSED", NULL);
+    ids = ledger_jobs_in_state(e->ledger, "RECONCILED", NULL);
     for (i = 0; i < ids->len; i++) {
         struct job_row j;
         struct dispatch_report d;
@@ -88,7 +88,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
 static void some_returns(struct engine *e, struct print_setup *ps)
 {
     static const char *const reasons[] = {"MOVED", "UNKNOWN_ADDRESSEE", "REFUSED"};
-    json_t *jobs = ledger_jobs_json(e->ledger), *j;
+    json_t *jobs = ledger_jobs_json(e->ledger, "DISPATCHED", NULL), *j;
     int shred = 0, forward = 0;
     size_t k;
 

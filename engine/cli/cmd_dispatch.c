@@ -1,8 +1,8 @@
 /*
  * cmd_dispatch.c - trykk dispatch JOB... [--day DATE] [--force --reason TEXT]
  *
- * Exit 0 when every job named was dispatched now, 1 when one was refused or had been
- * dispatched before (nothing changed for it), 2 on usage.
+ * Exit 0 when every job named was dispatched now, 1 when one is not there, was refused or
+ * had been dispatched before (nothing changed for it), 2 on usage or an impossible --day.
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,14 +39,20 @@ int cmd_dispatch(struct config *c, int argc, char **argv)
         {"force", 0, 0, G_OPTION_ARG_NONE, &force, "dispatch a partly reconciled job", NULL},
         {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (required with --force)", "TEXT"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("JOB... - hand printed jobs to the postal operator");
+    GOptionContext *ctx = cli_options("dispatch JOB... [--day DATE] [--force --reason TEXT]",
+        "State that reconciled jobs were handed to the postal operator on a day (default "
+        "today): their letters are POSTED with that posting day, each gets a "
+        "leveringskvittering, and the handover note is written. Once per job; a partly "
+        "reconciled job only with --force and a reason (missing pieces are never posted); a "
+        "held job not at all.", NULL);
     struct engine e;
     int rc = EXIT_USAGE, i;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc < 2 ||
+    if (!cli_parse(ctx, &argc, &argv) || argc < 2 ||
         force != (reason != NULL && *reason)) {
         fprintf(stderr, "usage: trykk dispatch JOB... [--day DATE] [--force --reason TEXT]\n");
+    } else if (!cli_date_arg("--day", day)) {
     } else if (engine_setup(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);

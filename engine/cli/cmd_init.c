@@ -36,13 +36,14 @@ int cmd_init(struct config *c, int argc, char **argv)
         {"cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "our certificate", "CERT"},
         {"anchors", 0, 0, G_OPTION_ARG_FILENAME, &anchors, "trust anchor directory", "DIR"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("- create spool, database and configuration");
+    GOptionContext *ctx = cli_options("init [--orgnr N --key K --cert C --anchors DIR]",
+        "Create the spool (0700), the database and a commented trykk.conf.", NULL);
     struct spool s;
     struct ledger *l = NULL;
     int rc = EXIT_USAGE;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc > 1) {
+    if (!cli_parse(ctx, &argc, &argv) || argc > 1) {
         fprintf(stderr, "usage: trykk init [--orgnr N] [--key K] [--cert C] [--anchors DIR]\n");
     } else if (spool_open(&s, c->spool_root, true, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);

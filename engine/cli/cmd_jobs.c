@@ -1,5 +1,5 @@
 /*
- * cmd_jobs.c - trykk jobs [--json], trykk job close JOB|--all, and the print step of a run.
+ * cmd_jobs.c - trykk jobs [--state S] [--day D] [--json], and the print step of a run.
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,61 +38,96 @@ int print_run(struct engine *e, struct print_setup *ps, bool progress)
     return rc;
 }
 
+static const char *const job_states[] = {"OPEN", "CLOSING", "CLOSED", "PRINTED", "RECONCILED",
+                                         "DISPATCHED", "CANCELLED", NULL};
+
+/* A job has files in jobs/ from its publication on. */
+static bool published(const char *state)
+{
+    return strcmp(state, "OPEN") != 0 && strcmp(state, "CLOSING") != 0;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+
+    return v ? v : "-";
+}
+
 void jobs_print_table(json_t *jobs, const char *root)
 {
     size_t i;
     json_t *j;
 
-    cli_printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7s %7s  %s\n", "JOB", "STATE", "LAYOUT",
-           "ENVEL.", "COLOUR", "", "DAY", "LETTERS", "SHEETS", "FILES");
+    cli_printf("%-9s %-10s %-4s %-10s %-6s %-9s %-4s %-10s %7s %7s %-10s %s\n", "JOB", "STATE",
+               "HOLD", "LAYOUT", "ENVEL.", "COLOUR", "A/B", "DAY", "LETTERS", "SHEETS",
+               "REPRINT OF", "FILES");
     json_array_foreach(jobs, i, j) {
-        const char *name = json_string_value(json_object_get(j, "job"));
-        const char *state = json_string_value(json_object_get(j, "state"));
-        char *path = strcmp(state, "CLOSED") == 0 ? g_build_filename(root, "jobs", name, NULL)
-                                                  : g_strdup("-");
-        cli_printf("%-12s %-8s %-10s %-6s %-9s %-2s %-10s %7lld %7lld  %s\n", name, state,
-               json_string_value(json_object_get(j, "layout")),
-               json_string_value(json_object_get(j, "envelope")),
-               json_string_value(json_object_get(j, "colour")),
-               json_string_value(json_object_get(j, "posttype")),
-               json_string_value(json_object_get(j, "day")),
-               json_integer_value(json_object_get(j, "letters")),
-               json_integer_value(json_object_get(j, "sheets")), path);
+        const char *name = str(j, "job");
+        char *path = published(str(j, "state")) ? g_build_filename(root, "jobs", name, NULL)
+                                                : g_strdup("-");
+        cli_printf("%-9s %-10s %-4s %-10s %-6s %-9s %-4s %-10s %7lld %7lld %-10s %s\n", name,
+                   str(j, "state"), json_object_get(j, "held_at") ? "yes" : "-",
+                   str(j, "layout"), str(j, "envelope"), str(j, "colour"), str(j, "posttype"),
+                   str(j, "day"), json_integer_value(json_object_get(j, "letters")),
+                   json_integer_value(json_object_get(j, "sheets")), str(j, "reprint_of"), path);
         g_free(path);
     }
+}
+
+static bool known_state(char *s)
+{
+    size_t i;
+
+    for (i = 0; s && job_states[i]; i++)
+        if (g_ascii_strcasecmp(s, job_states[i]) == 0) {
+            strcpy(s, job_states[i]); /* the ledger's spelling */
+            return true;
+        }
+    return !s;
 }
 
 int cmd_jobs(struct config *c, int argc, char **argv)
 {
     gboolean as_json = FALSE;
-    GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
-                              {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("- list print jobs");
+    char *state = NULL, *day = NULL, *err = NULL;
+    GOptionEntry entries[] = {
+        {"state", 0, 0, G_OPTION_ARG_STRING, &state, "only jobs in this state: OPEN, CLOSING, "
+         "CLOSED, PRINTED, RECONCILED, DISPATCHED or CANCELLED", "S"},
+        {"day", 0, 0, G_OPTION_ARG_STRING, &day, "only jobs of this posting day (the day a "
+         "dispatched job was handed over, else the day it is planned for)", "YYYY-MM-DD"},
+        {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionContext *ctx = cli_options("jobs [--state S] [--day D] [--json]",
+        "Print jobs, oldest first: state (OPEN, CLOSING, CLOSED = published, PRINTED, "
+        "RECONCILED, DISPATCHED, CANCELLED), whether an operator holds it, layout, envelope, "
+        "colour, posttype (A/B), posting day, letters, sheets, the job it reprints, and the "
+        "directory of its files.", entries);
     struct engine e = {0};
-    char *err = NULL;
     int rc = EXIT_USAGE;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     e.spool.lock_fd = -1;
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc > 1) {
-        fprintf(stderr, "usage: trykk jobs [--json]\n");
+    if (!cli_parse(ctx, &argc, &argv)) {
+    } else if (argc > 1) {
+        fprintf(stderr, "trykk: jobs takes no arguments (try --help)\n");
+    } else if (!known_state(state)) {
+        fprintf(stderr, "trykk: '%s' is not a job state (try --help)\n", state);
+    } else if (!cli_date_arg("--day", day)) {
     } else if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else {
-        json_t *jobs = ledger_jobs_json(e.ledger);
+        json_t *jobs = ledger_jobs_json(e.ledger, state, day);
         size_t i;
         json_t *j;
         json_array_foreach(jobs, i, j) {
-            const char *state = json_string_value(json_object_get(j, "state"));
-            if (strcmp(state, "CLOSED") == 0) {
-                char *p = g_build_filename(e.spool.jobs, json_string_value(json_object_get(j,
-                                           "job")), NULL);
+            if (published(str(j, "state"))) {
+                char *p = g_build_filename(e.spool.jobs, str(j, "job"), NULL);
                 json_object_set_new(j, "path", json_string(p));
                 g_free(p);
             }
         }
         if (as_json)
-            json_dumpf(jobs, stdout, JSON_INDENT(2)), putchar('\n');
+            cli_print_json(jobs);
         else
             jobs_print_table(jobs, c->spool_root);
         json_decref(jobs);
@@ -100,99 +135,8 @@ int cmd_jobs(struct config *c, int argc, char **argv)
     }
     engine_teardown(&e);
     g_free(err);
-    g_option_context_free(ctx);
-    return rc;
-}
-
-static int close_named(struct engine *e, struct print_setup *ps, const char *name, bool all)
-{
-    GArray *ids = ledger_jobs_in_state(e->ledger, "OPEN", NULL);
-    struct job_row j = {0};
-    char *err = NULL;
-    int rc = 0;
-    guint i;
-
-    if (!all) {
-        g_array_set_size(ids, 0);
-        if (ledger_job_get(e->ledger, name, &j) != 0) {
-            fprintf(stderr, "trykk: no job named %s (see trykk jobs)\n", name);
-            g_array_free(ids, TRUE);
-            return EXIT_USAGE;
-        }
-        g_array_append_val(ids, j.id);
-        job_row_free(&j);
-    }
-    for (i = 0; i < ids->len; i++) {
-        long long id = g_array_index(ids, long long, i);
-        if (jobs_close(e, ps, id, &err) < 0) {
-            fprintf(stderr, "trykk: %s\n", err);
-            g_clear_pointer(&err, g_free);
-            rc = EXIT_LETTERS;
-        } else if (ledger_job_by_id(e->ledger, id, &j) == 0) {
-            cli_printf("%s closed: %d letters, %d sheets, %d pages in %s/%s\n", j.name, j.letters,
-                   j.sheets, j.pages, e->spool.jobs, j.name);
-            job_row_free(&j);
-        }
-    }
-    if (all && ids->len == 0)
-        cli_printf("no open jobs\n");
-    g_array_free(ids, TRUE);
-    return rc;
-}
-
-static int cancel_named(struct engine *e, const char *name, const char *reason)
-{
-    char *err = NULL;
-    int letters, rc = jobs_cancel(e, name, reason, &letters, &err);
-
-    if (rc == 0)
-        cli_printf("%s cancelled: %d letters will not be posted; their senders get feil SERVER. "
-               "Destroy the job's printed sheets.\n", name, letters);
-    else
-        fprintf(stderr, "trykk: %s\n", err);
-    g_free(err);
-    return rc == 0 ? 0 : EXIT_LETTERS;
-}
-
-int cmd_job(struct config *c, int argc, char **argv)
-{
-    gboolean all = FALSE;
-    char *reason = NULL;
-    GOptionEntry entries[] = {{"all", 0, 0, G_OPTION_ARG_NONE, &all, "every open job", NULL},
-                              {"reason", 0, 0, G_OPTION_ARG_STRING, &reason,
-                               "why a job is cancelled (sent to the sender: no personal data)",
-                               "TEXT"},
-                              {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("close JOB|--all, cancel JOB --reason TEXT");
-    struct engine e;
-    struct print_setup ps;
-    char *err = NULL;
-    int rc = EXIT_USAGE;
-    bool close = argc >= 2 && strcmp(argv[1], "close") == 0;
-
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc < 2 ||
-        (close ? (all ? argc != 2 : argc != 3)
-               : strcmp(argv[1], "cancel") != 0 || argc != 3 || !reason || !*reason || all)) {
-        fprintf(stderr, "usage: trykk job close JOB | trykk job close --all\n"
-                        "       trykk job cancel JOB --reason TEXT\n");
-        g_option_context_free(ctx);
-        g_free(reason);
-        return rc;
-    }
-    if (print_engine_setup(&e, &ps, c, &err) < 0) {
-        fprintf(stderr, "trykk: %s\n", err);
-    } else if (jobs_recover(&e, &ps) < 0) {
-        rc = EXIT_LETTERS;
-    } else if (close) {
-        rc = close_named(&e, &ps, all ? NULL : argv[2], all);
-    } else {
-        rc = cancel_named(&e, argv[2], reason);
-    }
-    g_free(reason);
-    print_engine_teardown(&e, &ps);
-    crypto_shutdown();
-    g_free(err);
+    g_free(state);
+    g_free(day);
     g_option_context_free(ctx);
     return rc;
 }

@@ -34,13 +34,15 @@ int cmd_receipts(struct config *c, int argc, char **argv)
     gboolean as_json = FALSE;
     GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("- receipts waiting for the broker");
+    GOptionContext *ctx = cli_options("receipts [--json]",
+        "Receipts waiting in outbox/ for the broker to collect, and any committed but not yet "
+        "published.", NULL);
     struct engine e = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc != 1) {
+    if (!cli_parse(ctx, &argc, &argv) || argc != 1) {
         fprintf(stderr, "usage: trykk receipts [--json]\n");
     } else if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);

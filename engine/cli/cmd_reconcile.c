@@ -2,7 +2,8 @@
  * cmd_reconcile.c - trykk reconcile JOB SCAN-LOG [--force] [--json]
  *
  * Exit 0 when every piece is OK, 1 when some were missing, duplicated or damaged (their
- * reprint job is named in the output) or the reprint share needs an operator, 2 on usage.
+ * reprint job is named in the output), the reprint share needs an operator, or the job or
+ * the log is not there or not reconcilable; 2 on usage.
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +36,11 @@ int cmd_reconcile(struct config *c, int argc, char **argv)
         {"force", 0, 0, G_OPTION_ARG_NONE, &force, "reprint above the reprint limit", NULL},
         {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("JOB SCAN-LOG - check a job against the inserter");
+    GOptionContext *ctx = cli_options("reconcile JOB SCAN-LOG [--force] [--json]",
+        "Check a published job against the inserter's log (one line per envelope: piece "
+        "code[,OK|DAMAGED]). Every piece becomes OK, MISSING, DUPLICATED or DAMAGED; missing "
+        "and damaged pieces are reprinted once in a reprint job. Reading the log confirms the "
+        "job was printed; the job becomes RECONCILED.", NULL);
     struct reconcile_report rep = {0};
     struct engine e;
     struct print_setup ps;
@@ -43,7 +48,7 @@ int cmd_reconcile(struct config *c, int argc, char **argv)
     int rc = EXIT_USAGE, r;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc != 3) {
+    if (!cli_parse(ctx, &argc, &argv) || argc != 3) {
         fprintf(stderr, "usage: trykk reconcile JOB SCAN-LOG [--force] [--json]\n");
         g_option_context_free(ctx);
         return rc;
@@ -65,8 +70,7 @@ int cmd_reconcile(struct config *c, int argc, char **argv)
         }
         if (err)
             fprintf(stderr, "trykk: %s\n", err);
-        rc = r < 0 ? (rep.pieces && json_array_size(rep.pieces) ? EXIT_LETTERS : EXIT_USAGE)
-             : r > 0 || rep.missing || rep.duplicated || rep.damaged ? EXIT_LETTERS : 0;
+        rc = r != 0 || rep.missing || rep.duplicated || rep.damaged ? EXIT_LETTERS : 0;
     }
     json_decref(rep.pieces);
     g_free(rep.child);

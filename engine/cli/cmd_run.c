@@ -83,7 +83,10 @@ int cmd_run(struct config *c, int argc, char **argv)
     GOptionEntry entries[] = {
         {"watch", 'w', 0, G_OPTION_ARG_NONE, &watch_mode, "keep running", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("- process the spool");
+    GOptionContext *ctx = cli_options("run [--watch]",
+        "Recover, then verify everything in incoming/, plan accepted letters into print jobs "
+        "and close the jobs that are due; --watch keeps going (inotify) until SIGINT or "
+        "SIGTERM.", NULL);
     struct engine e;
     struct print_setup ps;
     struct run_stats st = {0};
@@ -91,7 +94,7 @@ int cmd_run(struct config *c, int argc, char **argv)
     int rc = EXIT_USAGE, retention[2];
 
     g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc > 1) {
+    if (!cli_parse(ctx, &argc, &argv) || argc > 1) {
         fprintf(stderr, "usage: trykk run [--watch]\n");
     } else if (retention_config(c, &retention[0], &retention[1], &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);

@@ -12,13 +12,11 @@ static GOptionEntry json_entry[] = {
     {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "machine-readable output", NULL},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
 
-static int parse(int *argc, char ***argv, const char *what)
+static int parse(int *argc, char ***argv, const char *usage, const char *summary)
 {
-    GOptionContext *ctx = g_option_context_new(what);
-    gboolean ok;
+    GOptionContext *ctx = cli_options(usage, summary, json_entry);
+    bool ok = cli_parse(ctx, argc, argv);
 
-    g_option_context_add_main_entries(ctx, json_entry, NULL);
-    ok = g_option_context_parse(ctx, argc, argv, NULL);
     g_option_context_free(ctx);
     return ok ? 0 : -1;
 }
@@ -32,14 +30,6 @@ static int count_dir(const char *dir)
     return n;
 }
 
-static void print_json(json_t *o)
-{
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-    puts(s);
-    free(s);
-}
-
 int cmd_status(struct config *c, int argc, char **argv)
 {
     struct engine e = {0};
@@ -48,7 +38,8 @@ int cmd_status(struct config *c, int argc, char **argv)
     const char *k;
     json_t *v;
 
-    if (parse(&argc, &argv, "- letters per state") < 0 || argc > 1) {
+    if (parse(&argc, &argv, "status [--json]", "Letters per state, and what waits in "
+              "incoming/, active/, deferred/ and outbox/.") < 0 || argc > 1) {
         fprintf(stderr, "usage: trykk status [--json]\n");
         return EXIT_USAGE;
     }
@@ -61,13 +52,17 @@ int cmd_status(struct config *c, int argc, char **argv)
     waiting = json_pack("{s:i, s:i, s:i, s:i}", "incoming", count_dir(e.spool.incoming),
                         "active", count_dir(e.spool.active), "deferred",
                         count_dir(e.spool.deferred), "outbox", count_dir(e.spool.outbox));
-    o = json_pack("{s:s, s:o, s:o}", "spool", e.spool.root, "letters", ledger_counts(e.ledger),
-                  "waiting", waiting);
+    o = json_pack("{s:s, s:o, s:o, s:o}", "spool", e.spool.root, "letters",
+                  ledger_counts(e.ledger), "held", ledger_held_counts(e.ledger), "waiting",
+                  waiting);
     if (as_json)
-        print_json(o);
+        cli_print_json(o);
     else {
         cli_printf("spool %s\nletters:\n", e.spool.root);
         json_object_foreach(json_object_get(o, "letters"), k, v)
+            cli_printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
+        cli_printf("held by an operator:\n");
+        json_object_foreach(json_object_get(o, "held"), k, v)
             cli_printf("  %-12s %lld\n", k, (long long)json_integer_value(v));
         cli_printf("waiting:\n");
         json_object_foreach(waiting, k, v)
@@ -134,10 +129,12 @@ static void print_cost(json_t *c)
 
 static void print_letter(json_t *o)
 {
-    static const char *const fields[] = {"id", "state", "reason", "detail", "message_id",
-        "conversation_id", "sbdh_sender", "avsender", "avsenderidentifikator",
-        "faktura_referanse", "posttype", "colour", "return_handling", "documents", "pages",
-        "received_at", "updated_at", "duplicate_of", NULL};
+    static const char *const fields[] = {"id", "found_by", "state", "hold_reason", "held_at",
+        "reason", "detail", "message_id", "conversation_id", "sbdh_sender", "avsender",
+        "avsenderidentifikator", "faktura_referanse", "posttype", "colour", "return_handling",
+        "print_instructions", "documents", "pages", "layout", "layout_reason", "sheets",
+        "envelope", "weight_mg", "received_at", "updated_at", "posted_on", "purged_at",
+        "duplicate_of", NULL};
     json_t *ev;
     size_t i;
 
@@ -150,10 +147,27 @@ static void print_letter(json_t *o)
     }
     print_address("recipient", json_object_get(o, "recipient"));
     print_address("return address", json_object_get(o, "return_address"));
+    cli_printf("pieces:\n");
+    json_array_foreach(json_object_get(o, "pieces"), i, ev) {
+        const char *of = json_string_value(json_object_get(ev, "reprint_of"));
+        cli_printf("  %s  job %s (%s)  %s%s%s\n",
+                   json_is_string(json_object_get(ev, "piece"))
+                   ? json_string_value(json_object_get(ev, "piece")) : "(not numbered yet)",
+                   json_string_value(json_object_get(ev, "job")),
+                   json_string_value(json_object_get(ev, "job_state")),
+                   json_string_value(json_object_get(ev, "state")), of ? "  reprint of " : "",
+                   of ? of : "");
+    }
     cli_printf("history:\n");
-    json_array_foreach(json_object_get(o, "history"), i, ev)
-        cli_printf("  %s  %s\n", json_string_value(json_object_get(ev, "at")),
-               json_string_value(json_object_get(ev, "event")));
+    json_array_foreach(json_object_get(o, "history"), i, ev) {
+        const char *d = json_string_value(json_object_get(ev, "detail"));
+        if (d)
+            cli_printf("  %s  %-12s %s\n", json_string_value(json_object_get(ev, "at")),
+                       json_string_value(json_object_get(ev, "event")), d);
+        else
+            cli_printf("  %s  %s\n", json_string_value(json_object_get(ev, "at")),
+                       json_string_value(json_object_get(ev, "event")));
+    }
     cli_printf("receipts:\n");
     json_array_foreach(json_object_get(o, "receipts"), i, ev)
         cli_printf("  %s  %s\n", json_string_value(json_object_get(ev, "type")),
@@ -170,8 +184,12 @@ int cmd_show(struct config *c, int argc, char **argv)
     json_t *o;
     int rc = 0;
 
-    if (parse(&argc, &argv, "ID - one letter") < 0 || argc != 2) {
-        fprintf(stderr, "usage: trykk show [--json] LETTER-ID|MESSAGE-ID\n");
+    if (parse(&argc, &argv, "show [--json] LETTER", "One letter: state, hold, "
+              "reason, sender, the sender's print instructions, layout, envelope, posting "
+              "day, addresses, documents, its pieces and jobs, history with details, receipts "
+              "and costs; never document content. LETTER: letter id, message id, the piece "
+              "code printed on its sheet, its EA return code or a sheet's DataMatrix text.") < 0 || argc != 2) {
+        fprintf(stderr, "usage: trykk show [--json] LETTER (try --help)\n");
         return EXIT_USAGE;
     }
     if (engine_open_ledger(&e, c, &err) < 0) {
@@ -182,10 +200,11 @@ int cmd_show(struct config *c, int argc, char **argv)
     }
     o = ledger_letter(e.ledger, argv[1]);
     if (!o) {
-        fprintf(stderr, "trykk: no letter or message %s\n", argv[1]);
+        fprintf(stderr, "trykk: no letter %s (give a letter id, message id, piece code or EA "
+                        "code)\n", argv[1]);
         rc = EXIT_LETTERS;
     } else if (as_json)
-        print_json(o);
+        cli_print_json(o);
     else
         print_letter(o);
     json_decref(o);

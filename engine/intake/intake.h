@@ -39,6 +39,7 @@ struct legacy {
     struct _xmlDoc *doc;        /* sbd.xml, parsed safely; its signature is checked on this */
     struct _xmlNode *business;  /* sdp:digitalPost */
     char *authority;            /* SBDH Sender/Identifier@Authority, as received */
+    char *print_instructions;   /* fysiskPostInfo/printinstruksjoner as "navn=verdi; …" */
 };
 /* Map sbd.xml onto the DPI JSON payload of the same letter (*payload, the caller's).
  * -1: unreadable (quarantine); 1: readable but not a print message (reason_fail, after
@@ -65,6 +66,7 @@ struct message {
     const char *digest_method, *digest_value, *token;
     const char *colour, *posttype, *return_handling;
     bool legacy;        /* from carrier (c): maskinportentoken is optional (SDP 1.0) */
+    const char *print_instructions; /* carrier (c): the sender's printinstruksjoner, or NULL */
 };
 
 #define UTSKRIFT_STANDARD "urn:fdc:digdir.no:2020:innbyggerpost:xsd::innbyggerpost##" \

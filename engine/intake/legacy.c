@@ -21,6 +21,7 @@ void legacy_free(struct legacy *lg)
     if (lg->doc)
         xmlFreeDoc(lg->doc);
     g_free(lg->authority);
+    g_free(lg->print_instructions);
     memset(lg, 0, sizeof *lg);
 }
 
@@ -113,25 +114,35 @@ static xmlNodePtr node(xmlXPathContextPtr xp, xmlNodePtr from, const char *expr)
     return n;
 }
 
-static void print_instructions(xmlXPathContextPtr xp, xmlNodePtr f)
+/*
+ * The sender's print instructions as "navn=verdi; …" (at most 20; a name or value that is
+ * not a short safe name shows as "?"), or NULL. trykk acts on none of them (returkonvolutt
+ * included: no return envelope is inserted); the engine logs them with the letter id and
+ * records them on the letter, where `trykk show` shows them.
+ */
+static char *print_instructions(xmlXPathContextPtr xp, xmlNodePtr f)
 {
     xmlXPathObjectPtr hold = NULL;
-    xmlNodeSetPtr set = xmlsafe_nodes(xp, f, "sdp:printinstruksjoner/sdp:printinstruksjon/"
-                                             "sdp:navn", &hold);
+    xmlNodeSetPtr set = xmlsafe_nodes(xp, f, "sdp:printinstruksjoner/sdp:printinstruksjon",
+                                      &hold);
+    GString *s = g_string_new(NULL);
     int i;
 
     for (i = 0; set && i < set->nodeNr && i < 20; i++) {
-        xmlChar *n = xmlNodeGetContent(set->nodeTab[i]);
-        if (n && text_is_safe_name((const char *)n, 40))
-            log_info("printinstruksjon '%s' is not one trykk acts on; ignored", n);
-        else
-            log_info("a printinstruksjon with an unprintable name is ignored");
-        xmlFree(n);
+        char *n = xmlsafe_text(xp, set->nodeTab[i], "sdp:navn");
+        char *v = xmlsafe_text(xp, set->nodeTab[i], "sdp:verdi");
+        g_string_append_printf(s, "%s%s=%s", s->len ? "; " : "",
+                               n && text_is_safe_name(n, 40) ? n : "?",
+                               v && text_is_safe_name(v, 40) ? v : "?");
+        g_free(n);
+        g_free(v);
     }
     xmlXPathFreeObject(hold);
+    return g_string_free(s, s->len == 0);
 }
 
-static json_t *utskrift(xmlXPathContextPtr xp, xmlNodePtr dp, const char **err)
+static json_t *utskrift(xmlXPathContextPtr xp, xmlNodePtr dp, char **instructions,
+                        const char **err)
 {
     xmlNodePtr f = node(xp, dp, "sdp:fysiskPostInfo"), m, rm;
     json_t *avsender = json_object(), *u, *fp = json_object(), *retur = json_object();
@@ -160,7 +171,7 @@ static json_t *utskrift(xmlXPathContextPtr xp, xmlNodePtr dp, const char **err)
         json_object_set_new(retur, "mottaker", address(xp, rm));
     set_text(retur, "returposthaandtering", text(xp, f, "sdp:retur/sdp:postHaandtering"));
     json_object_set_new(u, "retur", retur);
-    print_instructions(xp, f);
+    *instructions = print_instructions(xp, f);
     return u;
 }
 
@@ -192,7 +203,8 @@ int legacy_read(struct legacy *lg, const struct bytes *xml, json_t **payload, st
     lg->authority = xmlsafe_text(xp, h, "sbdh:Sender/sbdh:Identifier/@Authority");
     *payload = json_pack("{s:{s:o, s:o}}", "standardBusinessDocument",
                          "standardBusinessDocumentHeader", header(xp, h, &err),
-                         "utskrift", utskrift(xp, lg->business, &err));
+                         "utskrift", utskrift(xp, lg->business, &lg->print_instructions,
+                                              &err));
     xmlXPathFreeContext(xp);
     if (err) {
         reason_fail(r, "legacy-message", "%s", err);

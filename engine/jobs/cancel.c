@@ -32,8 +32,8 @@ int jobs_cancel(struct engine *e, const char *job, const char *reason, int *lett
     int rc = -1;
 
     *letters = 0;
-    if (ledger_job_get(e->ledger, job, &j) != 0) {
-        *err = g_strdup_printf("no job named %s", job);
+    if (ledger_resolve_job(e->ledger, job, &j) != 0) {
+        *err = g_strdup_printf("no job named %s (see trykk jobs)", job);
         goto out;
     }
     detaljer = g_strdup_printf("print job %s was cancelled by the print provider: %s", j.name,
@@ -41,8 +41,8 @@ int jobs_cancel(struct engine *e, const char *job, const char *reason, int *lett
     rows = ledger_job_pieces(e->ledger, j.id);
     rc = ledger_begin(e->ledger);
     if (rc == 0 && (rc = ledger_job_cancel(e->ledger, j.id, at, reason)) > 0)
-        *err = g_strdup_printf("job %s cannot be cancelled: only a printed job that is not "
-                               "dispatched or cancelled already", j.name);
+        *err = g_strdup_printf("job %s is %s: only a published job that is not dispatched or "
+                               "cancelled already can be cancelled", j.name, j.state);
     for (i = 0; rc == 0 && i < rows->len; i++) {
         const struct piece_row *p = rows->pdata[i];
         if (strcmp(p->state, "REPRINTED") == 0)

@@ -25,10 +25,11 @@ static void sort_pieces(GPtrArray *rows, bool force, struct sorting *s)
     s->post = g_ptr_array_new();
     for (i = 0; i < rows->len; i++) {
         struct piece_row *p = rows->pdata[i];
+        bool unread = strcmp(p->state, "PLANNED") == 0 || strcmp(p->state, "PRINTED") == 0;
         if (strcmp(p->state, "OK") == 0 ||
-            (force && (strcmp(p->state, "PRINTED") == 0 || strcmp(p->state, "DUPLICATED") == 0)))
+            (force && (unread || strcmp(p->state, "DUPLICATED") == 0)))
             g_ptr_array_add(s->post, p);
-        s->unread += strcmp(p->state, "PRINTED") == 0;
+        s->unread += unread;
         s->duplicated += strcmp(p->state, "DUPLICATED") == 0;
         s->missing += strcmp(p->state, "MISSING") == 0 || strcmp(p->state, "DAMAGED") == 0;
         s->reprinted += strcmp(p->state, "REPRINTED") == 0;
@@ -78,7 +79,7 @@ static int dispatch_txn(struct engine *e, const struct job_row *j, struct sortin
     int rc = ledger_begin(e->ledger);
 
     if (rc == 0 && (rc = ledger_job_dispatch(e->ledger, j->id, day, at, reason)) > 0)
-        *err = g_strdup_printf("job %s was dispatched meanwhile", j->name);
+        *err = g_strdup_printf("job %s was dispatched, cancelled or held meanwhile", j->name);
     for (i = 0; rc == 0 && i < s->post->len; i++)
         rc = post_piece(e, j, s->post->pdata[i], day, at, now, reason, err);
     rc = ledger_finish(e->ledger, rc);
@@ -143,14 +144,17 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
 
     memset(rep, 0, sizeof *rep);
     g_date_time_unref(now);
-    if (ledger_job_get(e->ledger, job, &j) != 0) {
-        *err = g_strdup_printf("no job named %s", job);
+    if (ledger_resolve_job(e->ledger, job, &j) != 0) {
+        *err = g_strdup_printf("no job named %s (see trykk jobs)", job);
         g_free(today);
         return -1;
     }
-    if (strcmp(j.state, "CLOSED") != 0) {
+    if (strcmp(j.state, "OPEN") == 0 || strcmp(j.state, "CLOSING") == 0) {
         *err = g_strdup_printf("job %s is %s: only a printed job can be dispatched", j.name,
                                j.state);
+    } else if (j.held_at && strcmp(j.state, "DISPATCHED") != 0) {
+        *err = g_strdup_printf("job %s is on hold (%s): release it first (trykk release %s)",
+                               j.name, j.hold_reason, j.name);
     } else if (ledger_job_cancelled(e->ledger, j.id, &when) == 0) {
         *err = g_strdup_printf("job %s was cancelled at %s; it cannot be dispatched", j.name,
                                when);

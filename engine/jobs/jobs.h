@@ -64,7 +64,8 @@ struct plan_stats {
 /* Plan every ACCEPTED letter (in batches); close jobs that are full or due. */
 int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, bool progress);
 int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *st);
-/* Close one job now (OPEN or CLOSING). */
+/* Close one job now (OPEN or CLOSING): 0 closed, 1 refused (held, or closed before; *err
+ * says why), -1 failed. */
 int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char **err);
 /* Close every job in ids (which it frees), logging failures; -1 when any failed. */
 int jobs_close_each(struct engine *e, struct print_setup *ps, GArray *ids, struct plan_stats *st);
@@ -101,6 +102,21 @@ struct reconcile_report {
 };
 int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
                    const char *log_path, bool force, struct reconcile_report *rep, char **err);
+/* One piece of a reconciled (or printed) job printed again on an operator's request, in a
+ * child job of its own, published at once. key: the piece code (or anything that names the
+ * piece: EA code, DataMatrix). 0 done (*child its job), 1 refused (*err says why), -1 error. */
+int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key,
+                       const char *reason, char **child, char **err);
+/* An operator confirms a published job was printed (CLOSED -> PRINTED): 0, 1 refused. */
+int jobs_printed(struct engine *e, const char *job, char **name, char **err);
+
+/* hold.c: an operator's hold on a letter (not planned; taken out of an open job) or a job
+ * (not closed at the cut-off, not dispatched). reason non-NULL holds, NULL releases.
+ * 0 done, 1 refused or not found (*err says why), -1 error. */
+int jobs_hold_letter(struct engine *e, const char *key, const char *reason, char **id,
+                     char **err);
+int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **name,
+                  char **err);
 
 /* dispatch.c */
 struct dispatch_report {

@@ -154,10 +154,10 @@ static int queue_letter(struct engine *e, struct print_setup *ps, const struct p
                              p->reason ? "; " : "", p->reason ? p->reason : "");
     rc = ledger_add_piece(e->ledger, job, r->id, k.layout, p->sheets, p->weight_mg, NULL);
     if (rc == 0)
-        rc = ledger_letter_planned(e->ledger, r->id, "QUEUED", k.layout, p->reason,
+        rc = ledger_letter_planned(e->ledger, r->id, "PLANNED", k.layout, p->reason,
                                    p->content_sheets, p->sheets, p->envelope, p->weight_mg);
     if (rc == 0)
-        rc = ledger_add_event(e->ledger, r->id, at, "queued", detail);
+        rc = ledger_add_event(e->ledger, r->id, at, "planned", detail);
     if (rc == 0)
         rc = record_cost(e, ps, r->id, at, now);
     g_free(detail);
@@ -216,10 +216,13 @@ int jobs_close_each(struct engine *e, struct print_setup *ps, GArray *ids, struc
 
     for (i = 0; i < ids->len; i++) {
         char *err = NULL;
-        if (jobs_close(e, ps, g_array_index(ids, long long, i), &err) < 0) {
+        int r = jobs_close(e, ps, g_array_index(ids, long long, i), &err);
+        if (r < 0) {
             log_error("%s", err);
             st->jobs_failed++;
             rc = -1;
+        } else if (r > 0) {
+            log_info("%s", err); /* held or closed meanwhile: nothing to do */
         } else {
             st->jobs_closed++;
         }
@@ -234,7 +237,7 @@ int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, b
     int n, rc = 0;
 
     do {
-        GPtrArray *ids = ledger_ids_in_state_limit(e->ledger, "ACCEPTED", PLAN_BATCH);
+        GPtrArray *ids = ledger_plannable(e->ledger, PLAN_BATCH); /* held letters wait */
         n = ids->len ? plan_batch(e, ps, ids, st) : 0;
         g_ptr_array_free(ids, TRUE);
         if (n < 0) {
@@ -275,6 +278,12 @@ int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char 
         *err = g_strdup_printf("job %lld is not in the ledger", job_id);
         return -1;
     }
+    if (j.held_at) {
+        *err = g_strdup_printf("job %s is on hold (%s): release it first (trykk release %s)",
+                               j.name, j.hold_reason, j.name);
+        job_row_free(&j);
+        return 1;
+    }
     if (strcmp(j.state, "OPEN") == 0) {
         GDateTime *now = time_now();
         at = time_rfc3339(now);
@@ -289,10 +298,10 @@ int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char 
             job_row_free(&j);
             return -1;
         }
-    } else if (strcmp(j.state, "CLOSED") == 0) {
-        *err = g_strdup_printf("job %s is already closed", j.name);
+    } else if (strcmp(j.state, "CLOSING") != 0) {
+        *err = g_strdup_printf("job %s is already closed (%s)", j.name, j.state);
         job_row_free(&j);
-        return -1;
+        return 1;
     }
     job_row_free(&j);
     return jobs_build(e, ps, job_id, err);

@@ -61,15 +61,23 @@ static int parse_log(const char *path, GHashTable *seen, int *unknown, char **er
     return rc;
 }
 
+/* Published and still here: CLOSED (printed, not yet confirmed), PRINTED or RECONCILED. */
+static bool after_print(const char *state)
+{
+    return strcmp(state, "CLOSED") == 0 || strcmp(state, "PRINTED") == 0 ||
+           strcmp(state, "RECONCILED") == 0;
+}
+
 static const char *result_of(const struct seen *s)
 {
     return s->damaged ? "DAMAGED" : s->reads == 0 ? "MISSING" : s->reads > 1 ? "DUPLICATED"
                                                                               : "OK";
 }
 
-/* One child job holding a new piece for each piece to reprint; returns its id. */
+/* One child job holding a new piece for each piece to reprint; returns its id. why: the
+ * operator's reason for a reprint on request, or NULL (the inserter's result). */
 static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArray *to_reprint,
-                             const char *at)
+                             const char *at, const char *why)
 {
     struct job_key k = {j->colour, j->envelope, j->stock, j->posttype, j->layout, j->marks};
     long long child = ledger_new_job(e->ledger, &k, j->id, at, at, j->day);
@@ -79,12 +87,16 @@ static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArra
     g_strlcpy(day, at, sizeof day); /* at is local RFC 3339: its date is the local day */
     for (i = 0; child > 0 && i < to_reprint->len; i++) {
         const struct piece_row *p = to_reprint->pdata[i];
-        if (ledger_add_piece(e->ledger, child, p->letter_id, p->layout, p->sheets, p->weight_mg,
-                             p->code) < 0 ||
-            ledger_piece_result(e->ledger, j->id, p->code, "REPRINTED", p->state) < 0 ||
-            ledger_set_letter_state(e->ledger, p->letter_id, "QUEUED", at) < 0 ||
-            ledger_add_event(e->ledger, p->letter_id, at, "reprint", p->code) < 0 ||
-            costs_record_reprint(e->ledger, p->letter_id, p->sheets, day, at) < 0)
+        char *detail = why ? g_strdup_printf("%s (%s) on request: %s", p->code, p->state, why)
+                           : g_strdup(p->code);
+        int rc = ledger_add_piece(e->ledger, child, p->letter_id, p->layout, p->sheets,
+                                  p->weight_mg, p->code) < 0 ||
+                 ledger_piece_result(e->ledger, j->id, p->code, "REPRINTED", p->state) < 0 ||
+                 ledger_set_letter_state(e->ledger, p->letter_id, "PLANNED", at) < 0 ||
+                 ledger_add_event(e->ledger, p->letter_id, at, "reprint", detail) < 0 ||
+                 costs_record_reprint(e->ledger, p->letter_id, p->sheets, day, at) < 0;
+        g_free(detail);
+        if (rc)
             return -1;
     }
     if (child > 0 && ledger_job_closing(e->ledger, child, at) < 0)
@@ -142,8 +154,13 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
     char *at = time_rfc3339(now);
     int rc = ledger_begin(e->ledger);
 
+    /* reading the inserter's log confirms the job was printed */
+    if (rc == 0 && strcmp(j->state, "CLOSED") == 0)
+        rc = ledger_job_printed(e->ledger, j->id, at, "reconcile");
     if (rc == 0)
         rc = record(e, j, rows, seen, to_reprint, rep, at);
+    if (rc == 0)
+        rc = ledger_job_reconciled(e->ledger, j->id, at) == 0 ? 0 : -1;
     if (rc == 0 && to_reprint->len && !force &&
         to_reprint->len * 100 > (guint)ps->reprint_max_percent * rows->len) {
         *err = g_strdup_printf("job %s: %u of %u pieces need a reprint, above the %d%% limit; "
@@ -152,7 +169,7 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
                                ps->reprint_max_percent);
         rc = 1; /* results are recorded, no reprint */
     } else if (rc == 0 && to_reprint->len) {
-        *child = reprint_job(e, j, to_reprint, at);
+        *child = reprint_job(e, j, to_reprint, at, NULL);
         rc = *child > 0 ? 0 : -1;
         rep->reprinted = (int)to_reprint->len;
     }
@@ -181,14 +198,14 @@ int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
 
     memset(rep, 0, sizeof *rep);
     rep->pieces = json_array();
-    if (ledger_job_get(e->ledger, job, &j) != 0) {
-        *err = g_strdup_printf("no job named %s", job);
+    if (ledger_resolve_job(e->ledger, job, &j) != 0) {
+        *err = g_strdup_printf("no job named %s (see trykk jobs)", job);
         g_hash_table_destroy(seen);
         return -1;
     }
-    if (strcmp(j.state, "CLOSED") != 0) {
-        *err = g_strdup_printf("job %s is %s: only a printed job can be reconciled", j.name,
-                               j.state);
+    if (!after_print(j.state)) {
+        *err = g_strdup_printf("job %s is %s: only a published job that is not dispatched or "
+                               "cancelled can be reconciled", j.name, j.state);
         goto out;
     }
     rows = ledger_job_pieces(e->ledger, j.id);
@@ -211,5 +228,130 @@ out:
         g_ptr_array_free(rows, TRUE);
     g_hash_table_destroy(seen);
     job_row_free(&j);
+    return rc;
+}
+
+/* The pieces of a job that may be printed again on request. */
+static bool reprintable(const char *piece_state)
+{
+    static const char *const ok[] = {"PRINTED", "OK", "DUPLICATED", "MISSING", "DAMAGED"};
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(ok); i++)
+        if (strcmp(piece_state, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The piece row of code in rows (borrowed), or NULL. */
+static struct piece_row *piece_in(GPtrArray *rows, const char *code)
+{
+    guint i;
+
+    for (i = 0; i < rows->len; i++)
+        if (g_strcmp0(((struct piece_row *)rows->pdata[i])->code, code) == 0)
+            return rows->pdata[i];
+    return NULL;
+}
+
+static int reprint_one(struct engine *e, struct print_setup *ps, const struct job_row *j,
+                       struct piece_row *p, const char *reason, char **child, char **err)
+{
+    GPtrArray *one = g_ptr_array_new();
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    long long id = -1;
+    int rc = ledger_begin(e->ledger);
+
+    g_ptr_array_add(one, p);
+    if (rc == 0)
+        id = reprint_job(e, j, one, at, reason);
+    rc = ledger_finish(e->ledger, id > 0 ? 0 : -1);
+    if (rc < 0)
+        *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j->name,
+                               ledger_error(e->ledger));
+    if (rc == 0) {
+        struct job_row c;
+        if (ledger_job_by_id(e->ledger, id, &c) == 0) {
+            *child = g_strdup(c.name);
+            job_row_free(&c);
+        }
+        rc = jobs_build(e, ps, id, err);
+    }
+    g_ptr_array_free(one, TRUE);
+    g_free(at);
+    g_date_time_unref(now);
+    return rc;
+}
+
+int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key,
+                       const char *reason, char **child, char **err)
+{
+    char code[12];
+    struct piece_ref ref;
+    struct job_row j = {0};
+    GPtrArray *rows = NULL;
+    struct piece_row *p;
+    int rc = 1;
+
+    *child = NULL;
+    if (!ledger_piece_code_of(key, code) || ledger_piece_by_code(e->ledger, code, &ref) != 0) {
+        *err = g_strdup_printf("no piece %s (give the piece code printed on the sheet, or its "
+                               "EA code)", key);
+        return 1;
+    }
+    if (ledger_job_by_id(e->ledger, ref.job_id, &j) != 0) {
+        rc = -1;
+    } else if (strcmp(j.state, "PRINTED") != 0 && strcmp(j.state, "RECONCILED") != 0) {
+        *err = g_strdup_printf("piece %s is in job %s, which is %s: only a piece of a printed "
+                               "or reconciled job is reprinted on request%s", code, j.name,
+                               j.state, strcmp(j.state, "CLOSED") == 0
+                               ? " (trykk job printed first, or reconcile it)" : "");
+    } else if (!reprintable(ref.piece_state)) {
+        *err = g_strdup_printf("piece %s is %s: it cannot be reprinted%s", code,
+                               ref.piece_state, strcmp(ref.piece_state, "REPRINTED") == 0
+                               ? " again (reprint the piece of its reprint job)" : "");
+    } else if (!(p = piece_in(rows = ledger_job_pieces(e->ledger, j.id), code))) {
+        rc = -1;
+    } else {
+        rc = reprint_one(e, ps, &j, p, reason, child, err);
+    }
+    if (rc < 0 && !*err)
+        *err = g_strdup_printf("piece %s: the ledger cannot be read", code);
+    if (rows)
+        g_ptr_array_free(rows, TRUE);
+    job_row_free(&j);
+    piece_ref_free(&ref);
+    return rc;
+}
+
+int jobs_printed(struct engine *e, const char *job, char **name, char **err)
+{
+    struct job_row j;
+    GDateTime *now = time_now();
+    char *at = time_rfc3339(now);
+    int rc = 1;
+
+    *name = NULL;
+    g_date_time_unref(now);
+    if (ledger_resolve_job(e->ledger, job, &j) != 0) {
+        *err = g_strdup_printf("no job named %s (see trykk jobs)", job);
+        g_free(at);
+        return 1;
+    }
+    *name = g_strdup(j.name);
+    if (strcmp(j.state, "CLOSED") != 0) {
+        *err = g_strdup_printf("job %s is %s: only a published job (CLOSED) is confirmed "
+                               "printed", j.name, j.state);
+    } else if (ledger_begin(e->ledger) < 0 ||
+               ledger_finish(e->ledger, ledger_job_printed(e->ledger, j.id, at, "operator"))) {
+        *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j.name,
+                               ledger_error(e->ledger));
+        rc = -1;
+    } else {
+        rc = 0;
+    }
+    job_row_free(&j);
+    g_free(at);
     return rc;
 }

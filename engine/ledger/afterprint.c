@@ -75,16 +75,39 @@ int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p
 int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
                         const char *note)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "UPDATE jobs SET dispatched_on = ?, dispatched_at = ?,"
-                                      " dispatch_note = ? WHERE id = ? AND state = 'CLOSED' AND"
-                                      " dispatched_on IS NULL AND cancelled_at IS NULL", "sssl",
-                                   day, at, note, job_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'DISPATCHED',"
+                                 " dispatched_on = ?, dispatched_at = ?, dispatch_note = ?"
+                                 " WHERE id = ? AND state IN (" JOB_AFTER_PRINT ") AND"
+                                 " held_at IS NULL", "sssl", day, at, note, job_id));
+}
 
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+int ledger_job_printed(struct ledger *l, long long job_id, const char *at, const char *by)
+{
+    int rc = ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'PRINTED',"
+                                    " printed_at = ?, printed_by = ? WHERE id = ? AND"
+                                    " state = 'CLOSED'", "ssl", at, by, job_id));
+
+    if (rc != 0)
+        return rc;
+    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PRINTED', updated_at = ?2"
+                                        " WHERE state = 'PLANNED' AND id IN (SELECT letter_id"
+                                        " FROM pieces WHERE job_id = ?1 AND state = 'PLANNED')",
+                                     "ls", job_id, at)) < 0 ||
+        ledger_step_done(ledger_stmt(l, "INSERT INTO events (letter_id, at, event, detail)"
+                                        " SELECT p.letter_id, ?2, 'printed', j.name || ' piece '"
+                                        " || p.code || ' (confirmed by ' || ?3 || ')' FROM pieces"
+                                        " p JOIN jobs j ON j.id = p.job_id WHERE p.job_id = ?1"
+                                        " AND p.state = 'PLANNED'", "lss", job_id, at, by)) < 0)
         return -1;
-    return sqlite3_changes(l->db) == 1 ? 0 : 1;
+    return ledger_step_done(ledger_stmt(l, "UPDATE pieces SET state = 'PRINTED' WHERE job_id = ?"
+                                           " AND state = 'PLANNED'", "l", job_id));
+}
+
+int ledger_job_reconciled(struct ledger *l, long long job_id, const char *at)
+{
+    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'RECONCILED',"
+                                 " reconciled_at = ? WHERE id = ? AND state IN ('PRINTED',"
+                                 " 'RECONCILED')", "sl", at, job_id));
 }
 
 int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at)
@@ -103,15 +126,9 @@ int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char *
 
 int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "UPDATE jobs SET cancelled_at = ?, cancel_reason = ?"
-                                      " WHERE id = ? AND state = 'CLOSED' AND dispatched_on IS NULL"
-                                      " AND cancelled_at IS NULL", "ssl", at, reason, job_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return -1;
-    return sqlite3_changes(l->db) == 1 ? 0 : 1;
+    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'CANCELLED',"
+                                 " cancelled_at = ?, cancel_reason = ? WHERE id = ? AND"
+                                 " state IN (" JOB_AFTER_PRINT ")", "ssl", at, reason, job_id));
 }
 
 int ledger_job_cancelled(struct ledger *l, long long job_id, char **at)

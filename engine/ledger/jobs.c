@@ -67,7 +67,8 @@ int ledger_set_letter_state(struct ledger *l, const char *id, const char *state,
 }
 
 #define JOB_COLUMNS "id, parent, name, colour, envelope, stock, posttype, layout, marks, state," \
-                    " day, opened_at, due_at, closed_at, letters, sheets, pages"
+                    " day, opened_at, due_at, closed_at, letters, sheets, pages, held_at," \
+                    " hold_reason"
 
 static int job_row(sqlite3_stmt *st, struct job_row *j)
 {
@@ -92,6 +93,8 @@ static int job_row(sqlite3_stmt *st, struct job_row *j)
         j->letters = sqlite3_column_int(st, 14);
         j->sheets = sqlite3_column_int(st, 15);
         j->pages = sqlite3_column_int(st, 16);
+        j->held_at = ledger_col_dup(st, 17);
+        j->hold_reason = ledger_col_dup(st, 18);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -102,13 +105,14 @@ void job_row_free(struct job_row *j)
     g_free(j->name); g_free(j->colour); g_free(j->envelope); g_free(j->stock);
     g_free(j->posttype); g_free(j->layout); g_free(j->marks); g_free(j->state);
     g_free(j->day); g_free(j->opened_at); g_free(j->due_at); g_free(j->closed_at);
+    g_free(j->held_at); g_free(j->hold_reason);
     memset(j, 0, sizeof *j);
 }
 
 int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out)
 {
     return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE state = 'OPEN' AND"
-                                  " parent IS NULL AND colour = ? AND envelope = ? AND stock = ?"
+                                  " parent IS NULL AND held_at IS NULL AND colour = ? AND envelope = ? AND stock = ?"
                                   " AND posttype = ? AND layout = ? AND marks = ? ORDER BY id"
                                   " LIMIT 1", "ssssss", k->colour, k->envelope, k->stock,
                                k->posttype, k->layout, k->marks), out);
@@ -126,21 +130,13 @@ int ledger_job_by_id(struct ledger *l, long long id, struct job_row *out)
                    out);
 }
 
-int ledger_count_children(struct ledger *l, long long job_id)
-{
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT count(*) FROM jobs WHERE parent = ?", "l", job_id);
-    int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-
-    sqlite3_finalize(st);
-    return n;
-}
-
-/* A top-level job is J<id, 6 digits>; a child is <parent's name>.<n>. */
+/* Every job is J<id, 6 digits>, reprints too (their parent is a column): the name is the
+ * number its piece codes and DataMatrix carry, so every name shown can be typed. */
 long long ledger_new_job(struct ledger *l, const struct job_key *k, long long parent,
                          const char *opened_at, const char *due_at, const char *day)
 {
     long long id;
-    char *name = NULL;
+    char *name;
 
     if (ledger_step_done(ledger_stmt(l,
             "INSERT INTO jobs (name, parent, colour, envelope, stock, posttype, layout, marks,"
@@ -149,16 +145,7 @@ long long ledger_new_job(struct ledger *l, const struct job_key *k, long long pa
             k->layout, k->marks, day, opened_at, due_at)) < 0)
         return -1;
     id = sqlite3_last_insert_rowid(l->db);
-    if (parent > 0) {
-        struct job_row p;
-        int n = ledger_count_children(l, parent);
-        if (ledger_job_by_id(l, parent, &p) != 0)
-            return -1;
-        name = g_strdup_printf("%s.%d", p.name, n);
-        job_row_free(&p);
-    } else {
-        name = g_strdup_printf("J%06lld", id);
-    }
+    name = g_strdup_printf("J%06lld", id);
     if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET name = ? WHERE id = ?", "sl", name, id)) < 0)
         id = -1;
     g_free(name);
@@ -170,7 +157,7 @@ int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
 {
     if (ledger_step_done(ledger_stmt(l,
             "INSERT INTO pieces (job_id, letter_id, layout, sheets, weight_mg, reprint_of, state)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'QUEUED')", "lssiis", job_id, letter_id, layout, sheets,
+            " VALUES (?, ?, ?, ?, ?, ?, 'PLANNED')", "lssiis", job_id, letter_id, layout, sheets,
             weight_mg, reprint_of)) < 0)
         return -1;
     return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET letters = letters + 1, sheets ="
@@ -195,18 +182,13 @@ int ledger_job_closing(struct ledger *l, long long job_id, const char *at)
 
 int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char *at)
 {
+    /* published, not printed: its letters stay PLANNED until the print is confirmed */
     if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = 'CLOSED', pages = ? WHERE"
                                         " id = ? AND state = 'CLOSING'", "il", pages, job_id)) < 0 ||
-        ledger_step_done(ledger_stmt(l, "UPDATE pieces SET state = 'PRINTED' WHERE job_id = ?"
-                                        " AND state = 'QUEUED'", "l", job_id)) < 0 ||
         ledger_step_done(ledger_stmt(l, "INSERT INTO events (letter_id, at, event, detail)"
-                                        " SELECT p.letter_id, ?2, 'printed', j.name || ' piece '"
+                                        " SELECT p.letter_id, ?2, 'published', j.name || ' piece '"
                                         " || p.code FROM pieces p JOIN jobs j ON j.id = p.job_id"
                                         " WHERE p.job_id = ?1", "ls", job_id, at)) < 0)
-        return -1;
-    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PRINTED', updated_at = ?"
-                                        " WHERE id IN (SELECT letter_id FROM pieces WHERE"
-                                        " job_id = ?)", "sl", at, job_id)) < 0)
         return -1;
     /* The job's day is its letters' planned posting day (dispatch records the real one);
      * never a day whose postage is already settled. */
@@ -220,7 +202,8 @@ int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char 
 GArray *ledger_jobs_in_state(struct ledger *l, const char *state, const char *due)
 {
     sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM jobs WHERE state = ?1 AND (?2 IS NULL OR"
-                                      " due_at <= ?2) ORDER BY id", "ss", state, due);
+                                      " (due_at <= ?2 AND held_at IS NULL)) ORDER BY id", "ss",
+                                   state, due);
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(long long));
 
     while (st && sqlite3_step(st) == SQLITE_ROW) {
@@ -318,32 +301,37 @@ int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, lo
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-json_t *ledger_jobs_json(struct ledger *l)
-{
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT j.name, p.name, j.state, j.colour, j.envelope,"
-                                      " j.stock, j.posttype, j.layout, j.marks, j.day, j.opened_at,"
-                                      " j.due_at, j.closed_at, j.letters, j.sheets, j.pages"
-                                      " FROM jobs j LEFT JOIN jobs p ON p.id = j.parent"
-                                      " ORDER BY j.id", "");
-    static const char *const keys[] = {"job", "reprint_of", "state", "colour", "envelope", "stock",
-                                       "posttype", "layout", "marks", "day", "opened_at",
-                                       "due_at", "closed_at", "letters", "sheets", "pages"};
-    json_t *arr = json_array();
-    int i;
+#define JOB_VIEW "SELECT j.name AS job, p.name AS reprint_of, j.state, j.colour, j.envelope," \
+    " j.stock, j.posttype, j.layout, j.marks, coalesce(j.dispatched_on, j.day) AS day," \
+    " j.day AS planned_day, j.opened_at, j.due_at, j.closed_at, j.printed_at, j.printed_by," \
+    " j.reconciled_at, j.dispatched_on, j.dispatched_at, j.dispatch_note, j.cancelled_at," \
+    " j.cancel_reason, j.held_at, j.hold_reason, j.letters, j.sheets, j.pages" \
+    " FROM jobs j LEFT JOIN jobs p ON p.id = j.parent"
 
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        json_t *o = json_object();
-        for (i = 0; i < (int)G_N_ELEMENTS(keys); i++) {
-            if (sqlite3_column_type(st, i) == SQLITE_NULL)
-                continue;
-            if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
-                json_object_set_new(o, keys[i], json_integer(sqlite3_column_int64(st, i)));
-            else
-                json_object_set_new(o, keys[i], json_string((const char *)
-                                                            sqlite3_column_text(st, i)));
-        }
-        json_array_append_new(arr, o);
-    }
-    sqlite3_finalize(st);
-    return arr;
+/* The jobs (state and posting day filters optional), oldest first. A dispatched job's day is
+ * the day it was handed over; the day it was planned for stays as planned_day. */
+json_t *ledger_jobs_json(struct ledger *l, const char *state, const char *day)
+{
+    return ledger_rows_json(ledger_stmt(l, JOB_VIEW " WHERE (?1 IS NULL OR j.state = ?1) AND"
+                                           " (?2 IS NULL OR coalesce(j.dispatched_on, j.day) = ?2)"
+                                           " ORDER BY j.id", "ss", state, day));
+}
+
+json_t *ledger_job_json(struct ledger *l, long long job_id)
+{
+    json_t *arr = ledger_rows_json(ledger_stmt(l, JOB_VIEW " WHERE j.id = ?", "l", job_id));
+    json_t *o = json_incref(json_array_get(arr, 0));
+
+    json_decref(arr);
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "reprints", ledger_rows_json(ledger_stmt(l,
+        "SELECT name AS job, state FROM jobs WHERE parent = ? ORDER BY id", "l", job_id)));
+    json_object_set_new(o, "pieces", ledger_rows_json(ledger_stmt(l,
+        "SELECT p.code AS piece, p.seq, p.letter_id, p.sheets, p.first_sheet, p.weight_mg,"
+        " t.envelope, p.layout, p.state, p.reprint_of, p.scan, t.state AS letter_state,"
+        " t.held_at AS letter_held_at FROM pieces p JOIN letters t ON t.id = p.letter_id"
+        " WHERE p.job_id = ? ORDER BY p.seq IS NULL, p.seq, t.received_at, p.letter_id", "l",
+        job_id)));
+    return o;
 }

@@ -15,7 +15,7 @@
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS letters ("
@@ -133,7 +133,81 @@ static const char schema_v5[] =
     "CREATE TABLE attempts ("
     " letter_id TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at TEXT NOT NULL);";
 
-static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schema_v4, schema_v5};
+/*
+ * Version 6: the job's and the letter's whole life as checked states, operator holds, the
+ * sender's print instructions. SQLite cannot add a CHECK to a table, so letters and jobs
+ * are rebuilt (foreign keys are off for the migration, see migrate()). A v5 job is mapped
+ * from what it recorded: cancelled, dispatched, reconciled (a piece has a result) or as it
+ * was; a v5 letter "PRINTED" whose piece was never read is PLANNED (its job was published,
+ * not confirmed printed), QUEUED is PLANNED.
+ */
+#define LETTER_STATES "'ACCEPTED', 'FAILED', 'QUARANTINED', 'DEFERRED', 'HELD', 'PLANNED'," \
+                      " 'PRINTED', 'INSERTED', 'POSTED', 'RETURNED', 'CANCELLED', 'PURGED'"
+#define JOB_STATES "'OPEN', 'CLOSING', 'CLOSED', 'PRINTED', 'RECONCILED', 'DISPATCHED'," \
+                   " 'CANCELLED'"
+#define LETTER_COLS "id, carrier, entry_name, state, reason, detail, message_id," \
+    " conversation_id, authenticated, duplicate_of, sbdh_sender, avsender," \
+    " avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour," \
+    " return_handling, documents, pages, received_at, updated_at, layout, layout_reason," \
+    " content_sheets, sheets, envelope, weight_mg, posted_on, purged_at, message_digest"
+#define JOB_COLS "id, name, parent, colour, envelope, stock, posttype, layout, marks, state," \
+    " day, opened_at, due_at, closed_at, letters, sheets, pages, dispatched_on," \
+    " dispatched_at, dispatch_note, cancelled_at, cancel_reason"
+
+static const char schema_v6[] =
+    "UPDATE letters SET state = 'PLANNED' WHERE state = 'QUEUED' OR (state = 'PRINTED' AND"
+    " (SELECT p.state FROM pieces p WHERE p.letter_id = letters.id ORDER BY p.job_id DESC"
+    " LIMIT 1) IN ('QUEUED', 'PRINTED'));"
+    "CREATE TABLE jobs_v6 ("
+    " id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, parent INTEGER REFERENCES jobs(id),"
+    " colour TEXT NOT NULL, envelope TEXT NOT NULL, stock TEXT NOT NULL, posttype TEXT NOT NULL,"
+    " layout TEXT NOT NULL, marks TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN (" JOB_STATES ")),"
+    " day TEXT NOT NULL, opened_at TEXT NOT NULL, due_at TEXT NOT NULL, closed_at TEXT,"
+    " letters INTEGER NOT NULL DEFAULT 0, sheets INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
+    " dispatched_on TEXT, dispatched_at TEXT, dispatch_note TEXT, cancelled_at TEXT,"
+    " cancel_reason TEXT, printed_at TEXT, printed_by TEXT, reconciled_at TEXT, held_at TEXT,"
+    " hold_reason TEXT);"
+    "INSERT INTO jobs_v6 (" JOB_COLS ") SELECT " JOB_COLS " FROM jobs;"
+    "UPDATE jobs_v6 SET state = CASE WHEN cancelled_at IS NOT NULL THEN 'CANCELLED'"
+    " WHEN dispatched_on IS NOT NULL THEN 'DISPATCHED'"
+    " WHEN EXISTS (SELECT 1 FROM pieces p WHERE p.job_id = jobs_v6.id AND p.state NOT IN"
+    " ('QUEUED', 'PRINTED')) THEN 'RECONCILED' ELSE state END WHERE state = 'CLOSED';"
+    "UPDATE pieces SET state = 'PLANNED' WHERE state IN ('QUEUED', 'PRINTED');"
+    "DROP TABLE jobs;"
+    "ALTER TABLE jobs_v6 RENAME TO jobs;"
+    "CREATE INDEX jobs_state ON jobs(state);"
+    "CREATE TABLE letters_v6 ("
+    " id TEXT PRIMARY KEY, carrier TEXT NOT NULL, entry_name TEXT,"
+    " state TEXT NOT NULL CHECK (state IN (" LETTER_STATES ")),"
+    " reason TEXT, detail TEXT, message_id TEXT, conversation_id TEXT,"
+    " authenticated INTEGER NOT NULL DEFAULT 0, duplicate_of TEXT,"
+    " sbdh_sender TEXT, avsender TEXT, avsenderidentifikator TEXT, faktura_referanse TEXT,"
+    " created TEXT, expected_response TEXT, posttype TEXT, colour TEXT, return_handling TEXT,"
+    " documents INTEGER, pages INTEGER, received_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    " layout TEXT, layout_reason TEXT, content_sheets INTEGER, sheets INTEGER, envelope TEXT,"
+    " weight_mg INTEGER, posted_on TEXT, purged_at TEXT, message_digest TEXT,"
+    " held_at TEXT, hold_reason TEXT, print_instructions TEXT);"
+    "INSERT INTO letters_v6 (" LETTER_COLS ") SELECT " LETTER_COLS " FROM letters;"
+    "DROP TABLE letters;"
+    "ALTER TABLE letters_v6 RENAME TO letters;"
+    "CREATE UNIQUE INDEX letters_message ON letters(message_id)"
+    " WHERE authenticated = 1 AND duplicate_of IS NULL;"
+    "CREATE INDEX letters_state ON letters(state);"
+    "CREATE INDEX letters_posted ON letters(posted_on);";
+
+static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schema_v4, schema_v5,
+                                         schema_v6};
+
+/* Rows whose foreign keys point nowhere (0 none, else 1). */
+static int foreign_key_errors(struct ledger *l)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "PRAGMA foreign_key_check", "");
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : 1;
+}
 
 static int migrate(struct ledger *l, char **msg)
 {
@@ -143,14 +217,21 @@ static int migrate(struct ledger *l, char **msg)
     sqlite3_finalize(st);
     if (v < 0 || v >= SCHEMA_VERSION)
         return v < 0 ? SQLITE_ERROR : SQLITE_OK;
-    rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, msg);
+    /* tables are rebuilt (v6): foreign keys off for it (a no-op inside a transaction), and
+     * checked before the commit */
+    rc = sqlite3_exec(l->db, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE", NULL, NULL, msg);
     for (v = v < 1 ? 1 : v; rc == SQLITE_OK && v < SCHEMA_VERSION; v++)
         rc = sqlite3_exec(l->db, migrations[v + 1], NULL, NULL, msg);
+    if (rc == SQLITE_OK && foreign_key_errors(l) != 0) {
+        *msg = sqlite3_mprintf("the migrated ledger fails its foreign-key check");
+        rc = SQLITE_CONSTRAINT;
+    }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(l->db, "PRAGMA user_version=" G_STRINGIFY(SCHEMA_VERSION) "; COMMIT",
                           NULL, NULL, msg);
     if (rc != SQLITE_OK)
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(l->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     return rc;
 }
 
@@ -305,8 +386,8 @@ int ledger_insert_letter(struct ledger *l, const struct letter_row *w)
         "INSERT INTO letters (id, carrier, entry_name, state, reason, detail,"
         " message_id, conversation_id, authenticated, duplicate_of, sbdh_sender, avsender,"
         " avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour,"
-        " return_handling, documents, pages, received_at, updated_at, message_digest)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?22,?22,?23)"
+        " return_handling, documents, pages, received_at, updated_at, message_digest,"
+        " print_instructions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?22,?22,?23,?24)"
         " ON CONFLICT(id) DO UPDATE SET carrier = excluded.carrier,"
         " entry_name = COALESCE(letters.entry_name, excluded.entry_name), state = excluded.state,"
         " reason = excluded.reason, detail = excluded.detail, message_id = excluded.message_id,"
@@ -317,12 +398,13 @@ int ledger_insert_letter(struct ledger *l, const struct letter_row *w)
         " expected_response = excluded.expected_response, posttype = excluded.posttype,"
         " colour = excluded.colour, return_handling = excluded.return_handling,"
         " documents = excluded.documents, pages = excluded.pages,"
-        " updated_at = excluded.updated_at, message_digest = excluded.message_digest",
-        "ssssssss" "i" "ssssssssss" "ii" "ss", w->id, w->carrier, w->entry_name, w->state, w->reason,
+        " updated_at = excluded.updated_at, message_digest = excluded.message_digest,"
+        " print_instructions = excluded.print_instructions",
+        "ssssssss" "i" "ssssssssss" "ii" "sss", w->id, w->carrier, w->entry_name, w->state, w->reason,
         w->detail, w->message_id, w->conversation_id, w->authenticated ? 1 : 0, w->duplicate_of,
         w->sbdh_sender, w->avsender, w->avsenderidentifikator, w->faktura_referanse, w->created,
         w->expected_response, w->posttype, w->colour, w->return_handling, w->documents, w->pages,
-        w->at, w->message_digest));
+        w->at, w->message_digest, w->print_instructions));
 }
 
 /* One more attempt at an entry that was in hand when the engine stopped; the new count. */

@@ -26,6 +26,7 @@ struct letter_row {
     int documents, pages; /* -1 when unknown */
     const char *at;
     const char *message_digest; /* SHA-256 (hex) of the business message bytes */
+    const char *print_instructions; /* the sender's (legacy) printinstruksjoner, "navn=verdi; …" */
 };
 
 struct address_row {
@@ -74,9 +75,19 @@ int ledger_count_events(struct ledger *l, const char *letter_id, const char *pre
 /* Receipts of a letter as [{"file":…, "jws":…, "type":…}], in creation order. */
 json_t *ledger_receipts(struct ledger *l, const char *letter_id);
 
-/* For the CLI: counts per state, and one letter with addresses, documents and history. */
+/* For the CLI: counts per state, and one letter with addresses, documents and history,
+ * found by anything ledger_resolve_letter knows. */
 json_t *ledger_counts(struct ledger *l);
-json_t *ledger_letter(struct ledger *l, const char *id_or_message_id);
+json_t *ledger_letter(struct ledger *l, const char *key);
+
+/* ---- finding things (resolve.c) --------------------------------------------------------
+ * The letter named by key: its letter id, message id, piece code (as printed on the
+ * sheet), EA return code or a sheet's DataMatrix text. *kind says which it was (static).
+ * 0 found, 1 none, -1 error. Every command that takes a letter uses this. */
+int ledger_resolve_letter(struct ledger *l, const char *key, char **letter_id,
+                          const char **kind);
+/* The piece code in key (a piece code, EA code or DataMatrix text) into code; false if none. */
+bool ledger_piece_code_of(const char *key, char code[12]);
 /* ids of letters in a state, oldest first */
 GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state);
 int ledger_integrity(struct ledger *l);
@@ -84,8 +95,11 @@ int ledger_integrity(struct ledger *l);
 /* ---- print jobs and pieces (jobs.c) ------------------------------------------------------
  * A job holds letters of one (colour, envelope, stock, posttype, layout, marks). States:
  * OPEN (takes letters) -> CLOSING (piece codes assigned, files being built) -> CLOSED
- * (published in jobs/). A piece is one letter in one job; a reprint is a new piece in a
- * child job that names the original piece (reprint_of). */
+ * (published in jobs/) -> PRINTED (confirmed: by reconcile or an operator) -> RECONCILED
+ * (every piece has the inserter's result) -> DISPATCHED, or CANCELLED from CLOSED, PRINTED
+ * or RECONCILED. A hold (held_at) stops a job where it is. A piece is one letter in one
+ * job; a reprint is a new piece in a child job that names the original piece (reprint_of).
+ * Every job is named J<number>, the number its piece codes carry. */
 struct job_key {
     const char *colour, *envelope, *stock, *posttype, *layout, *marks;
 };
@@ -95,6 +109,7 @@ struct job_row {
     char *name, *colour, *envelope, *stock, *posttype, *layout, *marks, *state;
     char *day, *opened_at, *due_at, *closed_at;
     int letters, sheets, pages;
+    char *held_at, *hold_reason; /* NULL unless an operator holds the job */
 };
 
 /* Address columns: navn, adresselinje1-4, postnummer, poststed, land, landkode. */
@@ -133,6 +148,8 @@ int ledger_job_closing(struct ledger *l, long long job_id, const char *at);
 int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char *at);
 int ledger_job_get(struct ledger *l, const char *name, struct job_row *out);
 int ledger_job_by_id(struct ledger *l, long long id, struct job_row *out);
+/* The job named key: its name, or J and its number (J9, j000009). 0 found, 1 none. */
+int ledger_resolve_job(struct ledger *l, const char *key, struct job_row *out);
 void job_row_free(struct job_row *j);
 /* ids of jobs in a state (and, for OPEN, due at or before `due`, when given) */
 GArray *ledger_jobs_in_state(struct ledger *l, const char *state, const char *due);
@@ -140,8 +157,10 @@ GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id); /* struct piec
 void piece_row_free(void *p);
 int ledger_piece_result(struct ledger *l, long long job_id, const char *code, const char *state,
                         const char *scan);
-int ledger_count_children(struct ledger *l, long long job_id);
-json_t *ledger_jobs_json(struct ledger *l);
+/* Jobs, filtered by state and (posting or planned) day when not NULL; one job with its
+ * pieces and reprint jobs, or NULL. */
+json_t *ledger_jobs_json(struct ledger *l, const char *state, const char *day);
+json_t *ledger_job_json(struct ledger *l, long long job_id);
 /* The newest piece of a letter: 0 found, 1 none. */
 int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, long long *job_id);
 
@@ -160,12 +179,17 @@ struct letter_party {
 int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *out);
 void letter_party_free(struct letter_party *p);
 
-/* 0 dispatched now, 1 already dispatched (or not CLOSED), -1 error */
+/* CLOSED -> PRINTED: its PLANNED pieces and letters become PRINTED; by is "operator" or
+ * "reconcile". 0 now, 1 not CLOSED, -1 error. */
+int ledger_job_printed(struct ledger *l, long long job_id, const char *at, const char *by);
+/* PRINTED (or RECONCILED, again) -> RECONCILED. 0 now, 1 not possible, -1 error. */
+int ledger_job_reconciled(struct ledger *l, long long job_id, const char *at);
+/* 0 dispatched now, 1 not possible (not CLOSED, PRINTED or RECONCILED, or held), -1 error */
 int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
                         const char *note);
 int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at);
-/* A printed, undispatched job withdrawn: 0 now, 1 not possible (dispatched, cancelled, not
- * CLOSED), -1 error. */
+/* A published, undispatched job withdrawn: 0 now, 1 not possible (not CLOSED, PRINTED or
+ * RECONCILED), -1 error. */
 int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason);
 int ledger_job_cancelled(struct ledger *l, long long job_id, char **at);
 /* [{format, weight_band, posttype, zone, pieces, weight_mg}] of the job's POSTED pieces */
@@ -186,6 +210,20 @@ int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on
 json_t *ledger_returns_json(struct ledger *l, const char *since);
 /* A DIREKTE_RETUR piece sent on to its sender: 0 done, 1 not waiting for forwarding. */
 int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char *at);
+
+/* ---- operator holds (hold.c) ------------------------------------------------------------
+ * reason non-NULL holds, NULL releases: 0 changed, 1 was already so, -1 error. */
+int ledger_letter_hold(struct ledger *l, const char *id, const char *at, const char *reason);
+int ledger_job_hold(struct ledger *l, long long job_id, const char *at, const char *reason);
+/* 1 held (*reason the caller's when wanted), 0 not, -1 error. */
+int ledger_letter_held(struct ledger *l, const char *id, char **reason);
+/* A piece not yet numbered taken out of its OPEN job (an empty job is removed): 0 done,
+ * 1 no such piece. */
+int ledger_remove_piece(struct ledger *l, long long job_id, const char *letter_id);
+/* {"letters": n, "jobs": m} held by an operator now. */
+json_t *ledger_held_counts(struct ledger *l);
+/* ACCEPTED letters that are not held, oldest first. */
+GPtrArray *ledger_plannable(struct ledger *l, int limit);
 
 /* ---- retention (purge.c) ---------------------------------------------------------------- */
 /* Letters whose personal data is due: POSTED on or before cutoff, RETURNED on or before it,

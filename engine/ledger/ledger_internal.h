@@ -20,6 +20,11 @@ GPtrArray *ledger_strings(sqlite3_stmt *st);
 json_t *ledger_rows_json(sqlite3_stmt *st);
 /* Column i as a new string (g_free), or NULL. */
 char *ledger_col_dup(sqlite3_stmt *st, int i);
+/* Run an UPDATE (finalized): 0 when it changed exactly one row, 1 when none, -1 error. */
+int ledger_changed_one(struct ledger *l, sqlite3_stmt *st);
+
+/* A published job that is not dispatched or cancelled yet. */
+#define JOB_AFTER_PRINT "'CLOSED', 'PRINTED', 'RECONCILED'"
 
 
 /* settle.c: the settlement rows every settlement writes. */

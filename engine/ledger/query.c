@@ -13,6 +13,16 @@ char *ledger_col_dup(sqlite3_stmt *st, int i)
     return t ? g_strdup((const char *)t) : NULL;
 }
 
+int ledger_changed_one(struct ledger *l, sqlite3_stmt *st)
+{
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    return sqlite3_changes(l->db) == 1 ? 0 : 1;
+}
+
 int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id,
                         char **digest)
 {
@@ -144,22 +154,30 @@ static json_t *address_json(struct ledger *l, const char *id, const char *role)
 
 json_t *ledger_letter(struct ledger *l, const char *key)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id, carrier, entry_name, state, reason, detail, "
+    char *found = NULL;
+    const char *kind = NULL;
+    sqlite3_stmt *st = ledger_resolve_letter(l, key, &found, &kind) != 0 ? NULL : ledger_stmt(l,
+        "SELECT id, carrier, entry_name, state, hold_reason, held_at, reason, detail, "
         "message_id, conversation_id, authenticated, duplicate_of, sbdh_sender, avsender, "
         "avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour, "
-        "return_handling, documents, pages, received_at, updated_at, layout, layout_reason, "
-        "content_sheets, sheets, envelope, weight_mg FROM letters "
-        "WHERE id = ?1 OR (message_id = ?1 AND duplicate_of IS NULL) "
-        "ORDER BY authenticated DESC LIMIT 1", "s", key);
+        "return_handling, print_instructions, documents, pages, received_at, updated_at, layout, "
+        "layout_reason, content_sheets, sheets, envelope, weight_mg, posted_on, purged_at "
+        "FROM letters WHERE id = ?", "s", found);
     json_t *o = NULL, *a;
     const char *id;
 
     if (st && sqlite3_step(st) == SQLITE_ROW)
         o = row_json(st);
     sqlite3_finalize(st);
+    g_free(found);
     if (!o)
         return NULL;
+    json_object_set_new(o, "found_by", json_string(kind));
     id = json_string_value(json_object_get(o, "id"));
+    json_object_set_new(o, "pieces", ledger_rows_json(ledger_stmt(l,
+        "SELECT p.code AS piece, j.name AS job, j.state AS job_state, p.state, p.sheets,"
+        " p.weight_mg, p.reprint_of FROM pieces p JOIN jobs j ON j.id = p.job_id"
+        " WHERE p.letter_id = ? ORDER BY p.job_id", "s", id)));
     if ((a = address_json(l, id, "recipient")))
         json_object_set_new(o, "recipient", a);
     if ((a = address_json(l, id, "return")))

@@ -85,6 +85,7 @@ static void fill_row(struct letter_row *w, const char *id, const char *entry_nam
     w->posttype = rules ? v->posttype : NULL;
     w->colour = rules ? v->colour : NULL;
     w->return_handling = rules ? v->return_handling : NULL;
+    w->print_instructions = rules ? v->print_instructions : NULL;
     w->documents = v->r.verdict == VERDICT_OK ? (int)v->docs->len : -1;
     w->pages = v->r.verdict == VERDICT_OK ? v->pages : -1;
     w->at = at;
@@ -186,6 +187,9 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
     int err = 0;
 
     fill_row(&row, id, entry_name, v, state, at);
+    if (row.print_instructions)
+        log_info("letter %s: the sender's print instructions %s are recorded; trykk acts on "
+                 "none of them (no return envelope is inserted)", id, row.print_instructions);
     err |= ledger_insert_letter(e->ledger, &row);
     err |= insert_details(e, id, v);
     err |= ledger_add_event(e->ledger, id, at, lower, v->r.verdict == VERDICT_OK ? NULL
@@ -270,7 +274,7 @@ static const struct place places[] = {
     {"DEFERRED", OUT_DEFERRED, offsetof(struct spool, deferred), false},
     {"HELD", OUT_HELD, offsetof(struct spool, hold), true},
     /* later states of an accepted letter: its package stays in accepted/ */
-    {"QUEUED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {"PLANNED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"PRINTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"INSERTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
     {"POSTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},

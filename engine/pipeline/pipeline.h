@@ -87,7 +87,7 @@ struct decision {
     const char *authority; /* carrier (c): the SBDH Authority spelling */
     const char *digest;
     const char *faktura_referanse, *created, *expected_response, *posttype, *colour,
-        *return_handling;
+        *return_handling, *print_instructions;
     struct address recipient, retur;
     GArray *docs; /* struct doc_info */
     int pages;

@@ -64,6 +64,7 @@ static int step_legacy_message(struct engine *e, struct verdict_info *v)
         return -1;
     v->msg.payload = payload;
     v->msg.legacy = true;
+    v->msg.print_instructions = v->legacy.print_instructions;
     if (message_identity(&v->who, payload) < 0) {
         reason_quarantine(&v->r, "message-unreadable", "the message names no sender or "
                           "ConversationId to answer");

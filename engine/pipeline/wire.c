@@ -56,6 +56,7 @@ static json_t *fields_json(const struct message *m)
     set_str(o, "posttype", m->posttype);
     set_str(o, "colour", m->colour);
     set_str(o, "return_handling", m->return_handling);
+    set_str(o, "print_instructions", m->print_instructions);
     json_object_set_new(o, "recipient", address_json(&m->recipient));
     json_object_set_new(o, "retur", address_json(&m->retur));
     return o;
@@ -160,6 +161,7 @@ static int parse_fields(json_t *o, struct decision *v)
     rc |= get_str(o, "posttype", &v->posttype);
     rc |= get_str(o, "colour", &v->colour);
     rc |= get_str(o, "return_handling", &v->return_handling);
+    rc |= get_str(o, "print_instructions", &v->print_instructions);
     rc |= parse_address(json_object_get(o, "recipient"), &v->recipient);
     rc |= parse_address(json_object_get(o, "retur"), &v->retur);
     return rc;

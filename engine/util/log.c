@@ -1,8 +1,9 @@
 /*
  * log.c - one-line diagnostics on stderr.
  *
- * Levels: debug, info, warn, error, panic (a bug: abort). Warnings and errors carry the name
- * of the function that reports them. When a progress line is being drawn on a terminal the
+ * Levels: debug, info, warn, error, panic (a bug: abort). An operator reads these lines, so
+ * they say what happened to which letter or job, never the C function that noticed; only
+ * debug lines (-v) and panics carry the function's name. When a progress line is being drawn on a terminal the
  * line is cleared first so messages never land in the middle of it.
  */
 #include <stdarg.h>
@@ -44,7 +45,7 @@ static void vlog(enum log_level level, const char *func, const char *fmt, va_lis
     }
     if (progress_active)
         fputs("\r\033[K", stderr);
-    if (level >= LOG_WARN || level == LOG_DEBUG)
+    if (level == LOG_DEBUG)
         fprintf(stderr, "trykk: %s: %s: ", level_name(level), func);
     else
         fprintf(stderr, "trykk: %s: ", level_name(level));

@@ -401,7 +401,9 @@ static void test_cancel(void)
     g_assert_cmpint(trykk(mon, NULL, "job", "close", "--all", NULL, NULL, NULL), ==, 0);
     g_assert_cmpint(trykk(mon, NULL, "job", "cancel", "J000002", NULL, NULL, NULL), ==, 2);
     g_assert_cmpint(trykk(mon, NULL, "job", "cancel", "J000002", "--reason",
-                          "the print run was spoiled", NULL), ==, 0);
+                          "the print run was spoiled", NULL), ==, 2); /* no terminal: --yes */
+    g_assert_cmpint(trykk(mon, NULL, "job", "cancel", "J000002", "--reason",
+                          "the print run was spoiled", "--yes"), ==, 0);
     files = outbox("feil"); /* the US Letter one's KLIENT and this SERVER */
     g_assert_cmpuint(files->len, ==, 2);
     g_assert_true(fx_receipts_valid(files));

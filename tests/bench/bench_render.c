@@ -81,7 +81,7 @@ static void bench(const char *mode, const char *extra, int n)
         struct ledger *l;
         GPtrArray *ids;
         if (ledger_open(&l, db, &err) == 0) {
-            ids = ledger_ids_in_state(l, "QUEUED");
+            ids = ledger_ids_in_state(l, "PLANNED");
             if (ids->len) {
                 json_t *o = ledger_letter(l, ids->pdata[0]);
                 const char *why = json_string_value(json_object_get(o, "layout_reason"));

@@ -136,6 +136,12 @@ void fx_drop_letter(struct fixture *f, const char *name, char kind, const struct
 
 int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const char *const *env)
 {
+    return fx_trykk_out(f, NULL, err_out, args, env);
+}
+
+int fx_trykk_out(struct fixture *f, char **out_out, char **err_out, const char *const *args,
+                 const char *const *env)
+{
     GPtrArray *argv = g_ptr_array_new();
     char **envp = g_get_environ();
     char *out = NULL, *err = NULL;
@@ -150,11 +156,15 @@ int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const c
     g_ptr_array_add(argv, NULL);
     for (i = 0; env && env[i]; i += 2)
         envp = g_environ_setenv(envp, env[i], env[i + 1], TRUE);
-    g_assert_true(g_spawn_sync(f->root, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, NULL));
+    /* stdin is never a terminal, so a command that asks for confirmation refuses instead */
+    g_assert_true(g_spawn_sync(f->root, (char **)argv->pdata, envp, G_SPAWN_STDIN_FROM_DEV_NULL,
+                               NULL, NULL, &out, &err, &status, NULL));
     g_ptr_array_free(argv, TRUE);
     g_strfreev(envp);
-    g_free(out);
+    if (out_out)
+        *out_out = out;
+    else
+        g_free(out);
     if (err_out)
         *err_out = err;
     else
@@ -169,7 +179,7 @@ json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name)
     char *db = g_build_filename(f->spool, "ledger", "trykk.db", NULL), *err = NULL;
     struct ledger *l;
     GPtrArray *states[8];
-    const char *names[] = {"ACCEPTED", "FAILED", "QUARANTINED", "DEFERRED", "HELD", "QUEUED",
+    const char *names[] = {"ACCEPTED", "FAILED", "QUARANTINED", "DEFERRED", "HELD", "PLANNED",
                            "PRINTED", "INSERTED"};
     json_t *found = NULL;
     guint i, k;
@@ -197,7 +207,7 @@ const char *fx_intake_state(json_t *letter)
 {
     const char *s = json_string_value(json_object_get(letter, "state"));
 
-    if (s && (!strcmp(s, "QUEUED") || !strcmp(s, "PRINTED") || !strcmp(s, "INSERTED")))
+    if (s && (!strcmp(s, "PLANNED") || !strcmp(s, "PRINTED") || !strcmp(s, "INSERTED")))
         return "ACCEPTED";
     return s;
 }

@@ -79,7 +79,7 @@ static void test_reserved_id(void)
     fx_drop(&f, "first", 'b', jwt, &cms);
     g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 0);
     first = expect(&f, "first", "ACCEPTED", NULL, "accepted");
-    g_assert_cmpstr(json_string_value(json_object_get(first, "state")), ==, "QUEUED");
+    g_assert_cmpstr(json_string_value(json_object_get(first, "state")), ==, "PLANNED");
 
     l.receiver_orgnr = "987654321"; /* authentic, but not for us */
     fx_drop_letter(&f, "wrong-receiver", 'b', &l);
@@ -105,7 +105,7 @@ static void test_reserved_id(void)
     json_decref(expect(&f, "good", "ACCEPTED", NULL, "accepted"));
     json_decref(first);
     first = expect(&f, "first", "ACCEPTED", NULL, "accepted"); /* still there, still planned */
-    g_assert_cmpstr(json_string_value(json_object_get(first, "state")), ==, "QUEUED");
+    g_assert_cmpstr(json_string_value(json_object_get(first, "state")), ==, "PLANNED");
     g_assert_true(has_receipt(&f, first, "mottakskvittering"));
     json_decref(first);
     g_free(jwt);

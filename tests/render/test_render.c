@@ -515,7 +515,7 @@ static void test_reconcile(void)
         json_t *j;
         int children = 0, reprinted = 0;
         g_assert_cmpint(ledger_open(&l, db, &err), ==, 0);
-        jobs = ledger_jobs_json(l);
+        jobs = ledger_jobs_json(l, NULL, NULL);
         json_array_foreach(jobs, i, j) {
             const char *parent = json_string_value(json_object_get(j, "reprint_of"));
             if (parent && strcmp(parent, job) == 0) {
