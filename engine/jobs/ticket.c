@@ -112,7 +112,7 @@ static void piece_pages(xmlNodePtr part, const struct piece_row *p, int index, i
 {
     char *pages = g_strdup_printf("%d ~ %d", page0, page0 + 2 * p->sheets - 1);
     char *desc = g_strdup_printf("piece %d: sheets %d-%d", p->seq, p->first_sheet,
-                     p->first_sheet + p->sheets - 1);
+                                 p->first_sheet + p->sheets - 1);
 
     (void)index;
     xmlNewProp(part, BAD_CAST "Pages", BAD_CAST pages);
@@ -133,8 +133,9 @@ static void piece_face(xmlNodePtr part, const struct piece_row *p, int index, in
 
 static void piece_component(xmlNodePtr part, const struct piece_row *p, int index, int page0)
 {
-    char *desc = g_strdup_printf("piece %d: %d sheet(s), %s, %d.%d g, %s", p->seq, p->sheets, p->envelope,
-                     p->weight_mg / 1000, p->weight_mg % 1000 / 100, p->posttype);
+    char *desc = g_strdup_printf("piece %d: %d sheet(s), %s, %d.%d g, %s", p->seq, p->sheets,
+                                 p->envelope, p->weight_mg / 1000, p->weight_mg % 1000 / 100,
+                                 p->posttype);
 
     (void)index;
     (void)page0;
@@ -204,39 +205,61 @@ static void product(xmlNodePtr root, xmlNodePtr pool, const struct ticket_input 
 
 /* ---- the processes ----------------------------------------------------------------------- */
 
-static void print_sheets(xmlNodePtr root, xmlNodePtr pool, const struct ticket_input *t)
+/* One printing process: a file (RunList with a part per piece) printed on a medium. */
+struct print_node {
+    const char *suffix, *desc;           /* node ID <job>.<suffix> */
+    const char *file, *npage;
+    part_fn part;
+    const char *media, *sides, *colour_model, *amount, *made;
+    const char *rl, *lpp, *dpp, *cc, *out; /* resource IDs */
+    const char *const *dpp_attrs;
+};
+
+static void print_node(xmlNodePtr root, xmlNodePtr pool, const struct ticket_input *t,
+                       const struct print_node *p)
 {
-    const struct job_row *j = t->job;
-    char *id = g_strdup_printf("%s.print", j->name), *np = g_strdup_printf("%d", t->pages), *ns = g_strdup_printf("%d", t->sheets);
-    char *dim = dimension(t->layout->page_w, t->layout->page_h);
-    xmlNodePtr n = node(root, id, "Combined", "LayoutPreparation DigitalPrinting",
-                        "job.pdf on A4, duplex, each piece starting on a new sheet");
+    char *id = g_strdup_printf("%s.%s", t->job->name, p->suffix);
+    xmlNodePtr n = node(root, id, "Combined", "LayoutPreparation DigitalPrinting", p->desc);
     xmlNodePtr links = child(n, "ResourceLinkPool", NULL), r;
 
-    r = resource(pool, "RunList", "RL_SHEETS", "Parameter", "Available",
-                 (const char *[]){"NPage", np, NULL});
-    file_list(r, "job.pdf");
-    parts(r, t, piece_pages);
+    r = resource(pool, "RunList", p->rl, "Parameter", "Available",
+                 (const char *[]){"NPage", p->npage, NULL});
+    file_list(r, p->file);
+    parts(r, t, p->part);
+    resource(pool, "LayoutPreparationParams", p->lpp, "Parameter", "Available",
+             (const char *[]){"Sides", p->sides, NULL});
+    r = resource(pool, "DigitalPrintingParams", p->dpp, "Parameter", "Available", p->dpp_attrs);
+    child(r, "MediaRef", (const char *[]){"rRef", p->media, NULL});
+    resource(pool, "ColorantControl", p->cc, "Parameter", "Available",
+             (const char *[]){"ProcessColorModel", p->colour_model, NULL});
+    resource(pool, "Component", p->out, "Quantity", "Unavailable",
+             (const char *[]){"ComponentType", "Sheet", "Amount", p->amount, "DescriptiveName",
+                              p->made, NULL});
+    link_to(links, "RunList", p->rl, "Input");
+    link_to(links, "Media", p->media, "Input");
+    link_to(links, "LayoutPreparationParams", p->lpp, "Input");
+    link_to(links, "DigitalPrintingParams", p->dpp, "Input");
+    link_to(links, "ColorantControl", p->cc, "Input");
+    link_to(links, "Component", p->out, "Output");
+    g_free(id);
+}
+
+/* job.pdf on A4 paper, duplex. */
+static void print_sheets(xmlNodePtr root, xmlNodePtr pool, const struct ticket_input *t)
+{
+    char *np = g_strdup_printf("%d", t->pages), *ns = g_strdup_printf("%d", t->sheets);
+    char *dim = dimension(t->layout->page_w, t->layout->page_h);
+    struct print_node p = {
+        "print", "job.pdf on A4, duplex, each piece starting on a new sheet", "job.pdf", np,
+        piece_pages, "M_PAPER", "TwoSidedFlipY",
+        strcmp(t->job->colour, "FARGE") == 0 ? "DeviceCMYK" : "DeviceGray", ns,
+        "printed sheets", "RL_SHEETS", "LPP_SHEETS", "DPP_SHEETS", "CC_SHEETS", "C_SHEETS",
+        (const char *[]){"PrintingType", "SheetFed", "Collate", "SheetAndSet", NULL}};
+
     resource(pool, "Media", "M_PAPER", "Consumable", "Available",
              (const char *[]){"MediaType", "Paper", "Dimension", dim, "Weight", "80",
                               "DescriptiveName", "A4 80 g/m2 uncoated", NULL});
-    resource(pool, "LayoutPreparationParams", "LPP_SHEETS", "Parameter", "Available",
-             (const char *[]){"Sides", "TwoSidedFlipY", NULL});
-    r = resource(pool, "DigitalPrintingParams", "DPP_SHEETS", "Parameter", "Available",
-                 (const char *[]){"PrintingType", "SheetFed", "Collate", "SheetAndSet", NULL});
-    child(r, "MediaRef", (const char *[]){"rRef", "M_PAPER", NULL});
-    resource(pool, "ColorantControl", "CC_SHEETS", "Parameter", "Available",
-             (const char *[]){"ProcessColorModel", strcmp(j->colour, "FARGE") == 0
-                                                       ? "DeviceCMYK" : "DeviceGray", NULL});
-    resource(pool, "Component", "C_SHEETS", "Quantity", "Unavailable",
-             (const char *[]){"ComponentType", "Sheet", "Amount", ns, NULL});
-    link_to(links, "RunList", "RL_SHEETS", "Input");
-    link_to(links, "Media", "M_PAPER", "Input");
-    link_to(links, "LayoutPreparationParams", "LPP_SHEETS", "Input");
-    link_to(links, "DigitalPrintingParams", "DPP_SHEETS", "Input");
-    link_to(links, "ColorantControl", "CC_SHEETS", "Input");
-    link_to(links, "Component", "C_SHEETS", "Output");
-    g_free(id);
+    print_node(root, pool, t, &p);
     g_free(np);
     g_free(ns);
     g_free(dim);
@@ -246,8 +269,8 @@ static void envelope_media(xmlNodePtr pool, const struct ticket_input *t)
 {
     char *dim = dimension(t->stock->width, t->stock->height);
     char *desc = g_strdup_printf("%s envelope (%s), %.0f x %.0f mm", t->stock->format,
-                     t->stock->window ? "window" : "windowless", t->stock->width,
-                     t->stock->height);
+                                 t->stock->window ? "window" : "windowless", t->stock->width,
+                                 t->stock->height);
 
     resource(pool, "Media", "M_ENVELOPE", "Consumable", "Available",
              (const char *[]){"MediaType", "Paper", "MediaTypeDetails",
@@ -260,32 +283,14 @@ static void envelope_media(xmlNodePtr pool, const struct ticket_input *t)
 /* Windowless stock: the faces printed on the envelopes themselves, one side. */
 static void print_faces(xmlNodePtr root, xmlNodePtr pool, const struct ticket_input *t)
 {
-    char *id = g_strdup_printf("%s.faces", t->job->name), *n = g_strdup_printf("%u", t->pieces->len);
-    xmlNodePtr nd = node(root, id, "Combined", "LayoutPreparation DigitalPrinting",
-                         "envelopes.pdf on the envelopes, simplex, in piece order");
-    xmlNodePtr links = child(nd, "ResourceLinkPool", NULL), r;
+    char *n = g_strdup_printf("%u", t->pieces->len);
+    struct print_node p = {
+        "faces", "envelopes.pdf on the envelopes, simplex, in piece order", "envelopes.pdf", n,
+        piece_face, "M_ENVELOPE", "OneSidedFront", "DeviceGray", n, "printed envelopes",
+        "RL_FACES", "LPP_FACES", "DPP_FACES", "CC_FACES", "C_FACES",
+        (const char *[]){"PrintingType", "SheetFed", "ManualFeed", "false", NULL}};
 
-    r = resource(pool, "RunList", "RL_FACES", "Parameter", "Available",
-                 (const char *[]){"NPage", n, NULL});
-    file_list(r, "envelopes.pdf");
-    parts(r, t, piece_face);
-    resource(pool, "LayoutPreparationParams", "LPP_FACES", "Parameter", "Available",
-             (const char *[]){"Sides", "OneSidedFront", NULL});
-    r = resource(pool, "DigitalPrintingParams", "DPP_FACES", "Parameter", "Available",
-                 (const char *[]){"PrintingType", "SheetFed", "ManualFeed", "false", NULL});
-    child(r, "MediaRef", (const char *[]){"rRef", "M_ENVELOPE", NULL});
-    resource(pool, "ColorantControl", "CC_FACES", "Parameter", "Available",
-             (const char *[]){"ProcessColorModel", "DeviceGray", NULL});
-    resource(pool, "Component", "C_FACES", "Quantity", "Unavailable",
-             (const char *[]){"ComponentType", "Sheet", "Amount", n, "DescriptiveName",
-                              "printed envelopes", NULL});
-    link_to(links, "RunList", "RL_FACES", "Input");
-    link_to(links, "Media", "M_ENVELOPE", "Input");
-    link_to(links, "LayoutPreparationParams", "LPP_FACES", "Input");
-    link_to(links, "DigitalPrintingParams", "DPP_FACES", "Input");
-    link_to(links, "ColorantControl", "CC_FACES", "Input");
-    link_to(links, "Component", "C_FACES", "Output");
-    g_free(id);
+    print_node(root, pool, t, &p);
     g_free(n);
 }
 
@@ -316,8 +321,8 @@ char *jobs_ticket_jdf(const struct ticket_input *t)
 {
     const struct job_row *j = t->job;
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    char *desc = g_strdup_printf("trykk %s: %s %s %s, %s post, %s", j->name, j->layout, j->envelope,
-                     j->colour, j->posttype, j->stock);
+    char *desc = g_strdup_printf("trykk %s: %s %s %s, %s post, %s", j->name, j->layout,
+                                 j->envelope, j->colour, j->posttype, j->stock);
     xmlNodePtr root = node(NULL, j->name, "Product", NULL, desc), pool;
     double fy[MAX_FOLDS];
     int folds = fold_lines(t->layout, t->stock, fy, MAX_FOLDS);

@@ -650,6 +650,9 @@ static void test_jdf_window(void)
     struct layout l;
     char dim[64];
 
+    const char *close[] = {"job", "close", "--all", NULL};
+
+    g_assert_cmpint(fx_trykk(&win, NULL, close, env_now), ==, 0); /* when run alone */
     g_assert_true(piece_of(&win, win_letter, &job, &code));
     rows = csv_rows(&win, job);
     g_assert_cmpint(g_strv_length(rows) - 1, ==, 3);
