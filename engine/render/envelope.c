@@ -257,10 +257,9 @@ static int faces_checked(const struct render_setup *rs, struct bytes *pdf, size_
 int render_envelopes(const struct render_setup *rs, const struct render_piece *p, size_t n,
                      struct bytes *pdf, char **err)
 {
-    static struct face f; /* large (the character bitmap); one job at a time */
+    struct face f = {0};
     volatile size_t i = 0;
 
-    memset(&f, 0, sizeof f);
     f.rs = rs;
     f.h = PT(rs->stock->height);
     f.doc = HPDF_New(on_error, &f);

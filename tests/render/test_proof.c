@@ -533,6 +533,86 @@ static void test_faces_text(void)
     g_free(job);
 }
 
+/* Same pieces, same date: the same envelope bytes (libharu's and qpdf's output fixed). */
+static void test_faces_reproducible(void)
+{
+    struct layout l;
+    struct stock s;
+    struct marks mk;
+    struct render_setup rs;
+    struct render_piece p[2];
+    struct bytes a = {0}, b = {0};
+    char *err = NULL, *logo = g_build_filename(plain.root, "logo.png", NULL);
+    int i;
+
+    g_assert_cmpint(layout_load(&l, "windowless", &err), ==, 0);
+    g_assert_cmpint(stock_load(&s, "stock-c5-plain", &err), ==, 0);
+    g_assert_cmpint(marks_load(&mk, "marks-datamatrix", &err), ==, 0);
+    rs = (struct render_setup){&l, &s, &mk, "2026-11-20T09:00:00Z", "J000007"};
+    memset(p, 0, sizeof p);
+    for (i = 0; i < 2; i++) {
+        g_snprintf(p[i].code, sizeof p[i].code, "0000070000%d", i + 1);
+        p[i].job_no = 7;
+        p[i].seq = i + 1;
+        p[i].layout = LAYOUT_WINDOWLESS;
+        p[i].recipient.navn = i ? "Åse Øvrebø" : "Ánde Ŋuolbma";
+        p[i].recipient.linje[0] = "Storgata 1";
+        p[i].recipient.postnummer = "0155";
+        p[i].recipient.poststed = "OSLO";
+        p[i].return_addr.navn = "Test kommune";
+        p[i].return_addr.linje[0] = "Postboks 1";
+        p[i].logo = logo;
+        p[i].sheets = 1;
+    }
+    g_assert_cmpint(render_envelopes(&rs, p, 2, &a, &err), ==, 0);
+    g_assert_cmpint(render_envelopes(&rs, p, 2, &b, &err), ==, 0);
+    g_assert_cmpuint(a.len, ==, b.len);
+    g_assert_true(memcmp(a.data, b.data, a.len) == 0);
+    /* one logo image for both faces */
+    {
+        GPtrArray *images = out_streams(&a, "image");
+        g_assert_cmpuint(images->len, ==, 1);
+        g_ptr_array_free(images, TRUE);
+    }
+    bytes_free(&a);
+    bytes_free(&b);
+    layout_free(&l);
+    stock_free(&s);
+    marks_free(&mk);
+    g_free(logo);
+}
+
+/* A windowless letter's proof has its envelope face too, with the face's address field. */
+static void test_face_proof(void)
+{
+    char *job = NULL, *code = NULL, *dir, *pdf, *png, *text, *want;
+    struct stock s;
+    const struct rect_mm *a;
+
+    g_assert_true(piece_of(&plain, plain_grey, &job, &code));
+    g_assert_cmpint(stock_load(&s, "stock-c5-plain", NULL), ==, 0);
+    dir = proof(&plain, plain_grey, "--overlay", 0);
+    pdf = file_in(dir, "envelope.pdf");
+    png = file_in(dir, "envelope-1.png");
+    text = pdf_text(pdf);
+    want = g_strdup_printf("Forsendelse %s", code);
+    g_assert_nonnull(strstr(text, want));
+    g_assert_nonnull(strstr(text, "Ánde Ŋuolbma"));
+    g_assert_nonnull(strstr(text, "adressefelt"));
+    a = &s.face_address;
+    g_assert_cmpint(count_hue(png, BLUE, a->x + 2, a->y - 0.6, a->w - 4, 1.2), >,
+                    (long)((a->w - 4) * DPI / 25.4 * 0.9));
+    g_assert_cmpint(out_pages(pdf), ==, 1);
+    stock_free(&s);
+    g_free(text);
+    g_free(want);
+    g_free(pdf);
+    g_free(png);
+    g_free(dir);
+    g_free(job);
+    g_free(code);
+}
+
 /* ---- the JDF ------------------------------------------------------------------------------ */
 
 struct jdf {
@@ -758,6 +838,8 @@ int main(int argc, char **argv)
     g_test_add_func("/proof/faces-grey", test_faces_grey);
     g_test_add_func("/proof/faces-colour-logo", test_faces_colour_logo);
     g_test_add_func("/proof/faces-text", test_faces_text);
+    g_test_add_func("/proof/faces-reproducible", test_faces_reproducible);
+    g_test_add_func("/proof/face-proof", test_face_proof);
     g_test_add_func("/proof/jdf-window", test_jdf_window);
     g_test_add_func("/proof/jdf-windowless", test_jdf_windowless);
     rc = g_test_run();
