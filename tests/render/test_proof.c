@@ -162,6 +162,28 @@ static char *file_in(const char *dir, const char *name)
     return g_build_filename(dir, name, NULL);
 }
 
+/* One proof made (exit 0): its directory, one of its PDFs with that PDF's text, one PNG. */
+struct shown {
+    char *dir, *pdf, *png, *text;
+};
+
+static void show(struct shown *s, struct fixture *f, const char *key, const char *extra,
+                 const char *pdf, const char *png)
+{
+    s->dir = proof(f, key, extra, 0);
+    s->pdf = file_in(s->dir, pdf);
+    s->png = file_in(s->dir, png);
+    s->text = pdf_text(s->pdf);
+}
+
+static void shown_free(struct shown *s)
+{
+    g_free(s->dir);
+    g_free(s->pdf);
+    g_free(s->png);
+    g_free(s->text);
+}
+
 /* Pixels of a colour class in a rectangle (mm) of a PNG made at DPI. */
 enum hue { BLUE, MAGENTA, GREEN, RED, NOT_GREY };
 
@@ -269,57 +291,44 @@ static void setup_plain(void)
 static void test_placeholder_then_code(void)
 {
     const char *close[] = {"job", "close", "--all", NULL};
-    char *dir = proof(&win, win_letter, NULL, 0), *pdf = file_in(dir, "proof.pdf"), *text;
-    char *png = file_in(dir, "page-1.png"), *job = NULL, *code = NULL, *want;
+    struct shown pr;
+    char *job = NULL, *code = NULL, *want, *err = NULL;
     struct layout l;
-    char *err = NULL;
 
     /* open job: no piece code yet, and every page says so */
     g_assert_false(piece_of(&win, win_letter, &job, &code));
-    text = pdf_text(pdf);
-    g_assert_nonnull(strstr(text, "PRØVE – ikke planlagt"));
-    g_assert_nonnull(strstr(text, "Kari Nordmann"));
+    show(&pr, &win, win_letter, NULL, "proof.pdf", "page-1.png");
+    g_assert_nonnull(strstr(pr.text, "PRØVE – ikke planlagt"));
+    g_assert_nonnull(strstr(pr.text, "Kari Nordmann"));
     g_assert_cmpint(layout_load(&l, "normal", &err), ==, 0);
-    g_assert_cmpint(count_hue(png, RED, 0, 0, l.page_w, 6), >, 100);
-    g_free(text);
-    g_free(pdf);
-    g_free(png);
-    g_free(dir);
+    g_assert_cmpint(count_hue(pr.png, RED, 0, 0, l.page_w, 6), >, 100);
+    shown_free(&pr);
 
     /* closed: the real code, no placeholder, nothing red */
     g_assert_cmpint(fx_trykk(&win, NULL, close, env_now), ==, 0);
     g_assert_true(piece_of(&win, win_letter, &job, &code));
-    dir = proof(&win, win_letter, NULL, 0);
-    pdf = file_in(dir, "proof.pdf");
-    png = file_in(dir, "page-1.png");
-    text = pdf_text(pdf);
+    show(&pr, &win, win_letter, NULL, "proof.pdf", "page-1.png");
     want = g_strdup_printf("Forsendelse %s", code);
-    g_assert_nonnull(strstr(text, want));
-    g_assert_null(strstr(text, "PRØVE"));
-    g_assert_cmpint(count_hue(png, RED, 0, 0, l.page_w, l.page_h), ==, 0);
+    g_assert_nonnull(strstr(pr.text, want));
+    g_assert_null(strstr(pr.text, "PRØVE"));
+    g_assert_cmpint(count_hue(pr.png, RED, 0, 0, l.page_w, l.page_h), ==, 0);
     /* the same DataMatrix as the job prints on that piece's first sheet */
     {
         char *jobpdf = g_build_filename(win.spool, "jobs", job, "job.pdf", NULL);
-        char *dm = out_datamatrix(pdf, 1), *in_job = out_datamatrix(jobpdf, first_page(job, code));
+        char *dm = out_datamatrix(pr.pdf, 1);
+        char *in_job = out_datamatrix(jobpdf, first_page(job, code));
         g_assert_nonnull(dm);
         g_assert_cmpstr(dm, ==, in_job);
         g_free(jobpdf);
         g_free(dm);
         g_free(in_job);
     }
-    g_free(text);
-    g_free(pdf);
-    g_free(png);
-    g_free(dir);
+    shown_free(&pr);
     /* by the piece code printed on the sheet, too */
-    dir = proof(&win, code, NULL, 0);
-    pdf = file_in(dir, "proof.pdf");
-    text = pdf_text(pdf);
-    g_assert_nonnull(strstr(text, want));
+    show(&pr, &win, code, NULL, "proof.pdf", "page-1.png");
+    g_assert_nonnull(strstr(pr.text, want));
+    shown_free(&pr);
     layout_free(&l);
-    g_free(text);
-    g_free(pdf);
-    g_free(dir);
     g_free(want);
     g_free(job);
     g_free(code);
@@ -585,30 +594,25 @@ static void test_faces_reproducible(void)
 /* A windowless letter's proof has its envelope face too, with the face's address field. */
 static void test_face_proof(void)
 {
-    char *job = NULL, *code = NULL, *dir, *pdf, *png, *text, *want;
+    char *job = NULL, *code = NULL, *want;
+    struct shown pr;
     struct stock s;
     const struct rect_mm *a;
 
     g_assert_true(piece_of(&plain, plain_grey, &job, &code));
     g_assert_cmpint(stock_load(&s, "stock-c5-plain", NULL), ==, 0);
-    dir = proof(&plain, plain_grey, "--overlay", 0);
-    pdf = file_in(dir, "envelope.pdf");
-    png = file_in(dir, "envelope-1.png");
-    text = pdf_text(pdf);
+    show(&pr, &plain, plain_grey, "--overlay", "envelope.pdf", "envelope-1.png");
     want = g_strdup_printf("Forsendelse %s", code);
-    g_assert_nonnull(strstr(text, want));
-    g_assert_nonnull(strstr(text, "Ánde Ŋuolbma"));
-    g_assert_nonnull(strstr(text, "adressefelt"));
+    g_assert_nonnull(strstr(pr.text, want));
+    g_assert_nonnull(strstr(pr.text, "Ánde Ŋuolbma"));
+    g_assert_nonnull(strstr(pr.text, "adressefelt"));
     a = &s.face_address;
-    g_assert_cmpint(count_hue(png, BLUE, a->x + 2, a->y - 0.6, a->w - 4, 1.2), >,
+    g_assert_cmpint(count_hue(pr.png, BLUE, a->x + 2, a->y - 0.6, a->w - 4, 1.2), >,
                     (long)((a->w - 4) * DPI / 25.4 * 0.9));
-    g_assert_cmpint(out_pages(pdf), ==, 1);
+    g_assert_cmpint(out_pages(pr.pdf), ==, 1);
+    shown_free(&pr);
     stock_free(&s);
-    g_free(text);
     g_free(want);
-    g_free(pdf);
-    g_free(png);
-    g_free(dir);
     g_free(job);
     g_free(code);
 }
