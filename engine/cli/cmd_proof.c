@@ -3,16 +3,17 @@
  *
  * Renders one planned letter exactly as its job prints it (cover sheet, stamp, marks, blank
  * backs; for windowless stock also its envelope face) and writes PNG pages for an operator to
- * look at: page-N.png, and envelope-1.png for a windowless face. LETTER is a letter id or a
- * piece code (the code printed on the sheet; that piece's job is shown, a reprint included).
+ * look at: page-N.png, and envelope-1.png for a windowless face. LETTER is a letter id, a
+ * message id or a piece code (the code printed on the sheet; that piece's job is shown, a
+ * reprint included).
  * Until the letter's job closes its piece has no code: the proof then shows a placeholder
  * code and every page carries a red "PRØVE – ikke planlagt" band. --overlay draws the
  * stock's window, the fold lines and the mark zone over the pages (render/proof.c); --pdf
  * also writes proof.pdf (and envelope.pdf) with that layer. The pages show personal data and
  * content: the directory is created 0700 and the files 0600, and the operator removes them.
  *
- * The lookup takes a letter id or a piece code (ledger_piece_by_code); the ledger resolver of
- * the states work (message id, EA code too) can replace resolve() when it is merged.
+ * The lookup (resolve) takes a piece code, a letter id or a message id; the ledger's common
+ * resolver (EA code too) can replace it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -77,12 +78,12 @@ static bool piece_code_shape(const char *s)
     return i == PIECE_CODE_LEN;
 }
 
-/* The letter and job to show for a letter id or a piece code. */
+/* The letter and job to show for a piece code, a letter id or a message id. */
 static int resolve(struct engine *e, const char *key, struct proof *pf, char **err)
 {
     struct piece_ref ref;
     struct letter_state ls;
-    char *code = NULL;
+    char *code = NULL, *letter = NULL;
     int rc;
 
     if (piece_code_shape(key) && ledger_piece_by_code(e->ledger, key, &ref) == 0) {
@@ -91,16 +92,20 @@ static int resolve(struct engine *e, const char *key, struct proof *pf, char **e
         piece_ref_free(&ref);
         return 0;
     }
-    if (!spool_id_ok(key) || ledger_letter_state(e->ledger, key, &ls) != 0) {
-        *err = g_strdup_printf("no letter or piece code %s", key);
+    if (ledger_letter_state(e->ledger, key, &ls) == 0)
+        letter = g_strdup(key);
+    else if (ledger_find_message(e->ledger, key, &letter, NULL) == 0 &&
+             ledger_letter_state(e->ledger, letter, &ls) != 0)
+        g_clear_pointer(&letter, g_free);
+    if (!letter) {
+        *err = g_strdup_printf("no letter, message id or piece code %s", key);
         return -1;
     }
-    rc = ledger_letter_piece(e->ledger, key, &code, &pf->job_id);
+    rc = ledger_letter_piece(e->ledger, letter, &code, &pf->job_id);
     if (rc != 0)
-        *err = g_strdup_printf("letter %s (%s) is not planned into a job yet", key,
+        *err = g_strdup_printf("letter %s is %s: not planned into a job yet", letter,
                                ls.state ? ls.state : "?");
-    else
-        pf->letter = g_strdup(key);
+    pf->letter = letter;
     letter_state_free(&ls);
     g_free(code);
     return rc == 0 ? 0 : -1;
@@ -209,14 +214,14 @@ int cmd_proof(struct config *c, int argc, char **argv)
     struct print_setup ps;
     struct proof pf = {0};
 
-    g_option_context_set_summary(ctx, "LETTER is a letter id or a piece code. Before the "
-                                      "letter's job closes, its piece code is a placeholder "
-                                      "and every page says so.");
+    g_option_context_set_summary(ctx, "LETTER is a letter id, message id or piece code. "
+                                      "Before the letter's job closes, its piece code is a "
+                                      "placeholder and every page says so.");
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc != 2 || dpi < 36 ||
         dpi > 600) {
-        fprintf(stderr, "usage: trykk proof LETTER-ID|PIECE-CODE [--out DIR] [--dpi 36-600] "
-                        "[--overlay] [--pdf]\n");
+        fprintf(stderr, "usage: trykk proof LETTER|MESSAGE-ID|PIECE-CODE [--out DIR] "
+                        "[--dpi 36-600] [--overlay] [--pdf]\n");
         g_option_context_free(ctx);
         return rc;
     }

@@ -27,7 +27,7 @@
 
 static const char *const env_now[] = {"TRYKK_NOW", NOW, NULL};
 static struct fixture win, plain;
-static char *win_letter, *plain_grey, *plain_colour;
+static char *win_letter, *win_message, *plain_grey, *plain_colour;
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
@@ -251,6 +251,8 @@ static void setup_window(void)
 
     fx_init(&win, EA);
     letter_defaults(&win, &l, "Kari Nordmann", 3);
+    win_message = g_uuid_string_random();
+    l.message_id = win_message;
     fx_drop_letter(&win, "proofed", 'b', &l);
     letter_defaults(&win, &l, "Per Hansen", 1);
     fx_drop_letter(&win, "one", 'b', &l);
@@ -324,8 +326,11 @@ static void test_placeholder_then_code(void)
         g_free(in_job);
     }
     shown_free(&pr);
-    /* by the piece code printed on the sheet, too */
+    /* by the piece code printed on the sheet, and by the message id, too */
     show(&pr, &win, code, NULL, "proof.pdf", "page-1.png");
+    g_assert_nonnull(strstr(pr.text, want));
+    shown_free(&pr);
+    show(&pr, &win, win_message, NULL, "proof.pdf", "page-1.png");
     g_assert_nonnull(strstr(pr.text, want));
     shown_free(&pr);
     layout_free(&l);
@@ -848,6 +853,7 @@ int main(int argc, char **argv)
     g_test_add_func("/proof/jdf-windowless", test_jdf_windowless);
     rc = g_test_run();
     g_free(win_letter);
+    g_free(win_message);
     g_free(plain_grey);
     g_free(plain_colour);
     fx_free(&win);
