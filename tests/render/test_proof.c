@@ -615,6 +615,11 @@ static void test_face_proof(void)
     g_assert_cmpint(count_hue(pr.png, BLUE, a->x + 2, a->y - 0.6, a->w - 4, 1.2), >,
                     (long)((a->w - 4) * DPI / 25.4 * 0.9));
     g_assert_cmpint(out_pages(pr.pdf), ==, 1);
+    {   /* personal data: the directory 0700, every file 0600 */
+        GPtrArray *bad = fx_bad_modes(pr.dir);
+        g_assert_cmpuint(bad->len, ==, 0);
+        g_ptr_array_free(bad, TRUE);
+    }
     shown_free(&pr);
     stock_free(&s);
     g_free(want);
