@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct bytes pdf = {(unsigned char *)data, size};
     struct pdf_info info;
     struct reason r = {0};
-    const struct pdf_limits lim = {10.0, 500};
+    const struct pdf_limits lim = {10.0, 500, 0, 0};
 
     if (pdf_preflight(&pdf, &lim, &info, &r) == 0)
         fuzz_note_ok();

@@ -1,9 +1,18 @@
 /*
- * cmd_proof.c - trykk proof LETTER [--out DIR] [--dpi N]
+ * cmd_proof.c - trykk proof LETTER [--out DIR] [--dpi N] [--overlay] [--pdf]
  *
  * Renders one planned letter exactly as its job prints it (cover sheet, stamp, marks, blank
- * backs) and writes PNG pages for an operator to look at. The pages show personal data and
+ * backs; for windowless stock also its envelope face) and writes PNG pages for an operator to
+ * look at: page-N.png, and envelope-1.png for a windowless face. LETTER is anything the
+ * letter goes by: letter id, message id, piece code (that piece's job is shown, a reprint
+ * included), EA code or a sheet's DataMatrix text.
+ * Until the letter's job closes its piece has no code: the proof then shows a placeholder
+ * code and every page carries a red "PRØVE – ikke planlagt" band. --overlay draws the
+ * stock's window, the fold lines and the mark zone over the pages (render/proof.c); --pdf
+ * also writes proof.pdf (and envelope.pdf) with that layer. The pages show personal data and
  * content: the directory is created 0700 and the files 0600, and the operator removes them.
+ *
+ * The lookup is the ledger's common resolver (ledger_resolve_letter).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,9 +20,21 @@
 #include <unistd.h>
 #include "cli.h"
 
-static int to_png(const struct bytes *pdf, const char *dir, int dpi, char **err)
+#define PIECE_CODE_LEN 11
+
+struct proof {
+    char *letter;
+    long long job_id;
+    struct job_row job;
+    struct render_setup rs;
+    bool placeholder;     /* the job has not closed: no piece code yet */
+    struct bytes sheets, face;
+};
+
+static int to_png(const struct bytes *pdf, const char *dir, const char *name, int dpi,
+                  char **err)
 {
-    char *prefix = g_build_filename(dir, "page", NULL), res[16];
+    char *prefix = g_build_filename(dir, name, NULL), res[16];
     char *argv[] = {"pdftoppm", "-q", "-png", "-r", res, "-", prefix, NULL};
     GError *gerr = NULL;
     GPid pid;
@@ -46,84 +67,176 @@ static int to_png(const struct bytes *pdf, const char *dir, int dpi, char **err)
     return 0;
 }
 
-/* The letter's newest piece, rendered alone (as sheet 1 of a one-piece job). */
-static int proof_pdf(struct engine *e, struct print_setup *ps, const char *letter,
-                     struct bytes *pdf, char **err)
+/* The letter and job to show for anything ledger_resolve_letter knows; a piece code (or
+ * EA code, DataMatrix text) shows that piece's own job, a reprint included. */
+static int resolve(struct engine *e, const char *key, struct proof *pf, char **err)
 {
-    struct job_row j;
-    struct render_setup rs;
+    struct piece_ref ref;
+    struct letter_state ls = {0};
+    char code[PIECE_CODE_LEN + 1], *piece = NULL, *letter = NULL;
+    const char *kind;
+    int rc;
+
+    if (ledger_piece_code_of(key, code) && ledger_piece_by_code(e->ledger, code, &ref) == 0) {
+        pf->letter = g_strdup(ref.letter_id);
+        pf->job_id = ref.job_id;
+        piece_ref_free(&ref);
+        return 0;
+    }
+    rc = ledger_resolve_letter(e->ledger, key, &letter, &kind);
+    if (rc != 0) {
+        *err = rc < 0 ? g_strdup_printf("the ledger cannot be read: %s", ledger_error(e->ledger))
+                      : g_strdup_printf("no letter, message id, piece code or EA code %s", key);
+        return -1;
+    }
+    rc = ledger_letter_piece(e->ledger, letter, &piece, &pf->job_id);
+    if (rc != 0) {
+        ledger_letter_state(e->ledger, letter, &ls);
+        *err = g_strdup_printf("letter %s is %s: not planned into a job yet", letter,
+                               ls.state ? ls.state : "?");
+        letter_state_free(&ls);
+    }
+    pf->letter = letter;
+    g_free(piece);
+    return rc == 0 ? 0 : -1;
+}
+
+/* The letter's piece in its job, rendered alone: as the job prints it once the job has
+ * closed (its code, sheet position and marks), else with a placeholder code. */
+static int render_letter(struct engine *e, struct print_setup *ps, struct proof *pf, char **err)
+{
     struct render_stats st;
     struct piece_set set = {0};
     GPtrArray *rows;
-    char *code = NULL;
-    long long job_id;
     guint i;
     int rc;
 
-    if (ledger_letter_piece(e->ledger, letter, &code, &job_id) != 0) {
-        *err = g_strdup_printf("letter %s is not planned into a job yet (run trykk run)", letter);
+    if (ledger_job_by_id(e->ledger, pf->job_id, &pf->job) != 0) {
+        *err = g_strdup_printf("the job of letter %s cannot be read", pf->letter);
         return -1;
     }
-    g_free(code);
-    if (ledger_job_by_id(e->ledger, job_id, &j) != 0)
-        return -1;
-    rows = ledger_job_pieces(e->ledger, job_id);
+    pf->placeholder = !pf->job.closed_at;
+    rows = ledger_job_pieces(e->ledger, pf->job_id);
     for (i = rows->len; i-- > 0;)
-        if (strcmp(((struct piece_row *)rows->pdata[i])->letter_id, letter) != 0)
+        if (strcmp(((struct piece_row *)rows->pdata[i])->letter_id, pf->letter) != 0)
             g_ptr_array_remove_index(rows, i);
     for (i = 0; i < rows->len; i++) {
         struct piece_row *p = rows->pdata[i];
-        if (!p->code)
-            p->code = g_strdup_printf("%06lld%05d", job_id, 0);
-        p->first_sheet = 1;
+        if (!p->code) /* never a real code: real sequence numbers start at 1 */
+            p->code = g_strdup_printf("%06lld%05d", pf->job_id, 0);
+        if (p->first_sheet < 1)
+            p->first_sheet = 1;
     }
-    rc = render_setup_for(ps, &j, &rs, err);
-    if (!j.closed_at)
-        rs.date = j.opened_at;
+    rc = render_setup_for(ps, &pf->job, &pf->rs, err);
     if (rc == 0)
-        rc = render_pieces(e, ps, rows, (int)job_id, &set, err);
+        rc = render_pieces(e, ps, rows, (int)pf->job_id, &set, err);
     if (rc == 0)
-        rc = render_job(&rs, set.p, set.n, pdf, &st, err);
+        rc = render_job(&pf->rs, set.p, set.n, &pf->sheets, &st, err);
+    if (rc == 0 && !pf->rs.stock->window)
+        rc = render_envelopes(&pf->rs, set.p, set.n, &pf->face, err);
     render_pieces_free(&set);
     g_ptr_array_free(rows, TRUE);
-    job_row_free(&j);
     return rc;
+}
+
+static int add_layer(struct proof *pf, bool overlay, char **err)
+{
+    struct proof_request q = {&pf->rs, overlay, pf->placeholder, false};
+    int rc = render_proof(&q, &pf->sheets, err);
+
+    q.face = true;
+    if (rc == 0 && pf->face.len)
+        rc = render_proof(&q, &pf->face, err);
+    return rc;
+}
+
+static int write_out(const struct proof *pf, const char *dir, int dpi, bool pdf, char **err)
+{
+    int rc = fsio_mkdirs(dir, 0700) < 0 ? -1 : 0;
+
+    if (rc < 0)
+        *err = g_strdup_printf("cannot create the proof directory %s", dir);
+    if (rc == 0)
+        rc = to_png(&pf->sheets, dir, "page", dpi, err);
+    if (rc == 0 && pf->face.len)
+        rc = to_png(&pf->face, dir, "envelope", dpi, err);
+    if (rc == 0 && pdf &&
+        (fsio_publish(dir, "proof.pdf", pf->sheets.data, pf->sheets.len, 0) < 0 ||
+         (pf->face.len &&
+          fsio_publish(dir, "envelope.pdf", pf->face.data, pf->face.len, 0) < 0))) {
+        *err = g_strdup_printf("cannot write the proof PDF in %s", dir);
+        rc = -1;
+    }
+    return rc;
+}
+
+static void proof_free(struct proof *pf)
+{
+    g_free(pf->letter);
+    if (pf->job.name)
+        job_row_free(&pf->job);
+    bytes_wipe_free(&pf->sheets);
+    bytes_wipe_free(&pf->face);
+}
+
+static void say_done(const struct proof *pf, const char *dir)
+{
+    cli_printf("proof of %s (job %s%s): %s/page-*.png%s (contains personal data: delete after "
+               "use)\n", pf->letter, pf->job.name,
+               pf->placeholder ? ", not closed: the piece code is a placeholder" : "", dir,
+               pf->face.len ? " and envelope-1.png" : "");
 }
 
 int cmd_proof(struct config *c, int argc, char **argv)
 {
     char *out = NULL, *err = NULL;
     int dpi = 100, rc = EXIT_USAGE;
+    gboolean overlay = FALSE, pdf = FALSE;
     GOptionEntry entries[] = {
         {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "directory (default proof-LETTER)", "DIR"},
-        {"dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "resolution (default 100)", "N"},
+        {"dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "resolution, 36-600 (default 100)", "N"},
+        {"overlay", 0, 0, G_OPTION_ARG_NONE, &overlay,
+         "draw the envelope window, the fold lines and the mark zone", NULL},
+        {"pdf", 0, 0, G_OPTION_ARG_NONE, &pdf, "also write proof.pdf (and envelope.pdf)", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("LETTER - PNG pages of a letter as it prints");
+    GOptionContext *ctx = cli_options("proof LETTER [--out DIR] [--dpi N] [--overlay] [--pdf]",
+                                      "PNG pages of one planned letter as its job prints it. "
+                                      "LETTER: letter id, message id, piece code, EA code or a "
+                                      "sheet's DataMatrix text. Before the letter's job closes "
+                                      "its piece code is a placeholder and every page says so. "
+                                      "The pages show personal data: delete them after use.",
+                                      entries);
     struct engine e;
     struct print_setup ps;
-    struct bytes pdf = {0};
+    struct proof pf = {0};
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || argc != 2 || dpi < 36 ||
-        dpi > 600 || !spool_id_ok(argv[1])) {
-        fprintf(stderr, "usage: trykk proof LETTER-ID [--out DIR] [--dpi 36-600]\n");
+    if (!cli_parse(ctx, &argc, &argv)) {
         g_option_context_free(ctx);
         return rc;
     }
-    if (!out)
-        out = g_strdup_printf("proof-%s", argv[1]);
-    if (print_engine_setup(&e, &ps, c, &err) < 0 || proof_pdf(&e, &ps, argv[1], &pdf, &err) < 0) {
+    if (argc != 2 || dpi < 36 || dpi > 600) {
+        fprintf(stderr, "usage: trykk proof LETTER [--out DIR] [--dpi 36-600] [--overlay] "
+                        "[--pdf] (try --help)\n");
+        g_option_context_free(ctx);
+        return rc;
+    }
+    if (print_engine_setup(&e, &ps, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");
+        rc = EXIT_USAGE;
+    } else if (resolve(&e, argv[1], &pf, &err) < 0 || render_letter(&e, &ps, &pf, &err) < 0 ||
+        add_layer(&pf, overlay, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");
         rc = EXIT_LETTERS;
-    } else if (fsio_mkdirs(out, 0700) < 0 || to_png(&pdf, out, dpi, &err) < 0) {
-        fprintf(stderr, "trykk: %s\n", err ? err : "cannot create the proof directory");
-        rc = EXIT_LETTERS;
     } else {
-        printf("proof of %s: %s/page-*.png (contains personal data: delete after use)\n",
-               argv[1], out);
-        rc = 0;
+        if (!out)
+            out = g_strdup_printf("proof-%s", pf.letter);
+        rc = write_out(&pf, out, dpi, pdf, &err) < 0 ? EXIT_LETTERS : 0;
+        if (rc == 0)
+            say_done(&pf, out);
+        else
+            fprintf(stderr, "trykk: %s\n", err);
     }
-    bytes_wipe_free(&pdf);
+    proof_free(&pf);
     print_engine_teardown(&e, &ps);
     crypto_shutdown();
     g_free(out);

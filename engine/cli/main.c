@@ -23,7 +23,7 @@ static const struct {
     {"hold", cmd_hold, "hold JOB|LETTER --reason TEXT: stop a job or a letter where it is"},
     {"release", cmd_release, "release JOB|LETTER: let a held job or letter go on"},
     {"reprint", cmd_reprint, "reprint PIECE --reason TEXT: print one piece again on request"},
-    {"proof", cmd_proof, "proof LETTER [--out DIR]: PNG pages of a letter as it will print"},
+    {"proof", cmd_proof, "proof LETTER [--overlay]: PNG pages of a letter as it will print"},
     {"reconcile", cmd_reconcile, "reconcile JOB SCAN-LOG: check the inserter's log, reprint"},
     {"dispatch", cmd_dispatch, "dispatch JOB... [--day D]: hand jobs to the postal operator"},
     {"returns", cmd_returns, "returns scan CODE | import FILE | list: returned mail"},

@@ -169,7 +169,9 @@ static int make_files(struct engine *e, struct print_setup *ps, const struct job
     if (rc == 0 && !rs.stock->window)
         rc = render_envelopes(&rs, set.p, set.n, &f->envelopes, err);
     if (rc == 0) {
-        f->jdf = jobs_ticket_jdf(j, f->st.pages, f->st.sheets, (int)set.n, !rs.stock->window);
+        struct ticket_input t = {j, rows, rs.layout, rs.stock, f->st.pages, f->st.sheets,
+                                 !rs.stock->window};
+        f->jdf = jobs_ticket_jdf(&t);
         f->csv = jobs_pieces_csv(j, rows);
     }
     render_pieces_free(&set);

@@ -89,9 +89,16 @@ void render_pieces_free(struct piece_set *s);
 int render_setup_for(struct print_setup *ps, const struct job_row *j, struct render_setup *rs,
                      char **err);
 
-/* ticket.c */
-char *jobs_ticket_jdf(const struct job_row *j, int pages, int sheets, int pieces,
-                      bool envelopes);
+/* ticket.c: the JDF of a job (see ticket.c for its nodes). */
+struct ticket_input {
+    const struct job_row *job;
+    GPtrArray *pieces;            /* struct piece_row *, in the order of job.pdf */
+    const struct layout *layout;  /* the sheet */
+    const struct stock *stock;    /* the envelope */
+    int pages, sheets;            /* of job.pdf */
+    bool envelopes;               /* windowless stock: envelopes.pdf is printed too */
+};
+char *jobs_ticket_jdf(const struct ticket_input *t);
 char *jobs_pieces_csv(const struct job_row *j, GPtrArray *rows);
 
 /* reconcile.c */

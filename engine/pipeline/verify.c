@@ -220,7 +220,7 @@ static int check_documents(struct engine *e, struct verdict_info *v, struct asic
                         i + 1, g_utf8_validate(d->mime, -1, NULL) ? d->mime : "not PDF");
             return -1;
         }
-        struct pdf_limits lim = {e->page_tolerance_mm, e->max_pages - v->pages};
+        struct pdf_limits lim = {e->page_tolerance_mm, e->max_pages - v->pages, 0, 0};
         if (pdf_preflight(pdf, &lim, &pi, &v->r) < 0)
             return -1;
         info.mime = g_strdup(d->mime);

@@ -57,9 +57,13 @@ static long tenths(double pt)
     return lround(pt / MM_PT * 10);
 }
 
-static bool near_a4(long w, long h, long tol)
+struct size_tenths {
+    long w, h, tol;
+};
+
+static bool near_size(long w, long h, const struct size_tenths *want)
 {
-    return labs(w - A4_W_TENTHS) <= tol && labs(h - A4_H_TENTHS) <= tol;
+    return labs(w - want->w) <= want->tol && labs(h - want->h) <= want->tol;
 }
 
 /* /Rotate as 0-270; -1 when it is not an integer multiple of 90. */
@@ -76,7 +80,7 @@ static int rotation(qpdf_data q, qpdf_oh page)
     return v % 90 == 0 ? (int)(((v % 360) + 360) % 360) : -1;
 }
 
-static int check_page(struct pf *p, qpdf_oh page, int n, long tol)
+static int check_page(struct pf *p, qpdf_oh page, int n, const struct size_tenths *want)
 {
     qpdf_data q = p->q;
     int rotate = rotation(q, page);
@@ -93,10 +97,11 @@ static int check_page(struct pf *p, qpdf_oh page, int n, long tol)
     }
     tw = tenths(rotate == 90 || rotate == 270 ? h : w);
     th = tenths(rotate == 90 || rotate == 270 ? w : h);
-    if (!near_a4(tw, th, tol) && !near_a4(th, tw, tol)) {
-        reason_fail(p->r, "pdf-page-size", "page %d is %.1f x %.1f mm; print needs A4 "
-                    "(210 x 297 mm, portrait or landscape, within %.1f mm)", n, tw / 10.0,
-                    th / 10.0, tol / 10.0);
+    if (!near_size(tw, th, want) && !near_size(th, tw, want)) {
+        reason_fail(p->r, "pdf-page-size", "page %d is %.1f x %.1f mm; print needs %s"
+                    "(%g x %g mm, portrait or landscape, within %.1f mm)", n, tw / 10.0,
+                    th / 10.0, want->w == A4_W_TENTHS && want->h == A4_H_TENTHS ? "A4 " : "",
+                    want->w / 10.0, want->h / 10.0, want->tol / 10.0);
         return -1;
     }
     return 0;
@@ -238,7 +243,7 @@ static int read_pdf(qpdf_data q, const struct bytes *pdf, struct reason *r)
     return 0;
 }
 
-static int check_pages(struct pf *p, struct pdf_info *out, long tol)
+static int check_pages(struct pf *p, struct pdf_info *out, const struct size_tenths *want)
 {
     qpdf_data q = p->q;
     int n = qpdf_get_num_pages(q), i;
@@ -251,7 +256,7 @@ static int check_pages(struct pf *p, struct pdf_info *out, long tol)
     qpdf_push_inherited_attributes_to_page(q);
     for (i = 0; i < n; i++) {
         qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
-        if (check_page(p, page, i + 1, tol) < 0)
+        if (check_page(p, page, i + 1, want) < 0)
             return -1;
         check_resources(p, qpdf_oh_get_key(q, page, "/Resources"), 0);
     }
@@ -268,8 +273,13 @@ int pdf_preflight(const struct bytes *pdf, const struct pdf_limits *lim, struct 
                   struct reason *r)
 {
     struct pf p = {qpdf_init(), r, g_hash_table_new(g_direct_hash, g_direct_equal), 0};
+    struct size_tenths want = {A4_W_TENTHS, A4_H_TENTHS, lround(lim->tolerance_mm * 10)};
     int rc;
 
+    if (lim->page_w_mm > 0 && lim->page_h_mm > 0) {
+        want.w = lround(lim->page_w_mm * 10);
+        want.h = lround(lim->page_h_mm * 10);
+    }
     memset(out, 0, sizeof *out);
     qpdf_silence_errors(p.q);
     rc = read_pdf(p.q, pdf, r);
@@ -278,7 +288,7 @@ int pdf_preflight(const struct bytes *pdf, const struct pdf_limits *lim, struct 
     if (rc == 0)
         rc = check_version(p.q, out, r);
     if (rc == 0)
-        rc = check_pages(&p, out, lround(lim->tolerance_mm * 10));
+        rc = check_pages(&p, out, &want);
     if (rc == 0 && qpdf_has_error(p.q)) {
         reason_fail(r, "pdf-invalid", "a PDF is damaged");
         rc = -1;

@@ -20,6 +20,8 @@ struct pdf_info {
 struct pdf_limits {
     double tolerance_mm; /* page size: A4 ± this, compared in tenths of a millimetre */
     int max_pages;       /* pages this document may have (the letter's remaining budget) */
+    double page_w_mm, page_h_mm; /* the page size wanted; 0 for A4 (the engine's own output,
+                                  * such as envelope faces, is checked at its own size) */
 };
 
 /* PDF rules of dpi-print-format.md §7: a bounded page tree of at most max_pages pages
@@ -119,8 +121,30 @@ int deco_next(struct deco *d);
 int deco_close(struct deco *d, struct bytes *pdf, char **err);
 
 /* ---- envelope faces (envelope.c) ---------------------------------------------------------- */
+/* One face per piece (libharu), with a valid ToUnicode, checked by pdf_preflight at the
+ * stock's face size before it is returned. A SORT_HVIT piece's logo is a DeviceGray image. */
 int render_envelopes(const struct render_setup *rs, const struct render_piece *p, size_t n,
                      struct bytes *pdf, char **err);
+/* tounicode.c: every Type0 Identity-H font's /ToUnicode replaced by a bfchar CMap of the
+ * characters set in used (a bitmap of the BMP: bit c of byte c / 8). */
+int envelope_tounicode(struct bytes *pdf, const unsigned char *used, char **err);
+
+/* ---- the proof's layer (proof.c) ---------------------------------------------------------- */
+struct proof_request {
+    const struct render_setup *rs; /* the letter's job */
+    bool overlay;     /* window (or a face's address field), fold lines, mark zone */
+    bool placeholder; /* the piece has no code yet: every page says so */
+    bool face;        /* the pages are envelope faces, not sheets */
+};
+/* pdf (a one-piece job, or its envelope face) with the proof's coloured layer on every page. */
+int render_proof(const struct proof_request *q, struct bytes *pdf, char **err);
+
+/* ---- folding (fold.c) -------------------------------------------------------------------- */
+/* The fold lines (mm from the sheet's top) of a layout's sheet in a stock's envelope, at most
+ * max of them: 0 when it goes in flat, -1 when max folds are not enough. */
+int fold_lines(const struct layout *l, const struct stock *s, double *y, int max);
+/* The JDF FoldCatalog name of a sheet with that many parallel folds, or NULL. */
+const char *fold_catalog(int folds);
 
 /* ---- eco blank field (blank.c) ------------------------------------------------------------ */
 /* Count ink in the layout's eco field of page 1 (inset), as page 1 prints: annotations
