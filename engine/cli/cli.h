@@ -51,6 +51,7 @@ int cmd_reconcile(struct config *c, int argc, char **argv);
 int cmd_tariff(struct config *c, int argc, char **argv);
 int cmd_dispatch(struct config *c, int argc, char **argv);
 int cmd_returns(struct config *c, int argc, char **argv);
+int cmd_handover(struct config *c, int argc, char **argv);
 int cmd_receipts(struct config *c, int argc, char **argv);
 int cmd_purge(struct config *c, int argc, char **argv);
 /* [retention] days (90), history_months (24) */
