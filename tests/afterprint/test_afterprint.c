@@ -30,32 +30,8 @@ static const char *const sat[] = {"TRYKK_NOW", "2026-11-21T09:00:00+01:00", NULL
 static const char *const sun[] = {"TRYKK_NOW", "2026-11-22T09:00:00+01:00", NULL};
 static const char *const spring[] = {"TRYKK_NOW", "2027-03-01T09:00:00+01:00", NULL};
 
-/* One value from the ledger of a spool, read-only. */
-static char *cx_str(const char *spool, const char *sql)
-{
-    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL), *v = NULL;
-    sqlite3 *db;
-    sqlite3_stmt *st;
-
-    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = g_strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    g_free(path);
-    return v;
-}
-
-static long long cx_int(const char *spool, const char *sql)
-{
-    char *v = cx_str(spool, sql);
-    long long n = v ? g_ascii_strtoll(v, NULL, 10) : -1;
-
-    g_free(v);
-    return n;
-}
-
+static char *cx_str(const char *spool, const char *sql) { return fx_sql_str(spool, sql); }
+static long long cx_int(const char *spool, const char *sql) { return fx_sql_int(spool, sql); }
 static long long db_int(const char *sql) { return cx_int(fx.spool, sql); }
 static char *db_str(const char *sql) { return cx_str(fx.spool, sql); }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include "fixture.h"
 #include "crypto/crypto.h"
 #include "util/util.h"
@@ -136,6 +137,12 @@ void fx_drop_letter(struct fixture *f, const char *name, char kind, const struct
 
 int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const char *const *env)
 {
+    return fx_trykk_io(f, NULL, err_out, args, env);
+}
+
+int fx_trykk_io(struct fixture *f, char **out_out, char **err_out, const char *const *args,
+                const char *const *env)
+{
     GPtrArray *argv = g_ptr_array_new();
     char **envp = g_get_environ();
     char *out = NULL, *err = NULL;
@@ -154,7 +161,10 @@ int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const c
                                &out, &err, &status, NULL));
     g_ptr_array_free(argv, TRUE);
     g_strfreev(envp);
-    g_free(out);
+    if (out_out)
+        *out_out = out;
+    else
+        g_free(out);
     if (err_out)
         *err_out = err;
     else
@@ -341,5 +351,30 @@ int fx_count_dir(struct fixture *f, const char *dir)
     if (d)
         g_dir_close(d);
     g_free(p);
+    return n;
+}
+
+char *fx_sql_str(const char *spool, const char *sql)
+{
+    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL), *v = NULL;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = g_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    g_free(path);
+    return v;
+}
+
+long long fx_sql_int(const char *spool, const char *sql)
+{
+    char *v = fx_sql_str(spool, sql);
+    long long n = v ? g_ascii_strtoll(v, NULL, 10) : -1;
+
+    g_free(v);
     return n;
 }

@@ -27,6 +27,9 @@ void fx_drop(struct fixture *f, const char *name, char kind, const char *jwt,
 void fx_drop_letter(struct fixture *f, const char *name, char kind, const struct forge_letter *l);
 /* Run `trykk --config … ARGS`; returns the exit status, stderr in *err_out (optional). */
 int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const char *const *env);
+/* The same, with stdout in *out_out (optional) too. */
+int fx_trykk_io(struct fixture *f, char **out_out, char **err_out, const char *const *args,
+                const char *const *env);
 json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name);
 char *fx_read(const char *path);
 const char *fx_intake_state(json_t *letter);
@@ -37,6 +40,10 @@ const char *fx_place_of(struct fixture *f, const char *id);
 int fx_count_dir(struct fixture *f, const char *dir);
 /* Paths of the files in outbox/ whose names end in suffix, sorted. */
 GPtrArray *fx_outbox(struct fixture *f, const char *suffix);
+/* One value (the first column of the first row, or NULL / -1) from a spool's ledger, read
+ * only. */
+char *fx_sql_str(const char *spool, const char *sql);
+long long fx_sql_int(const char *spool, const char *sql);
 /* Validate receipt files with the official schemas (node + ajv); true when all are valid. */
 bool fx_receipts_valid(GPtrArray *files);
 /* Every file under dir whose bytes contain needle (NULL-terminated list). */
