@@ -68,8 +68,7 @@ int cmd_handover(struct config *c, int argc, char **argv)
     GError *ge = NULL;
     int rc = EXIT_USAGE;
 
-    g_option_context_set_summary(ctx, "the posting day's handover note for Posten (PDF and CSV)");
-    g_option_context_set_description(ctx, handover_help);
+    cli_help(ctx, "the posting day's handover note for Posten (PDF and CSV)", handover_help);
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, &ge))
         fprintf(stderr, "trykk: handover: %s (try `trykk handover --help`)\n", ge->message);

@@ -124,8 +124,7 @@ int cmd_purge(struct config *c, int argc, char **argv)
     char *err = NULL;
     int days, months, rc = EXIT_USAGE;
 
-    g_option_context_set_summary(ctx, "remove personal data past its retention");
-    g_option_context_set_description(ctx, purge_help);
+    cli_help(ctx, "remove personal data past its retention", purge_help);
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, &ge) || argc != 1) {
         fprintf(stderr, "%s%susage: trykk purge [--dry-run] (try `trykk purge --help`)\n",

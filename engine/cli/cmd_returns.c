@@ -242,8 +242,7 @@ static int parse_sub(struct config *c, const struct sub *s, int argc, char **arg
     GError *ge = NULL;
     int rc = EXIT_USAGE;
 
-    g_option_context_set_summary(ctx, s->summary);
-    g_option_context_set_description(ctx, s->description);
+    cli_help(ctx, s->summary, s->description);
     if (s->opts)
         g_option_context_add_main_entries(ctx, s->opts == OPT_SCAN ? scan_entries : list_entries,
                                           NULL);
