@@ -65,26 +65,28 @@ static char *trykk_out(const char *const *env, int *rc, const char *a0, const ch
     return out;
 }
 
-static char *job_of(const char *entry)
+/* A value about one letter: head, the quoted entry name, tail. */
+static char *of_entry(const char *head, const char *entry, const char *tail)
 {
-    char *sql = g_strdup_printf("SELECT j.name FROM jobs j JOIN pieces p ON p.job_id = j.id JOIN"
-                                " letters l ON l.id = p.letter_id WHERE l.entry_name = '%s'"
-                                " ORDER BY j.id LIMIT 1", entry);
-    char *name = db_str(sql);
+    char *sql = g_strconcat(head, "'", entry, "'", tail, NULL);
+    char *v = db_str(sql);
 
     g_free(sql);
-    return name;
+    return v;
 }
 
+static char *job_of(const char *entry)
+{
+    return of_entry("SELECT j.name FROM jobs j JOIN pieces p ON p.job_id = j.id JOIN letters l"
+                    " ON l.id = p.letter_id WHERE l.entry_name = ", entry,
+                    " ORDER BY j.id LIMIT 1");
+}
+
+/* The newest piece of a letter (its reprint, when it has one). */
 static char *piece_of(const char *entry)
 {
-    char *sql = g_strdup_printf("SELECT p.code FROM pieces p JOIN letters l ON l.id ="
-                                " p.letter_id WHERE l.entry_name = '%s' ORDER BY p.job_id DESC"
-                                " LIMIT 1", entry);
-    char *code = db_str(sql);
-
-    g_free(sql);
-    return code;
+    return of_entry("SELECT p.code FROM pieces p JOIN letters l ON l.id = p.letter_id WHERE"
+                    " l.entry_name = ", entry, " ORDER BY p.job_id DESC LIMIT 1");
 }
 
 /* An inserter log for a job: every piece OK but `damaged` (a piece code, or NULL). */
@@ -401,11 +403,11 @@ static void test_handover_usage(void)
 /* A count about one letter: `what` ends in "l.entry_name = " and takes the quoted name. */
 static long long letter_int(const char *entry, const char *what)
 {
-    char *sql = g_strconcat(what, "'", entry, "'", NULL);
-    long long v = db_int(sql);
+    char *v = of_entry(what, entry, "");
+    long long n = v ? g_ascii_strtoll(v, NULL, 10) : -1;
 
-    g_free(sql);
-    return v;
+    g_free(v);
+    return n;
 }
 
 #define RETURNS_OF "SELECT count(*) FROM returns r JOIN letters l ON l.id = r.letter_id WHERE" \
