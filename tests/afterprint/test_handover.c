@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "common/fixture.h"
+#include "jobs/jobs.h"
 #include "util/util.h"
 
 #define EXTRA "[ea]\nagreement=0999\nservice_level=2\nreturn_address=Trykk AS;Returpost EA;" \
@@ -398,6 +399,55 @@ static void test_handover_usage(void)
     g_free(out);
 }
 
+/* A day of many lines flows onto more pages; the total and the signatures close the last. */
+static void test_handover_pages(void)
+{
+    struct handover_day d = {0};
+    char *names[] = {"Trykkeri AS", NULL}, *addr[] = {"Gate 1", "0150 OSLO", NULL};
+    struct bytes pdf = {0};
+    char *path = g_build_filename(fx.root, "long.pdf", NULL), *text, **pages;
+    int i;
+
+    d.day = "2026-11-16";
+    d.made_at = "2026-11-16T21:00:00+01:00";
+    d.name = names[0];
+    d.address = addr;
+    d.orgnr = "974761076";
+    d.customer_number = "1";
+    d.per_tray[0] = d.per_tray[1] = 10;
+    d.jobs = g_ptr_array_new();
+    g_ptr_array_add(d.jobs, "J000001");
+    d.lines = g_array_new(FALSE, TRUE, sizeof(struct handover_line));
+    for (i = 0; i < 90; i++) {
+        struct handover_line l = {"NO", "A", "small", "", 1, 16500, 0, i % 6 == 5, 0};
+        g_snprintf(l.band, sizeof l.band, "band-%02d", i);
+        g_array_append_val(d.lines, l);
+        d.pieces++;
+    }
+    g_assert_cmpint(handover_pdf(&d, &pdf), ==, 0);
+    g_assert_true(g_file_set_contents(path, (char *)pdf.data, (gssize)pdf.len, NULL));
+    text = pdf_text(path);
+    pages = g_strsplit(text, "\f", -1);
+    g_assert_cmpuint(g_strv_length(pages), >=, 3); /* two pages at least, and the rest */
+    for (i = 0; i < 90; i++) {
+        char band[16];
+        g_snprintf(band, sizeof band, "band-%02d", i);
+        if (i % 6 != 5)
+            g_assert_nonnull(strstr(text, band));
+    }
+    g_assert_nonnull(strstr(pages[1], "Innleveringsliste (forts.)"));
+    g_assert_nonnull(strstr(pages[1], "side 2"));
+    g_assert_null(strstr(pages[0], "Totalt"));
+    g_assert_nonnull(g_regex_match_simple("Totalt\\s+90\\b", text, 0, 0));
+    g_assert_nonnull(strstr(pages[g_strv_length(pages) - 2], "Mottatt av (Posten)"));
+    g_strfreev(pages);
+    g_free(text);
+    g_free(path);
+    bytes_free(&pdf);
+    g_ptr_array_unref(d.jobs);
+    g_array_free(d.lines, TRUE);
+}
+
 /* ---- returns: dates and undo --------------------------------------------------------------- */
 
 /* A count about one letter: `what` ends in "l.entry_name = " and takes the quoted name. */
@@ -682,6 +732,7 @@ int main(int argc, char **argv)
     g_test_add_func("/handover/csv", test_handover_csv);
     g_test_add_func("/handover/pdf", test_handover_pdf);
     g_test_add_func("/handover/usage", test_handover_usage);
+    g_test_add_func("/handover/pages", test_handover_pages);
     g_test_add_func("/handover/return-dates", test_return_dates);
     g_test_add_func("/handover/return-undo", test_return_undo);
     g_test_add_func("/handover/purge-dry-run", test_purge_dry_run);
