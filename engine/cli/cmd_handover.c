@@ -29,7 +29,8 @@ static int make(struct config *c, const char *day, const char *out)
     char *err = NULL, *dir = NULL;
     int rc = EXIT_LETTERS;
 
-    if (engine_open_ledger(&e, c, &err) < 0 || spool_lock(&e.spool, &err) < 0) {
+    /* the spool's copy is what dispatch keeps up to date: one writer at a time */
+    if (engine_open_ledger(&e, c, &err) < 0 || (!out && spool_lock(&e.spool, &err) < 0)) {
         fprintf(stderr, "trykk: %s\n", err);
         rc = EXIT_USAGE;
     } else if (handover_day_load(&d, &e, day, &err) < 0) {
