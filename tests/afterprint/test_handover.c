@@ -62,7 +62,7 @@ static char *trykk_out(const char *const *env, int *rc, const char *a0, const ch
     const char *args[] = {a0, a1, a2, a3, NULL};
     char *out = NULL;
 
-    *rc = fx_trykk_io(&fx, &out, NULL, args, env);
+    *rc = fx_trykk_out(&fx, &out, NULL, args, env);
     return out;
 }
 

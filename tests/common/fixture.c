@@ -137,11 +137,11 @@ void fx_drop_letter(struct fixture *f, const char *name, char kind, const struct
 
 int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const char *const *env)
 {
-    return fx_trykk_io(f, NULL, err_out, args, env);
+    return fx_trykk_out(f, NULL, err_out, args, env);
 }
 
-int fx_trykk_io(struct fixture *f, char **out_out, char **err_out, const char *const *args,
-                const char *const *env)
+int fx_trykk_out(struct fixture *f, char **out_out, char **err_out, const char *const *args,
+                 const char *const *env)
 {
     GPtrArray *argv = g_ptr_array_new();
     char **envp = g_get_environ();
@@ -157,8 +157,9 @@ int fx_trykk_io(struct fixture *f, char **out_out, char **err_out, const char *c
     g_ptr_array_add(argv, NULL);
     for (i = 0; env && env[i]; i += 2)
         envp = g_environ_setenv(envp, env[i], env[i + 1], TRUE);
-    g_assert_true(g_spawn_sync(f->root, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, NULL));
+    /* stdin is never a terminal, so a command that asks for confirmation refuses instead */
+    g_assert_true(g_spawn_sync(f->root, (char **)argv->pdata, envp, G_SPAWN_STDIN_FROM_DEV_NULL,
+                               NULL, NULL, &out, &err, &status, NULL));
     g_ptr_array_free(argv, TRUE);
     g_strfreev(envp);
     if (out_out)

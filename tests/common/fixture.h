@@ -27,9 +27,9 @@ void fx_drop(struct fixture *f, const char *name, char kind, const char *jwt,
 void fx_drop_letter(struct fixture *f, const char *name, char kind, const struct forge_letter *l);
 /* Run `trykk --config … ARGS`; returns the exit status, stderr in *err_out (optional). */
 int fx_trykk(struct fixture *f, char **err_out, const char *const *args, const char *const *env);
-/* The same, with stdout in *out_out (optional) too. */
-int fx_trykk_io(struct fixture *f, char **out_out, char **err_out, const char *const *args,
-                const char *const *env);
+/* The same, with stdout in *out_out (optional). */
+int fx_trykk_out(struct fixture *f, char **out_out, char **err_out, const char *const *args,
+                 const char *const *env);
 json_t *fx_letter_by_entry(struct fixture *f, const char *entry_name);
 char *fx_read(const char *path);
 const char *fx_intake_state(json_t *letter);
