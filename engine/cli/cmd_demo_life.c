@@ -90,9 +90,9 @@ static void some_returns(struct engine *e, struct print_setup *ps)
 {
     static const char *const reasons[] = {"MOVED", "UNKNOWN_ADDRESSEE", "REFUSED"};
     json_t *jobs = ledger_jobs_json(e->ledger), *j;
-    char *today = day_today();
     int shred = 0, forward = 0;
     size_t k;
+    char *today = day_today();
 
     json_array_foreach(jobs, k, j) {
         struct job_row row;
