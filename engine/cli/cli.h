@@ -65,6 +65,9 @@ int cmd_reconcile(struct config *c, int argc, char **argv);
 int cmd_tariff(struct config *c, int argc, char **argv);
 int cmd_dispatch(struct config *c, int argc, char **argv);
 int cmd_returns(struct config *c, int argc, char **argv);
+int cmd_handover(struct config *c, int argc, char **argv);
+/* A command's --help: summary, and description wrapped at 78 columns (help.c). */
+void cli_help(GOptionContext *ctx, const char *summary, const char *description);
 int cmd_receipts(struct config *c, int argc, char **argv);
 int cmd_purge(struct config *c, int argc, char **argv);
 /* [retention] days (90), history_months (24) */

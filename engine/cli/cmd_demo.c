@@ -73,7 +73,9 @@ static char *demo_config(void)
 {
     char *base = config_text(PROVIDER_ORGNR, "keys/provider-key.pem", "keys/provider-cert.pem",
                              "anchors", "spool");
-    char *text = g_strconcat(base, "\n# demo settings\n[ea]\nagreement=0999\nservice_level=2\n"
+    char *text = g_strconcat(base, "\n# demo settings\n[provider]\nname=trykk demo print AS\n"
+                             "address=Trykkeriveien 1;0150 OSLO\ncustomer_number=20012345\n"
+                             "\n[ea]\nagreement=0999\nservice_level=2\n"
                              "return_address=trykk demo print AS;Returpost EA;Postboks 1;"
                              "0001 OSLO\n\n[sender.910000002]\nlayout=eco\nlogo=logo.png\n",
                              NULL);

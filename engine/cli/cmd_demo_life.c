@@ -72,8 +72,9 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
         if (ledger_job_by_id(e->ledger, g_array_index(ids, long long, i), &j) != 0)
             continue;
         if (jobs_dispatch(e, j.name, NULL, NULL, &d, &err) == 0)
-            printf("  %s dispatched: %d letters posted on %s (handover note in %s/%s)\n",
-                   j.name, d.posted, d.day, e->spool.jobs, j.name);
+            printf("  %s dispatched: %d letters posted on %s (the day's handover note: "
+                   "%s/handover/handover-%s.pdf)\n", j.name, d.posted, d.day, e->spool.root,
+                   d.day);
         else
             rc = -1, fprintf(stderr, "trykk: %s\n", err);
         g_free(d.day);
@@ -91,6 +92,7 @@ static void some_returns(struct engine *e, struct print_setup *ps)
     json_t *jobs = ledger_jobs_json(e->ledger, "DISPATCHED", NULL), *j;
     int shred = 0, forward = 0;
     size_t k;
+    char *today = day_today();
 
     json_array_foreach(jobs, k, j) {
         struct job_row row;
@@ -107,10 +109,11 @@ static void some_returns(struct engine *e, struct print_setup *ps)
             if (strcmp(p->state, "POSTED") != 0 || (makulering ? shred >= 2 : forward >= 1))
                 continue;
             code = makulering ? jobs_ea_code(ps, p->code) : g_strdup(p->code);
-            if (returns_record(e, ps, code, reasons[(shred + forward) % 3], row.day, "demo", &r,
+            if (returns_record(e, ps, code, reasons[(shred + forward) % 3], today, "demo", &r,
                                &err) == 0) {
                 printf("  returned piece %s (letter %s): %s\n", code, r.letter_id,
-                       makulering ? "shredded, returpostkvittering sent"
+                       makulering ? "shredded; its returpostkvittering is held until today is "
+                                    "over (`trykk returns undo` until then)"
                                   : "DIREKTE_RETUR, listed for forwarding");
                 shred += makulering;
                 forward += !makulering;
@@ -123,6 +126,7 @@ static void some_returns(struct engine *e, struct print_setup *ps)
         job_row_free(&row);
     }
     json_decref(jobs);
+    g_free(today);
 }
 
 static void receipts_summary(struct engine *e)

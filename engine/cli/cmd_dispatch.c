@@ -21,7 +21,8 @@ static int one(struct engine *e, const char *job, const char *day, const char *r
             printf("; %d pieces go with their reprint job", r.reprinted);
         if (r.missing)
             printf("; %d missing pieces were NOT posted", r.missing);
-        printf("\n  handover note: %s/%s/handover.pdf and handover.csv\n", e->spool.jobs, job);
+        printf("\n  the day's handover note: %s/handover/handover-%s.pdf and .csv\n",
+               e->spool.root, r.day);
     }
     if (err)
         fprintf(stderr, "trykk: %s\n", err);

@@ -1,6 +1,7 @@
 /*
- * cmd_purge.c - trykk purge: remove personal data past its retention ([retention] days,
- * history_months). `trykk run --watch` runs it once a day.
+ * cmd_purge.c - trykk purge [--dry-run]: remove personal data past its retention
+ * ([retention] days, history_months), or only list what would go. `trykk run --watch` runs
+ * it once a day.
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,15 +47,95 @@ int purge_print(struct engine *e, int days, int months)
     return rc;
 }
 
+static void print_plan(const struct purge_plan *p, int days, int months)
+{
+    size_t i;
+    json_t *r;
+
+    printf("purge --dry-run: nothing is changed. Due now (%d days after dispatch, return or "
+           "cancellation, i.e. on or before %s; history before %.10s, %d months):\n", days,
+           p->cutoff, p->before, months);
+    printf("letters whose names and addresses would be removed: %zu\n",
+           json_array_size(p->letters));
+    json_array_foreach(p->letters, i, r)
+        cli_printf("  %-24s  %-9s  since %s\n", json_string_value(json_object_get(r, "id")),
+                   json_string_value(json_object_get(r, "state")),
+                   json_string_value(json_object_get(r, "since")));
+    printf("packages that would be deleted: %zu (%lld bytes)\n", json_array_size(p->packages),
+           p->package_bytes);
+    json_array_foreach(p->packages, i, r)
+        cli_printf("  %s/%-24s  %lld bytes\n", json_string_value(json_object_get(r, "place")),
+                   json_string_value(json_object_get(r, "letter")),
+                   (long long)json_integer_value(json_object_get(r, "bytes")));
+    printf("print files that would be deleted: %zu (%lld bytes)\n",
+           json_array_size(p->job_files), p->job_bytes);
+    json_array_foreach(p->job_files, i, r)
+        cli_printf("  jobs/%s/%s  %lld bytes\n", json_string_value(json_object_get(r, "job")),
+                   json_string_value(json_object_get(r, "file")),
+                   (long long)json_integer_value(json_object_get(r, "bytes")));
+    printf("history events that would be deleted: %lld\n", p->events);
+}
+
+static int dry_run(struct config *c, int days, int months)
+{
+    struct engine e;
+    struct purge_plan p;
+    char *err = NULL;
+    int rc = EXIT_USAGE;
+
+    if (engine_open_ledger(&e, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+    } else if (purge_plan(&e, days, months, &p) < 0) {
+        fprintf(stderr, "trykk: the ledger cannot be read: %s\n", ledger_error(e.ledger));
+        purge_plan_free(&p);
+        rc = EXIT_LETTERS;
+    } else {
+        print_plan(&p, days, months);
+        purge_plan_free(&p);
+        rc = 0;
+    }
+    engine_teardown(&e);
+    g_free(err);
+    return rc;
+}
+
+static const char purge_help[] =
+    "Personal data is removed [retention] days (90) after a letter was dispatched, returned or "
+    "cancelled: its names and addresses leave the ledger, its package leaves accepted/ (a "
+    "failed or held letter's entry leaves failed/ or hold/), and with its job the print files "
+    "(job.pdf, envelopes.pdf) are deleted; the ticket, piece list, handover note, receipts and "
+    "cost rows stay. History older than [retention] history_months (24) is deleted. "
+    "`trykk run --watch` purges once a day.\n\n"
+    "--dry-run lists what would go now (letter ids with their state and day, packages and "
+    "print files with their sizes, the number of history events) and changes nothing.\n\n"
+    "Exit status: 0 done, 1 the purge (or the dry run) could not finish, 2 usage or "
+    "configuration.";
+
 int cmd_purge(struct config *c, int argc, char **argv)
 {
+    gboolean dry = FALSE;
+    GOptionEntry entries[] = {
+        {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry, "list what would be purged; change nothing",
+         NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionContext *ctx = g_option_context_new("purge");
     struct engine e = {.spool.lock_fd = -1};
+    GError *ge = NULL;
     char *err = NULL;
     int days, months, rc = EXIT_USAGE;
 
-    if (argc != 1) {
-        fprintf(stderr, "usage: trykk purge\n");
-    } else if (retention_config(c, &days, &months, &err) < 0 || engine_setup(&e, c, &err) < 0) {
+    cli_help(ctx, "remove personal data past its retention", purge_help);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, &ge) || argc != 1) {
+        fprintf(stderr, "%s%susage: trykk purge [--dry-run] (try `trykk purge --help`)\n",
+                ge ? "trykk: purge: " : "", ge ? ge->message : "");
+        if (ge)
+            fputc('\n', stderr);
+    } else if (retention_config(c, &days, &months, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+    } else if (dry) {
+        rc = dry_run(c, days, months);
+    } else if (engine_setup(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);
     } else {
@@ -62,6 +143,8 @@ int cmd_purge(struct config *c, int argc, char **argv)
         engine_teardown(&e);
         crypto_shutdown();
     }
+    g_clear_error(&ge);
+    g_option_context_free(ctx);
     g_free(err);
     return rc;
 }

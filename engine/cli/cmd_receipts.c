@@ -61,9 +61,17 @@ int cmd_receipts(struct config *c, int argc, char **argv)
                        json_string_value(json_object_get(r, "file")));
             cli_printf("%zu receipts wait in %s for the broker", json_array_size(list),
                    e.spool.outbox);
-            if (json_array_size(pending))
+            size_t held = 0;
+            char *today = day_today();
+            json_array_foreach(pending, i, r)
+                held += receipt_held(r, today);
+            g_free(today);
+            if (json_array_size(pending) > held)
                 cli_printf("; %zu more are committed and will be published by the next run",
-                       json_array_size(pending));
+                       json_array_size(pending) - held);
+            if (held)
+                cli_printf("; %zu returpostkvitteringer are held until the day their return "
+                           "was recorded is over (`trykk returns undo` until then)", held);
             putchar('\n');
             json_decref(list);
         }

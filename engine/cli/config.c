@@ -210,6 +210,8 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err)
 {
     memset(e, 0, sizeof *e);
     e->spool.lock_fd = -1;
+    e->conf = c->kf;
+    e->conf_dir = c->dir;
     if (config_check_file(c, err) < 0)
         return -1;
     if (spool_open(&e->spool, c->spool_root, false, err) < 0)
@@ -221,6 +223,8 @@ int engine_setup(struct engine *e, struct config *c, char **err)
 {
     memset(e, 0, sizeof *e);
     e->spool.lock_fd = -1;
+    e->conf = c->kf;
+    e->conf_dir = c->dir;
     if (crypto_init() < 0) {
         *err = g_strdup("cannot initialise xmlsec/OpenSSL");
         return -1;
@@ -275,6 +279,11 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
         "# During a key rollover, the previous decryption key and certificate.\n"
         "#previous_key=\n"
         "#previous_cert=\n"
+        "# On the day's handover note for Posten: our name, address (lines separated by ';')\n"
+        "# and Posten's customer (agreement) number.\n"
+        "#name=Print provider AS\n"
+        "#address=Trykkeriveien 1;0150 OSLO\n"
+        "#customer_number=\n"
         "\n"
         "[trust]\n"
         "# Directory of trust anchors (PEM or DER). A sender's leaf placed here is pinned.\n"
@@ -314,6 +323,11 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
         "manual_packaging_g=0\n"
         "# A reconcile that would reprint more than this share of a job stops for an operator.\n"
         "reprint_max_percent=5\n"
+        "\n"
+        "[handover]\n"
+        "# Pieces in one tray handed to Posten, per format (småbrev C5, storbrev C4 and manual).\n"
+        "#small_per_tray=400\n"
+        "#large_per_tray=100\n"
         "\n"
         "[ea]\n"
         "# Bring EA agreement for MAKULERING_MED_MELDING: agreement number, service level (0-3),\n"

@@ -7,7 +7,8 @@
  * Pieces that were reprinted go out with their reprint job. A job that is not fully
  * reconciled (pieces unread, read twice, or missing without a reprint) is dispatched only
  * with --force and a reason, which is recorded; missing pieces are never posted. All of it
- * is one transaction; then the receipts and the handover note are published.
+ * is one transaction; then the receipts and the day's handover note (handover_day.c) are
+ * published.
  */
 #include <string.h>
 #include "jobs.h"
@@ -89,31 +90,6 @@ static int dispatch_txn(struct engine *e, const struct job_row *j, struct sortin
     g_free(at);
     g_date_time_unref(now);
     return rc == 0 ? 0 : -1;
-}
-
-/* handover.csv and handover.pdf into the job's directory; missing ones are rebuilt. */
-int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
-                          char **err)
-{
-    char *dir = g_build_filename(e->spool.jobs, j->name, NULL), *csv;
-    json_t *rows = ledger_handover(e->ledger, j->id);
-    struct bytes pdf = {0};
-    int rc = 0;
-
-    csv = handover_csv(j, day, rows);
-    if (!fsio_exists(dir, "handover.csv"))
-        rc = fsio_publish(dir, "handover.csv", csv, strlen(csv), FSIO_NOREPLACE);
-    if (rc == 0 && !fsio_exists(dir, "handover.pdf") &&
-        handover_pdf(j, day, e->orgnr, rows, &pdf) == 0)
-        rc = fsio_publish(dir, "handover.pdf", pdf.data, pdf.len, FSIO_NOREPLACE);
-    if (rc < 0)
-        *err = g_strdup_printf("job %s: handover note not written in %s: %s", j->name, dir,
-                               g_strerror(-rc));
-    bytes_free(&pdf);
-    json_decref(rows);
-    g_free(csv);
-    g_free(dir);
-    return rc < 0 ? -1 : 0;
 }
 
 static char *refusal(const struct job_row *j, const struct sorting *s)

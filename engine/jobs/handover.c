@@ -1,9 +1,10 @@
 /*
- * handover.c - the handover note for the postal operator: how many pieces of a dispatched
- * job, per posttype, format, zone and weight band, as CSV and as a one-page PDF to sign.
+ * handover.c - the two files of a posting day's handover (innleveringsliste): a CSV for
+ * Posten's and the provider's systems and a PDF to sign at the counter, both in Posten's
+ * words (Innland / Europa / Verden, A-post / B-post, småbrev / storbrev, 0–20 g, 21–50 g …).
  *
- * Both are made from the ledger alone (the job's POSTED pieces), so a note lost to a crash
- * is rebuilt identically. No names or addresses: counts and weights only.
+ * No names or addresses of recipients: counts, weights and trays only. The PDF flows onto
+ * as many A4 pages as the lines need; the signature block closes the last one.
  */
 #include <string.h>
 #include <cairo.h>
@@ -12,127 +13,311 @@
 #include "jobs.h"
 
 #define MM (72.0 / 25.4)
+#define PAGE_BOTTOM 262.0   /* mm: the table stops here; below are the footer and signatures */
+#define ROW 5.5             /* mm per table row */
 
-static long long total_of(json_t *rows, const char *key)
+static const char *or_unset(const char *s)
 {
-    long long t = 0;
-    size_t i;
-    json_t *r;
-
-    json_array_foreach(rows, i, r)
-        t += json_integer_value(json_object_get(r, key));
-    return t;
+    return s && *s ? s : "IKKE SATT";
 }
 
-static const char *str(json_t *r, const char *key)
+static long long grams(long long mg)
 {
-    const char *s = json_string_value(json_object_get(r, key));
-
-    return s ? s : "";
+    return (mg + 999) / 1000;
 }
 
-char *handover_csv(const struct job_row *j, const char *day, json_t *rows)
+/* 2026-11-16 -> 16.11.2026 */
+static char *norwegian_day(const char *day)
 {
-    GString *s = g_string_new("job,posting_day,posttype,format,zone,weight_band,pieces,"
-                              "weight_g\r\n");
-    size_t i;
-    json_t *r;
+    return strlen(day) == 10 ? g_strdup_printf("%.2s.%.2s.%.4s", day + 8, day + 5, day)
+                             : g_strdup(day);
+}
 
-    json_array_foreach(rows, i, r)
-        g_string_append_printf(s, "%s,%s,%s,%s,%s,%s,%lld,%lld\r\n", j->name, day,
-                               str(r, "posttype"), str(r, "format"), str(r, "zone"),
-                               str(r, "weight_band"),
-                               (long long)json_integer_value(json_object_get(r, "pieces")),
-                               (long long)(json_integer_value(json_object_get(r, "weight_mg")) +
-                                           999) / 1000);
-    g_string_append_printf(s, "%s,%s,total,,,,%lld,%lld\r\n", j->name, day,
-                           total_of(rows, "pieces"), (total_of(rows, "weight_mg") + 999) / 1000);
+static char *norwegian_time(const char *rfc3339)
+{
+    GDateTime *t = time_parse_rfc3339(rfc3339);
+    char *s = t ? g_date_time_format(t, "%d.%m.%Y kl. %H:%M") : g_strdup(rfc3339);
+
+    if (t)
+        g_date_time_unref(t);
+    return s;
+}
+
+/* ---- CSV ---------------------------------------------------------------------------------- */
+
+static void field(GString *s, const char *v, bool last)
+{
+    v = v ? v : "";
+    if (strpbrk(v, ",\"\r\n")) {
+        g_string_append_c(s, '"');
+        for (; *v; v++) {
+            if (*v == '"')
+                g_string_append_c(s, '"');
+            g_string_append_c(s, *v);
+        }
+        g_string_append_c(s, '"');
+    } else {
+        g_string_append(s, v);
+    }
+    g_string_append(s, last ? "\r\n" : ",");
+}
+
+static void csv_line(GString *s, const struct handover_day *d, const char *address,
+                     const char *const cells[4], long long pieces, long long mg, long long ea,
+                     const char *trays)
+{
+    char n[3][24];
+
+    field(s, d->day, false);
+    field(s, d->made_at, false);
+    field(s, d->name, false);
+    field(s, address, false);
+    field(s, d->customer_number, false);
+    field(s, cells[0], false);
+    field(s, cells[1], false);
+    field(s, cells[2], false);
+    field(s, cells[3], false);
+    g_snprintf(n[0], sizeof n[0], "%lld", pieces);
+    g_snprintf(n[1], sizeof n[1], "%lld", grams(mg));
+    g_snprintf(n[2], sizeof n[2], "%lld", ea);
+    field(s, n[0], false);
+    field(s, n[1], false);
+    field(s, n[2], false);
+    field(s, trays, true);
+}
+
+char *handover_csv(const struct handover_day *d)
+{
+    GString *s = g_string_new("dag,laget,leverandor,adresse,kundenummer,sone,prioritet,format,"
+                              "vektklasse,antall,vekt_g,ea,brett\r\n");
+    char *address = g_strjoinv(", ", d->address), trays[24];
+    guint i;
+
+    for (i = 0; i < d->lines->len; i++) {
+        const struct handover_line *l = &g_array_index(d->lines, struct handover_line, i);
+        const char *cells[4] = {postal_zone_word(l->zone, true), postal_posttype_word(l->posttype),
+                                postal_format_word(l->format), l->group ? "sum" : l->band};
+        g_snprintf(trays, sizeof trays, "%d", l->trays);
+        csv_line(s, d, address, cells, l->pieces, l->weight_mg, l->ea, l->group ? trays : "");
+    }
+    {
+        const char *cells[4] = {"totalt", "", "", ""};
+        g_snprintf(trays, sizeof trays, "%d", d->trays);
+        csv_line(s, d, address, cells, d->pieces, d->weight_mg, d->ea, trays);
+    }
+    g_free(address);
     return g_string_free(s, FALSE);
 }
 
-static void text(cairo_t *cr, PangoContext *ctx, double x, double y, const char *font,
-                 const char *s)
+/* ---- PDF ---------------------------------------------------------------------------------- */
+
+struct page {
+    cairo_t *cr;
+    PangoContext *ctx;
+    const struct handover_day *d;
+    double y;
+    int n;
+};
+
+/* Text at (x, y) mm, wrapped at width mm when width > 0; returns its height in mm. */
+static double text(struct page *p, double x, double y, double width, const char *font,
+                   const char *s)
 {
-    PangoLayout *l = pango_layout_new(ctx);
+    PangoLayout *l = pango_layout_new(p->ctx);
     PangoFontDescription *f = pango_font_description_from_string(font);
+    int w, h;
 
     pango_layout_set_font_description(l, f);
+    if (width > 0)
+        pango_layout_set_width(l, (int)(width * MM * PANGO_SCALE));
     pango_layout_set_text(l, s, -1);
-    cairo_move_to(cr, x * MM, y * MM);
-    pango_cairo_show_layout(cr, l);
+    cairo_move_to(p->cr, x * MM, y * MM);
+    pango_cairo_show_layout(p->cr, l);
+    pango_layout_get_size(l, &w, &h);
     pango_font_description_free(f);
     g_object_unref(l);
+    return h / (double)PANGO_SCALE / MM;
 }
 
-static void table(cairo_t *cr, PangoContext *ctx, json_t *rows, double y)
+static const double col[] = {20, 40, 62, 84, 116, 136, 158, 176};
+
+static void table_head(struct page *p)
 {
-    static const char *const head[] = {"A/B", "Format", "Zone", "Weight band", "Pieces",
-                                       "Weight (g)"};
-    static const double col[] = {20, 40, 70, 95, 135, 160};
-    size_t i, c;
-    json_t *r;
+    static const char *const head[] = {"Sone", "Prioritet", "Format", "Vektklasse", "Antall",
+                                       "Vekt (g)", "EA", "Brett"};
+    size_t c;
 
     for (c = 0; c < G_N_ELEMENTS(head); c++)
-        text(cr, ctx, col[c], y, "Liberation Sans Bold 10", head[c]);
-    json_array_foreach(rows, i, r) {
-        char n[24], w[24];
-        const char *cells[] = {str(r, "posttype"), str(r, "format"), str(r, "zone"),
-                               str(r, "weight_band"), n, w};
-        g_snprintf(n, sizeof n, "%lld", (long long)json_integer_value(json_object_get(r, "pieces")));
-        g_snprintf(w, sizeof w, "%lld",
-                   (long long)(json_integer_value(json_object_get(r, "weight_mg")) + 999) / 1000);
-        y += 6;
-        for (c = 0; c < G_N_ELEMENTS(cells); c++)
-            text(cr, ctx, col[c], y, "Liberation Sans 10", cells[c]);
-    }
-    {
-        char n[24], w[24];
-        g_snprintf(n, sizeof n, "%lld", total_of(rows, "pieces"));
-        g_snprintf(w, sizeof w, "%lld", (total_of(rows, "weight_mg") + 999) / 1000);
-        y += 8;
-        text(cr, ctx, col[0], y, "Liberation Sans Bold 10", "Total");
-        text(cr, ctx, col[4], y, "Liberation Sans Bold 10", n);
-        text(cr, ctx, col[5], y, "Liberation Sans Bold 10", w);
-    }
+        text(p, col[c], p->y, 0, "Liberation Sans Bold 9.5", head[c]);
+    cairo_set_line_width(p->cr, 0.3);
+    cairo_move_to(p->cr, 20 * MM, (p->y + 5) * MM);
+    cairo_line_to(p->cr, 190 * MM, (p->y + 5) * MM);
+    cairo_stroke(p->cr);
+    p->y += 6.5;
 }
 
-int handover_pdf(const struct job_row *j, const char *day, const char *provider, json_t *rows,
-                 struct bytes *out)
+static void footer(struct page *p)
+{
+    char *day = norwegian_day(p->d->day);
+    char *s = g_strdup_printf("Innleveringsliste %s · %s · side %d", day, or_unset(p->d->name),
+                              p->n);
+
+    text(p, 20, 287, 0, "Liberation Sans 8", s);
+    g_free(s);
+    g_free(day);
+}
+
+/* A new page when `mm` more do not fit above the bottom. */
+static void need(struct page *p, double mm)
+{
+    if (p->y + mm <= PAGE_BOTTOM)
+        return;
+    footer(p);
+    cairo_show_page(p->cr);
+    p->n++;
+    p->y = 18;
+    text(p, 20, p->y, 0, "Liberation Sans Bold 12", "Innleveringsliste (forts.)");
+    p->y += 9;
+    table_head(p);
+}
+
+static void row(struct page *p, const struct handover_line *l)
+{
+    const char *font = l->group ? "Liberation Sans Bold 9.5" : "Liberation Sans 9.5";
+    char n[4][24];
+    const char *cells[8] = {postal_zone_word(l->zone, true), postal_posttype_word(l->posttype),
+                            postal_format_word(l->format), l->group ? "Sum" : l->band,
+                            n[0], n[1], n[2], l->group ? n[3] : ""};
+    size_t c;
+
+    g_snprintf(n[0], sizeof n[0], "%lld", l->pieces);
+    g_snprintf(n[1], sizeof n[1], "%lld", grams(l->weight_mg));
+    g_snprintf(n[2], sizeof n[2], "%lld", l->ea);
+    g_snprintf(n[3], sizeof n[3], "%d", l->trays);
+    need(p, ROW);
+    for (c = 0; c < G_N_ELEMENTS(cells); c++)
+        text(p, col[c], p->y, 0, font, cells[c]);
+    p->y += l->group ? ROW + 2 : ROW;
+}
+
+static void total(struct page *p)
+{
+    const struct handover_day *d = p->d;
+    char n[4][24];
+    const char *cells[] = {n[0], n[1], n[2], n[3]};
+    size_t c;
+
+    g_snprintf(n[0], sizeof n[0], "%lld", d->pieces);
+    g_snprintf(n[1], sizeof n[1], "%lld", grams(d->weight_mg));
+    g_snprintf(n[2], sizeof n[2], "%lld", d->ea);
+    g_snprintf(n[3], sizeof n[3], "%d", d->trays);
+    need(p, ROW + 2);
+    cairo_move_to(p->cr, 20 * MM, p->y * MM);
+    cairo_line_to(p->cr, 190 * MM, p->y * MM);
+    cairo_stroke(p->cr);
+    p->y += 1.5;
+    text(p, col[0], p->y, 0, "Liberation Sans Bold 10", "Totalt");
+    for (c = 0; c < G_N_ELEMENTS(cells); c++)
+        text(p, col[4 + c], p->y, 0, "Liberation Sans Bold 10", cells[c]);
+    p->y += ROW + 4;
+}
+
+/* Who hands over, when, and the day's totals. */
+static void head(struct page *p)
+{
+    const struct handover_day *d = p->d;
+    char *day = norwegian_day(d->day), *made = norwegian_time(d->made_at), *s;
+    double left = 30, right = 30;
+    GString *jobs = g_string_new(NULL);
+    guint i;
+
+    text(p, 20, 15, 0, "Liberation Sans Bold 18", "Innleveringsliste");
+    left += text(p, 20, left, 90, "Liberation Sans Bold 11", or_unset(d->name));
+    for (i = 0; d->address[i]; i++)
+        left += text(p, 20, left, 90, "Liberation Sans 10", d->address[i]);
+    if (!d->address[0])
+        left += text(p, 20, left, 90, "Liberation Sans 10", "Adresse: IKKE SATT");
+    s = g_strdup_printf("Org.nr. %.3s %.3s %.3s", d->orgnr, strlen(d->orgnr) > 3 ? d->orgnr + 3
+                        : "", strlen(d->orgnr) > 6 ? d->orgnr + 6 : "");
+    left += text(p, 20, left, 90, "Liberation Sans 10", s);
+    g_free(s);
+    s = g_strdup_printf("Kundenummer: %s", or_unset(d->customer_number));
+    left += text(p, 20, left, 90, "Liberation Sans Bold 10", s);
+    g_free(s);
+    {
+        char *r[5];
+        r[0] = g_strdup_printf("Innleveringsdag: %s", day);
+        r[1] = g_strdup_printf("Laget: %s", made);
+        r[2] = g_strdup_printf("Sendinger: %lld", d->pieces);
+        r[3] = g_strdup_printf("Brett: %d (småbrev %d, storbrev %d per brett)", d->trays,
+                               d->per_tray[0], d->per_tray[1]);
+        r[4] = g_strdup_printf("Med EA-merking: %lld", d->ea);
+        for (i = 0; i < G_N_ELEMENTS(r); i++) {
+            right += text(p, 115, right, 75, i ? "Liberation Sans 10" : "Liberation Sans Bold 10",
+                          r[i]);
+            g_free(r[i]);
+        }
+    }
+    p->y = MAX(left, right) + 4;
+    for (i = 0; i < d->jobs->len; i++)
+        g_string_append_printf(jobs, "%s%s", i ? ", " : "", (char *)d->jobs->pdata[i]);
+    s = g_strdup_printf("Jobber (%u): %s", d->jobs->len, jobs->str);
+    p->y += text(p, 20, p->y, 170, "Liberation Sans 9", s) + 2;
+    g_free(s);
+    if (d->missing) {
+        s = g_strdup_printf("MERK: ikke satt i konfigurasjonen: %s.", d->missing);
+        p->y += text(p, 20, p->y, 170, "Liberation Sans Bold 10", s) + 2;
+        g_free(s);
+    }
+    p->y += 3;
+    g_string_free(jobs, TRUE);
+    g_free(day);
+    g_free(made);
+}
+
+static void signatures(struct page *p)
+{
+    if (p->y > PAGE_BOTTOM - 22)
+        need(p, 1000); /* a page of its own */
+    p->y = MAX(p->y + 6, 248);
+    text(p, 20, p->y, 0, "Liberation Sans 9.5", "Levert av (trykkeri), dato og klokkeslett");
+    text(p, 115, p->y, 0, "Liberation Sans 9.5", "Mottatt av (Posten), dato og klokkeslett");
+    cairo_set_line_width(p->cr, 0.3);
+    cairo_move_to(p->cr, 20 * MM, (p->y + 26) * MM);
+    cairo_line_to(p->cr, 95 * MM, (p->y + 26) * MM);
+    cairo_move_to(p->cr, 115 * MM, (p->y + 26) * MM);
+    cairo_line_to(p->cr, 190 * MM, (p->y + 26) * MM);
+    cairo_stroke(p->cr);
+}
+
+int handover_pdf(const struct handover_day *d, struct bytes *out)
 {
     GByteArray *buf = g_byte_array_new();
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(render_pdf_sink, buf, 210 * MM, 297 * MM);
-    cairo_t *cr = cairo_create(s);
-    PangoContext *ctx = pango_font_map_create_context(fonts_map());
-    char *line;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(render_pdf_sink, buf, 210 * MM,
+                                                             297 * MM);
+    struct page p = {cairo_create(s), pango_font_map_create_context(fonts_map()), d, 0, 1};
+    char *title = g_strdup_printf("Innleveringsliste %s", d->day);
+    guint i;
+    int rc;
 
-    /* fixed metadata: the same ledger gives the same bytes */
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Handover note");
-    pango_cairo_update_context(cr, ctx);
-    text(cr, ctx, 20, 20, "Liberation Sans Bold 16", "Innleveringsliste / handover note");
-    line = g_strdup_printf("Print provider %s    job %s    posting day %s", provider, j->name,
-                           day);
-    text(cr, ctx, 20, 32, "Liberation Sans 11", line);
-    g_free(line);
-    line = g_strdup_printf("%s %s, %s envelopes, %s", j->layout, j->colour, j->envelope,
-                           strcmp(j->posttype, "A") == 0 ? "A-post (priority)" : "B-post (economy)");
-    text(cr, ctx, 20, 39, "Liberation Sans 11", line);
-    g_free(line);
-    table(cr, ctx, rows, 52);
-    text(cr, ctx, 20, 250, "Liberation Sans 10", "Handed over by (print provider)");
-    text(cr, ctx, 115, 250, "Liberation Sans 10", "Received by (postal operator)");
-    cairo_set_line_width(cr, 0.3);
-    cairo_move_to(cr, 20 * MM, 270 * MM);
-    cairo_line_to(cr, 95 * MM, 270 * MM);
-    cairo_move_to(cr, 115 * MM, 270 * MM);
-    cairo_line_to(cr, 190 * MM, 270 * MM);
-    cairo_stroke(cr);
-    cairo_show_page(cr);
-    g_object_unref(ctx);
-    cairo_destroy(cr);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, d->made_at);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+    pango_cairo_update_context(p.cr, p.ctx);
+    head(&p);
+    table_head(&p);
+    for (i = 0; i < d->lines->len; i++)
+        row(&p, &g_array_index(d->lines, struct handover_line, i));
+    total(&p);
+    signatures(&p);
+    footer(&p);
+    cairo_show_page(p.cr);
+    g_object_unref(p.ctx);
+    cairo_destroy(p.cr);
     cairo_surface_finish(s);
+    rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? 0 : -1;
     cairo_surface_destroy(s);
     out->len = buf->len;
     out->data = g_byte_array_free(buf, FALSE);
-    return 0;
+    g_free(title);
+    return rc;
 }

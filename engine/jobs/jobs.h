@@ -134,14 +134,45 @@ struct dispatch_report {
 /* day: YYYY-MM-DD or NULL for today; reason: non-NULL forces a partly reconciled job. */
 int jobs_dispatch(struct engine *e, const char *job, const char *day, const char *reason,
                   struct dispatch_report *rep, char **err);
+/* handover_day.c: the day's handover note (all of day's dispatched jobs) published again
+ * in <spool>/handover/ after job j was dispatched on day. */
 int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
                           char **err);
 /* cancel.c: a printed, undispatched job withdrawn; its letters get feil SERVER. */
 int jobs_cancel(struct engine *e, const char *job, const char *reason, int *letters, char **err);
-/* handover.c */
-char *handover_csv(const struct job_row *j, const char *day, json_t *rows);
-int handover_pdf(const struct job_row *j, const char *day, const char *provider, json_t *rows,
-                 struct bytes *out);
+/* handover_day.c: a posting day's handover, in Posten's words and bands. */
+struct handover_line {
+    char zone[8], posttype[2], format[8];   /* NO/EU/WORLD, A/B, small/large */
+    char band[24];                          /* "21–50 g"; "" on a group line */
+    long long pieces, weight_mg, ea;        /* ea: pieces with the EA mark */
+    bool group;                             /* the sum of the (zone, A/B, format) above */
+    int trays;                              /* group lines only */
+};
+struct handover_day {
+    char *day, *made_at;                    /* YYYY-MM-DD; RFC 3339 local time */
+    char *name, **address, *orgnr, *customer_number;
+    char *missing;                          /* "[provider] name, …" not configured */
+    int per_tray[2];                        /* pieces per tray: small, large */
+    GPtrArray *jobs;                        /* names of the day's dispatched jobs */
+    GArray *lines;                          /* struct handover_line, domestic first */
+    long long pieces, weight_mg, ea;
+    int trays;
+};
+int handover_day_load(struct handover_day *d, struct engine *e, const char *day, char **err);
+void handover_day_free(struct handover_day *d);
+/* handover-DAY.csv and .pdf into dir (made 0700), each replacing its previous version. */
+int handover_day_write(const struct handover_day *d, const char *dir, char **err);
+/* Load and write: into dir, or <spool>/handover when dir is NULL. */
+int handover_publish_day(struct engine *e, const char *day, const char *dir, char **err);
+char *handover_dir(struct engine *e);
+/* Posten's words: Innland/Europa/Verden (innland/… when !capital), A-post/B-post,
+ * småbrev/storbrev. */
+const char *postal_zone_word(const char *zone, bool capital);
+const char *postal_posttype_word(const char *posttype);
+const char *postal_format_word(const char *format);
+/* handover.c: the note's two files. */
+char *handover_csv(const struct handover_day *d);
+int handover_pdf(const struct handover_day *d, struct bytes *out);
 
 /* The EA return barcode: 2, agreement (4), service level, 0, KID (the piece code). */
 char *jobs_ea_code(const struct print_setup *ps, const char *piece_code);

@@ -354,16 +354,17 @@ char *jobs_ticket_jdf(const struct ticket_input *t)
 char *jobs_pieces_csv(const struct job_row *j, GPtrArray *rows)
 {
     GString *s = g_string_new("piece,job,seq,letter_id,first_sheet,last_sheet,sheets,layout,"
-                              "envelope,weight_g,posttype,colour,reprint_of\r\n");
+                              "envelope,weight_g,posttype,colour,reprint_of,zone\r\n");
     guint i;
 
     for (i = 0; i < rows->len; i++) {
         const struct piece_row *p = rows->pdata[i];
-        g_string_append_printf(s, "%s,%s,%d,%s,%d,%d,%d,%s,%s,%d.%d,%s,%s,%s\r\n", p->code,
+        g_string_append_printf(s, "%s,%s,%d,%s,%d,%d,%d,%s,%s,%d.%d,%s,%s,%s,%s\r\n", p->code,
                                j->name, p->seq, p->letter_id, p->first_sheet,
                                p->first_sheet + p->sheets - 1, p->sheets, p->layout,
                                p->envelope, p->weight_mg / 1000, p->weight_mg % 1000 / 100,
-                               p->posttype, p->colour, p->reprint_of ? p->reprint_of : "");
+                               p->posttype, p->colour, p->reprint_of ? p->reprint_of : "",
+                               postal_zone_word(p->zone, false));
     }
     return g_string_free(s, FALSE);
 }

@@ -25,8 +25,9 @@ int ledger_insert_receipt_pending(struct ledger *l, const struct receipt_row *r)
 
 json_t *ledger_pending_receipts(struct ledger *l)
 {
-    return ledger_rows_json(ledger_stmt(l, "SELECT id, letter_id, type, file_name AS file, jws"
-                                           " FROM receipts WHERE published = 0 ORDER BY rowid",
+    return ledger_rows_json(ledger_stmt(l, "SELECT id, letter_id, type, file_name AS file, jws,"
+                                           " created_at FROM receipts WHERE published = 0"
+                                           " ORDER BY rowid",
                                         ""));
 }
 
@@ -143,22 +144,32 @@ int ledger_job_cancelled(struct ledger *l, long long job_id, char **at)
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-/* Counts of the job's posted pieces per format, weight band, posttype and zone. */
-json_t *ledger_handover(struct ledger *l, long long job_id)
+/* The day's handover: every POSTED piece of every job dispatched that day, by the postage
+ * class its letter is settled in (the PRINT cost row). */
+json_t *ledger_handover_day(struct ledger *l, const char *day)
 {
     return ledger_rows_json(ledger_stmt(l,
-        "SELECT c.format, c.weight_band, c.posttype, c.zone, count(*) AS pieces,"
-        " sum(c.weight_mg) AS weight_mg FROM pieces p JOIN cost_rows c ON c.letter_id ="
-        " p.letter_id AND c.kind = 'PRINT' WHERE p.job_id = ? AND p.state = 'POSTED'"
-        " GROUP BY 1, 2, 3, 4 ORDER BY c.posttype, c.format, c.zone,"
-        " CAST(c.weight_band AS INTEGER)", "l", job_id));
+        "SELECT c.zone, c.posttype, c.format, c.weight_band, count(*) AS pieces,"
+        " sum(p.weight_mg) AS weight_mg,"
+        " sum(coalesce(t.return_handling = 'MAKULERING_MED_MELDING', 0)) AS ea"
+        " FROM pieces p JOIN jobs j ON j.id = p.job_id JOIN letters t ON t.id = p.letter_id"
+        " JOIN cost_rows c ON c.letter_id = p.letter_id AND c.kind = 'PRINT'"
+        " WHERE j.dispatched_on = ? AND p.state = 'POSTED' GROUP BY 1, 2, 3, 4"
+        " ORDER BY CASE c.zone WHEN 'NO' THEN 0 WHEN 'EU' THEN 1 ELSE 2 END, c.posttype,"
+        " c.format DESC, CAST(c.weight_band AS INTEGER)", "s", day));
+}
+
+GPtrArray *ledger_jobs_dispatched_on(struct ledger *l, const char *day)
+{
+    return ledger_strings(ledger_stmt(l, "SELECT name FROM jobs WHERE dispatched_on = ?"
+                                         " ORDER BY id", "s", day));
 }
 
 int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *out)
 {
     sqlite3_stmt *st = ledger_stmt(l,
-        "SELECT p.letter_id, p.job_id, p.state, j.name, l.state, l.return_handling, l.layout"
-        " FROM pieces p JOIN jobs j ON j.id = p.job_id JOIN letters l ON l.id = p.letter_id"
+        "SELECT p.letter_id, p.job_id, p.state, j.name, l.state, l.return_handling, l.layout,"
+        " l.posted_on FROM pieces p JOIN jobs j ON j.id = p.job_id JOIN letters l ON l.id = p.letter_id"
         " WHERE p.code = ?", "s", code);
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
@@ -171,6 +182,7 @@ int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *o
         out->letter_state = ledger_col_dup(st, 4);
         out->return_handling = ledger_col_dup(st, 5);
         out->layout = ledger_col_dup(st, 6);
+        out->posted_on = ledger_col_dup(st, 7);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -184,6 +196,7 @@ void piece_ref_free(struct piece_ref *p)
     g_free(p->letter_state);
     g_free(p->return_handling);
     g_free(p->layout);
+    g_free(p->posted_on);
     memset(p, 0, sizeof *p);
 }
 
@@ -227,4 +240,40 @@ int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char 
     if (rc != SQLITE_DONE)
         return -1;
     return sqlite3_changes(l->db) == 1 ? 0 : 1;
+}
+
+json_t *ledger_return_json(struct ledger *l, const char *letter_id)
+{
+    json_t *rows = ledger_rows_json(ledger_stmt(l,
+        "SELECT r.piece, r.code, r.returned_on, r.at, r.reason, r.handling, r.source,"
+        " r.forwarded_at, k.published AS receipt_published FROM returns r LEFT JOIN receipts k"
+        " ON k.letter_id = r.letter_id AND k.type = 'returpostkvittering'"
+        " WHERE r.letter_id = ?", "s", letter_id));
+    json_t *one = json_incref(json_array_get(rows, 0));
+
+    json_decref(rows);
+    return one;
+}
+
+int ledger_undo_return(struct ledger *l, const char *letter_id, const char *at)
+{
+    /* the fee back, on a row of its own (cost rows are never edited), dated like the fee */
+    if (ledger_step_done(ledger_stmt(l,
+            "INSERT INTO cost_rows (letter_id, kind, ref, day, at, tariff, avsender,"
+            " avsenderidentifikator, faktura_referanse, layout, colour, envelope, posttype, pages,"
+            " return_ore, note)"
+            " SELECT letter_id, 'RETURN', seq, day, ?2, tariff, avsender, avsenderidentifikator,"
+            " faktura_referanse, layout, colour, envelope, posttype, pages, -return_ore,"
+            " 'return undone (mis-scanned): the fee is taken back' FROM cost_rows f"
+            " WHERE f.letter_id = ?1 AND f.kind = 'RETURN' AND f.return_ore > 0 AND NOT EXISTS"
+            " (SELECT 1 FROM cost_rows u WHERE u.kind = 'RETURN' AND u.ref = f.seq)", "ss",
+            letter_id, at)) < 0)
+        return -1;
+    if (ledger_step_done(ledger_stmt(l, "DELETE FROM receipts WHERE letter_id = ? AND type ="
+                                        " 'returpostkvittering' AND published = 0", "s",
+                                     letter_id)) < 0 ||
+        ledger_step_done(ledger_stmt(l, "DELETE FROM returns WHERE letter_id = ?", "s",
+                                     letter_id)) < 0)
+        return -1;
+    return ledger_set_letter_state(l, letter_id, "POSTED", at);
 }

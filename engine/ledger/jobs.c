@@ -5,8 +5,8 @@
  *  1. A letter is in at most one job per print (PRIMARY KEY (job_id, letter_id)); a reprint
  *     piece names its original, and UNIQUE(reprint_of) means no piece is reprinted twice.
  *  2. Piece numbers and codes are assigned once, when a job starts closing, in an order that
- *     depends only on the ledger (weight, arrival, message id), so rebuilding a job after a
- *     crash produces the same files.
+ *     depends only on the ledger (postal presort: zone, postcode; then weight, arrival,
+ *     message id), so rebuilding a job after a crash produces the same files.
  */
 #include <string.h>
 #include "ledger.h"
@@ -164,14 +164,30 @@ int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
                                            " sheets + ? WHERE id = ?", "il", sheets, job_id));
 }
 
+/*
+ * The postal presort of a job's pieces: domestic first, by postcode; then Europe, then the
+ * rest of the world, each by country code, so foreign pieces can be taken off the end and
+ * handed in separately. The zone is the one the letter's postage is settled in (its PRINT
+ * cost row, from the recipient's landkode); a letter without one is domestic when its
+ * landkode is empty or NO. Everything here is in the ledger when the job starts closing, so
+ * a rebuild numbers the pieces the same way.
+ */
+#define PRESORT_JOIN \
+    " LEFT JOIN addresses a ON a.letter_id = p.letter_id AND a.role = 'recipient'" \
+    " LEFT JOIN cost_rows c ON c.letter_id = p.letter_id AND c.kind = 'PRINT'"
+#define PRESORT_ORDER \
+    "CASE coalesce(c.zone, CASE WHEN upper(coalesce(a.landkode, '')) IN ('', 'NO') THEN 'NO'" \
+    " ELSE 'WORLD' END) WHEN 'NO' THEN 0 WHEN 'EU' THEN 1 ELSE 2 END," \
+    " upper(coalesce(a.landkode, '')), coalesce(a.postnummer, '')"
+
 int ledger_job_closing(struct ledger *l, long long job_id, const char *at)
 {
     if (ledger_step_done(ledger_stmt(l,
             "WITH o AS (SELECT p.letter_id, ROW_NUMBER() OVER w AS rn,"
             "  SUM(p.sheets) OVER w - p.sheets + 1 AS fs FROM pieces p JOIN letters t"
-            "  ON t.id = p.letter_id WHERE p.job_id = ?1"
-            "  WINDOW w AS (ORDER BY p.weight_mg, t.received_at, t.message_id, t.id"
-            "  ROWS UNBOUNDED PRECEDING))"
+            "  ON t.id = p.letter_id" PRESORT_JOIN " WHERE p.job_id = ?1"
+            "  WINDOW w AS (ORDER BY " PRESORT_ORDER ", p.weight_mg, t.received_at, t.message_id,"
+            "  t.id ROWS UNBOUNDED PRECEDING))"
             " UPDATE pieces SET seq = o.rn, first_sheet = o.fs,"
             " code = printf('%06d%05d', ?1, o.rn) FROM o"
             " WHERE pieces.job_id = ?1 AND pieces.letter_id = o.letter_id", "l", job_id)) < 0)
@@ -235,7 +251,8 @@ GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id)
     sqlite3_stmt *st = ledger_stmt(l,
         "SELECT p.job_id, p.letter_id, p.code, p.layout, p.state, p.reprint_of, p.scan, p.seq,"
         " p.sheets, p.first_sheet, p.weight_mg, t.posttype, t.colour, t.return_handling,"
-        " t.avsender, t.envelope FROM pieces p JOIN letters t ON t.id = p.letter_id"
+        " t.avsender, t.envelope, c.zone FROM pieces p JOIN letters t ON t.id = p.letter_id"
+        " LEFT JOIN cost_rows c ON c.letter_id = p.letter_id AND c.kind = 'PRINT'"
         " WHERE p.job_id = ? ORDER BY p.seq, p.letter_id", "l", job_id);
     GPtrArray *out = g_ptr_array_new_with_free_func(piece_row_free);
 
@@ -258,6 +275,7 @@ GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id)
         p->return_handling = ledger_col_dup(st, 13);
         p->avsender = ledger_col_dup(st, 14);
         p->envelope = ledger_col_dup(st, 15);
+        p->zone = ledger_col_dup(st, 16);
         piece_address(l, p->letter_id, "recipient", p->recipient, &found);
         piece_address(l, p->letter_id, "return", p->ret, &p->has_return);
         g_ptr_array_add(out, p);
@@ -273,7 +291,7 @@ void piece_row_free(void *ptr)
 
     g_free(p->letter_id); g_free(p->code); g_free(p->layout); g_free(p->state);
     g_free(p->reprint_of); g_free(p->scan); g_free(p->posttype); g_free(p->colour);
-    g_free(p->return_handling); g_free(p->avsender); g_free(p->envelope);
+    g_free(p->return_handling); g_free(p->avsender); g_free(p->envelope); g_free(p->zone);
     for (i = 0; i < ADDRESS_COLUMNS; i++) {
         g_free(p->recipient[i]);
         g_free(p->ret[i]);

@@ -122,6 +122,7 @@ struct piece_row {
     char *posttype, *colour, *return_handling, *avsender, *envelope;
     char *recipient[ADDRESS_COLUMNS], *ret[ADDRESS_COLUMNS];
     bool has_return;
+    char *zone;         /* NO, EU or WORLD: the postage zone of the letter's PRINT cost row */
 };
 
 /* What planning needs to know about an accepted letter. */
@@ -143,7 +144,9 @@ long long ledger_new_job(struct ledger *l, const struct job_key *k, long long pa
                          const char *opened_at, const char *due_at, const char *day);
 int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
                      const char *layout, int sheets, int weight_mg, const char *reprint_of);
-/* OPEN -> CLOSING: number the pieces (by weight, then arrival) and give them codes. */
+/* OPEN -> CLOSING: number the pieces and give them codes. The order is the postal presort:
+ * domestic pieces by postcode, then Europe, then the rest of the world (by country code),
+ * then weight and arrival. */
 int ledger_job_closing(struct ledger *l, long long job_id, const char *at);
 int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char *at);
 int ledger_job_get(struct ledger *l, const char *name, struct job_row *out);
@@ -167,7 +170,8 @@ int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, lo
 /* ---- after print (afterprint.c) ------------------------------------------------------------
  * Receipts after intake wait in the ledger (published = 0) until they are in outbox/. */
 int ledger_insert_receipt_pending(struct ledger *l, const struct receipt_row *r);
-json_t *ledger_pending_receipts(struct ledger *l); /* [{id, letter_id, type, file, jws}] */
+json_t *ledger_pending_receipts(struct ledger *l); /* [{id, letter_id, type, file, jws,
+                                                       created_at}] */
 int ledger_receipt_published(struct ledger *l, const char *id);
 
 /* Whom a letter's receipts answer, and what its mottakskvittering said (its businessScope is
@@ -192,11 +196,16 @@ int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char *
  * RECONCILED), -1 error. */
 int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason);
 int ledger_job_cancelled(struct ledger *l, long long job_id, char **at);
-/* [{format, weight_band, posttype, zone, pieces, weight_mg}] of the job's POSTED pieces */
-json_t *ledger_handover(struct ledger *l, long long job_id);
+/* The pieces POSTED in every job dispatched on day (reprint jobs too), counted per zone,
+ * posttype, format and weight band: [{zone, posttype, format, weight_band, pieces, weight_mg,
+ * ea}], domestic first; ea counts the pieces that carry the EA mark. */
+json_t *ledger_handover_day(struct ledger *l, const char *day);
+/* Names of the jobs dispatched on day, in order. */
+GPtrArray *ledger_jobs_dispatched_on(struct ledger *l, const char *day);
 
 struct piece_ref {
     char *letter_id, *piece_state, *job, *letter_state, *return_handling, *layout;
+    char *posted_on;    /* the letter's posting day, or NULL */
     long long job_id;
 };
 int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *out);
@@ -210,6 +219,13 @@ int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on
 json_t *ledger_returns_json(struct ledger *l, const char *since);
 /* A DIREKTE_RETUR piece sent on to its sender: 0 done, 1 not waiting for forwarding. */
 int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char *at);
+/* A letter's return as {piece, code, returned_on, at, reason, handling, source, forwarded_at,
+ * receipt_published (0/1, absent without a receipt)}, or NULL when none. */
+json_t *ledger_return_json(struct ledger *l, const char *letter_id);
+/* Take back a mis-scanned return (in the caller's transaction): the return row and the
+ * unpublished returpostkvittering go, a RETURN cost row with the negative fee names the fee's
+ * row, the letter is POSTED again. */
+int ledger_undo_return(struct ledger *l, const char *letter_id, const char *at);
 
 /* ---- operator holds (hold.c) ------------------------------------------------------------
  * reason non-NULL holds, NULL releases: 0 changed, 1 was already so, -1 error. */
@@ -229,6 +245,10 @@ GPtrArray *ledger_plannable(struct ledger *l, int limit);
 /* Letters whose personal data is due: POSTED on or before cutoff, RETURNED on or before it,
  * CANCELLED, FAILED or HELD on or before it. */
 GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff);
+/* The same letters as [{id, state, since}] (since: the day that made them due). */
+json_t *ledger_purgeable_json(struct ledger *l, const char *cutoff);
+/* History events older than before; -1 on error. */
+long long ledger_count_history(struct ledger *l, const char *before);
 int ledger_purge_letter(struct ledger *l, const char *id, const char *at);
 /* 1 purged, 0 not (or no such letter), -1 error */
 int ledger_is_purged(struct ledger *l, const char *id);

@@ -11,15 +11,34 @@
 #include "ledger.h"
 #include "ledger_internal.h"
 
+/* Letters due for purging, with the day that made them due (?1: the cutoff). */
+#define PURGEABLE \
+    "SELECT l.id, l.state, CASE l.state WHEN 'POSTED' THEN l.posted_on" \
+    " WHEN 'RETURNED' THEN r.returned_on ELSE substr(l.updated_at, 1, 10) END AS since" \
+    " FROM letters l LEFT JOIN returns r ON r.letter_id = l.id" \
+    " WHERE l.purged_at IS NULL AND (" \
+    "  (l.state = 'POSTED' AND l.posted_on <= ?1) OR" \
+    "  (l.state = 'RETURNED' AND r.returned_on <= ?1) OR" \
+    "  (l.state IN ('CANCELLED', 'FAILED', 'HELD') AND substr(l.updated_at, 1, 10) <= ?1))" \
+    " ORDER BY l.id"
+
 GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff)
 {
-    return ledger_strings(ledger_stmt(l,
-        "SELECT l.id FROM letters l LEFT JOIN returns r ON r.letter_id = l.id"
-        " WHERE l.purged_at IS NULL AND ("
-        "  (l.state = 'POSTED' AND l.posted_on <= ?1) OR"
-        "  (l.state = 'RETURNED' AND r.returned_on <= ?1) OR"
-        "  (l.state IN ('CANCELLED', 'FAILED', 'HELD') AND substr(l.updated_at, 1, 10) <= ?1))"
-        " ORDER BY l.id", "s", cutoff));
+    return ledger_strings(ledger_stmt(l, PURGEABLE, "s", cutoff));
+}
+
+json_t *ledger_purgeable_json(struct ledger *l, const char *cutoff)
+{
+    return ledger_rows_json(ledger_stmt(l, PURGEABLE, "s", cutoff));
+}
+
+long long ledger_count_history(struct ledger *l, const char *before)
+{
+    sqlite3_stmt *st = ledger_stmt(l, "SELECT count(*) FROM events WHERE at < ?", "s", before);
+    long long n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+
+    sqlite3_finalize(st);
+    return n;
 }
 
 int ledger_purge_letter(struct ledger *l, const char *id, const char *at)

@@ -70,14 +70,13 @@ static long long amount(struct src *s, const char *group, const char *key)
     return ore;
 }
 
+/* A real day written YYYY-MM-DD (day_parse also takes DD.MM.YYYY; files and the ledger
+ * use the ISO form only). */
 bool date_valid(const char *d)
 {
-    int y, m, dd;
-    char tail;
+    char iso[11];
 
-    if (!d || strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3)
-        return false;
-    return m >= 1 && m <= 12 && dd >= 1 && y >= 1 && g_date_valid_dmy(dd, m, y);
+    return d && day_parse(d, iso) && strcmp(iso, d) == 0;
 }
 
 /* id, valid_from, description of [group] */

@@ -6,7 +6,8 @@
  * Each is built from the ledger (whom to answer, and the businessScope of the letter's
  * mottakskvittering, copied unchanged) and stored as pending in the caller's transaction;
  * receipts_flush publishes what is pending after the commit, and again on the next start
- * when a crash came between the two.
+ * when a crash came between the two. A returpostkvittering is held until the day its return
+ * was recorded on is over, so a mis-scanned return can be undone that day (returns/undo.c).
  */
 #include <string.h>
 #include "pipeline.h"
@@ -94,14 +95,25 @@ int letter_receipt(struct engine *e, const char *letter_id, const char *type,
     return rc == 0 ? 0 : -1;
 }
 
+bool receipt_held(json_t *pending, const char *today)
+{
+    const char *at = json_string_value(json_object_get(pending, "created_at"));
+
+    return g_strcmp0(json_string_value(json_object_get(pending, "type")),
+                     "returpostkvittering") == 0 && at && strncmp(at, today, 10) >= 0;
+}
+
 int receipts_flush(struct engine *e)
 {
     json_t *list = ledger_pending_receipts(e->ledger), *r;
+    char *today = day_today();
     size_t i;
     int n = 0, rc = 0;
 
     json_array_foreach(list, i, r) {
         const char *id = json_string_value(json_object_get(r, "id"));
+        if (receipt_held(r, today))
+            continue;
         if (receipt_publish(e->spool.outbox, json_string_value(json_object_get(r, "file")),
                             json_string_value(json_object_get(r, "jws"))) < 0 ||
             ledger_receipt_published(e->ledger, id) < 0) {
@@ -114,5 +126,6 @@ int receipts_flush(struct engine *e)
         }
     }
     json_decref(list);
+    g_free(today);
     return rc < 0 ? -1 : n;
 }

@@ -13,8 +13,12 @@
  *
  * The ledger is committed first; files follow. A crash in between leaves packages of PURGED
  * letters in accepted/, which the next purge removes. Running it twice changes nothing.
+ * purge_plan says what a purge would do now (letters, packages and print files with their
+ * sizes, history events) and changes nothing.
  */
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include "pipeline.h"
 
 #define PURGE_BATCH 500
@@ -53,26 +57,38 @@ static int purge_letters(struct engine *e, const char *cutoff, const char *at, i
     return rc;
 }
 
-/* Entries of purged letters still in dir (accepted/, failed/, hold/); their reason files
- * (no personal data) stay. */
-static int sweep_dir(struct engine *e, const char *dir, int *n)
+/* Names in dir (accepted/, failed/, hold/) of letters purged, or in `due` (ids about to be,
+ * for a dry run; may be NULL). Their reason files (no personal data) stay. */
+static GPtrArray *doomed_entries(struct engine *e, const char *dir, GHashTable *due)
 {
-    GPtrArray *names = spool_list(dir);
+    GPtrArray *names = spool_list(dir), *out = g_ptr_array_new_with_free_func(g_free);
     guint i;
-    int rc = 0;
 
     for (i = 0; i < names->len; i++) {
         const char *id = names->pdata[i];
-        if (!spool_id_ok(id) || ledger_is_purged(e->ledger, id) != 1)
-            continue;
-        if (spool_remove(dir, id) < 0) {
-            log_error("letter %s: package not removed from %s", id, dir);
+        if (spool_id_ok(id) && ((due && g_hash_table_contains(due, id)) ||
+                                ledger_is_purged(e->ledger, id) == 1))
+            g_ptr_array_add(out, g_strdup(id));
+    }
+    g_ptr_array_free(names, TRUE);
+    return out;
+}
+
+static int sweep_dir(struct engine *e, const char *dir, int *n)
+{
+    GPtrArray *ids = doomed_entries(e, dir, NULL);
+    guint i;
+    int rc = 0;
+
+    for (i = 0; i < ids->len; i++) {
+        if (spool_remove(dir, ids->pdata[i]) < 0) {
+            log_error("letter %s: package not removed from %s", (char *)ids->pdata[i], dir);
             rc = -1;
         } else {
             ++*n;
         }
     }
-    g_ptr_array_free(names, TRUE);
+    g_ptr_array_unref(ids);
     return rc;
 }
 
@@ -87,20 +103,28 @@ static int sweep_packages(struct engine *e, int *n)
     return rc;
 }
 
-static int sweep_job(struct engine *e, const char *job, int *n)
+/* The print files of an expired job: all but the ticket, piece list and handover note. */
+static GPtrArray *doomed_job_files(const char *dir)
 {
-    char *dir = g_build_filename(e->spool.jobs, job, NULL);
     GDir *d = g_dir_open(dir, 0, NULL);
     GPtrArray *doomed = g_ptr_array_new_with_free_func(g_free);
     const char *name;
-    guint i;
-    int rc = 0;
 
     while (d && (name = g_dir_read_name(d)))
         if (!g_strv_contains(job_keep, name) && name[0] != '.')
             g_ptr_array_add(doomed, g_strdup(name));
     if (d)
         g_dir_close(d);
+    return doomed;
+}
+
+static int sweep_job(struct engine *e, const char *job, int *n)
+{
+    char *dir = g_build_filename(e->spool.jobs, job, NULL);
+    GPtrArray *doomed = doomed_job_files(dir);
+    guint i;
+    int rc = 0;
+
     for (i = 0; i < doomed->len; i++) {
         if (fsio_unlink(dir, doomed->pdata[i]) < 0) {
             log_error("job %s: %s not removed", job, (char *)doomed->pdata[i]);
@@ -141,4 +165,99 @@ int purge_run(struct engine *e, int days, int history_months, struct purge_stats
     g_date_time_unref(old);
     g_date_time_unref(now);
     return rc;
+}
+
+/* Bytes of a spool entry: a file, or a directory of files (carrier b, c). */
+static long long entry_bytes(const char *dir, const char *name)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    GStatBuf st;
+    long long n = 0;
+
+    if (g_lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        GDir *d = g_dir_open(path, 0, NULL);
+        const char *f;
+        while (d && (f = g_dir_read_name(d)))
+            n += entry_bytes(path, f);
+        if (d)
+            g_dir_close(d);
+    } else if (g_lstat(path, &st) == 0) {
+        n = (long long)st.st_size;
+    }
+    g_free(path);
+    return n;
+}
+
+static void plan_entries(struct engine *e, const char *dir, const char *place, GHashTable *due,
+                         struct purge_plan *p)
+{
+    GPtrArray *ids = doomed_entries(e, dir, due);
+    guint i;
+
+    for (i = 0; i < ids->len; i++) {
+        long long n = entry_bytes(dir, ids->pdata[i]);
+        json_array_append_new(p->packages, json_pack("{s:s, s:s, s:I}", "place", place,
+                                                     "letter", (char *)ids->pdata[i], "bytes",
+                                                     (json_int_t)n));
+        p->package_bytes += n;
+    }
+    g_ptr_array_unref(ids);
+}
+
+static void plan_jobs(struct engine *e, const char *cutoff, struct purge_plan *p)
+{
+    GPtrArray *jobs = ledger_expired_jobs(e->ledger, cutoff);
+    guint i, k;
+
+    for (i = 0; i < jobs->len; i++) {
+        char *dir = g_build_filename(e->spool.jobs, jobs->pdata[i], NULL);
+        GPtrArray *files = doomed_job_files(dir);
+        for (k = 0; k < files->len; k++) {
+            long long n = entry_bytes(dir, files->pdata[k]);
+            json_array_append_new(p->job_files, json_pack("{s:s, s:s, s:I}", "job",
+                                                          (char *)jobs->pdata[i], "file",
+                                                          (char *)files->pdata[k], "bytes",
+                                                          (json_int_t)n));
+            p->job_bytes += n;
+        }
+        g_ptr_array_unref(files);
+        g_free(dir);
+    }
+    g_ptr_array_unref(jobs);
+}
+
+int purge_plan(struct engine *e, int days, int history_months, struct purge_plan *p)
+{
+    GDateTime *now = time_now(), *old = g_date_time_add_months(now, -history_months);
+    GHashTable *due = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t i;
+    json_t *r;
+
+    memset(p, 0, sizeof *p);
+    p->cutoff = days_ago(now, days);
+    p->before = time_rfc3339(old);
+    p->letters = ledger_purgeable_json(e->ledger, p->cutoff);
+    p->packages = json_array();
+    p->job_files = json_array();
+    json_array_foreach(p->letters, i, r)
+        g_hash_table_add(due, (gpointer)json_string_value(json_object_get(r, "id")));
+    plan_entries(e, e->spool.accepted, "accepted", due, p);
+    plan_entries(e, e->spool.failed, "failed", due, p);
+    plan_entries(e, e->spool.hold, "hold", due, p);
+    plan_jobs(e, p->cutoff, p);
+    p->events = ledger_count_history(e->ledger, p->before);
+    g_hash_table_destroy(due);
+    g_date_time_unref(old);
+    g_date_time_unref(now);
+    return p->events < 0 ? -1 : 0;
+}
+
+void purge_plan_free(struct purge_plan *p)
+{
+    json_decref(p->letters);
+    json_decref(p->packages);
+    json_decref(p->job_files);
+    g_free(p->cutoff);
+    g_free(p->before);
+    memset(p, 0, sizeof *p);
 }

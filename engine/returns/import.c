@@ -43,17 +43,6 @@ static int fields(const char *line, char sep, char out[3][FIELD_MAX + 1])
     return quoted ? -1 : f + 1;
 }
 
-static bool norwegian_date(const char *s, char iso[11])
-{
-    int d, m, y;
-    char tail;
-
-    if (sscanf(s, "%2d.%2d.%4d%c", &d, &m, &y, &tail) != 3)
-        return false;
-    g_snprintf(iso, 11, "%04d-%02d-%02d", y, m, d);
-    return date_valid(iso);
-}
-
 static int one_line(struct engine *e, const struct print_setup *ps, char f[3][FIELD_MAX + 1],
                     int n, const char *source, const char *today, struct import_stats *st)
 {
@@ -64,10 +53,10 @@ static int one_line(struct engine *e, const struct print_setup *ps, char f[3][FI
     int rc = 0;
 
     if (n > 2 && *g_strstrip(f[2]))
-        day = date_valid(f[2]) ? f[2] : norwegian_date(f[2], iso) ? iso : NULL;
+        day = day_parse(f[2], iso) ? iso : NULL;
     if (!reason || !day) {
         log_error("%s: %s", source, !reason ? "reason must be unknown, moved, refused or other"
-                                            : "date must be YYYY-MM-DD or DD.MM.YYYY");
+                                            : "date must be a real day, YYYY-MM-DD or DD.MM.YYYY");
         st->failed++;
         return -1;
     }

@@ -2,8 +2,11 @@
  * returns.c - record one returned piece and handle it as its letter's sender instructed.
  *
  * The return, the letter's new state, its history, the fee and the returpostkvittering are
- * one transaction; the receipt is published after the commit (or on the next start). A
- * piece scanned twice is recognised by its letter's return row and changes nothing.
+ * one transaction. The receipt waits in the ledger until the day the return was recorded on is
+ * over (receipts_flush holds it): until then `trykk returns undo` can take a mis-scanned
+ * return back and nothing wrong has reached the broker. A piece scanned twice is recognised
+ * by its letter's return row and changes nothing. A return dated in the future or before the
+ * piece's posting day is refused.
  */
 #include <string.h>
 #include "returns.h"
@@ -50,25 +53,50 @@ static int record_txn(struct engine *e, const struct print_setup *ps, const stru
     return rc;
 }
 
+/* A piece comes back after it was posted and not after today. */
+static int check_day(const struct piece_ref *p, const char *day, const char *today, char **err)
+{
+    if (strcmp(day, today) > 0)
+        *err = g_strdup_printf("letter %s: the return date %s is in the future (today is %s); "
+                               "nothing recorded", p->letter_id, day, today);
+    else if (p->posted_on && strcmp(day, p->posted_on) < 0)
+        *err = g_strdup_printf("letter %s was posted on %s: its piece cannot have come back on "
+                               "%s; nothing recorded", p->letter_id, p->posted_on, day);
+    return *err ? -1 : 0;
+}
+
+int returns_lookup(struct engine *e, const struct print_setup *ps, const char *code,
+                   char piece[16], struct piece_ref *p, char **err)
+{
+    int found;
+
+    memset(p, 0, sizeof *p);
+    if (ea_piece_code(code, ps->ea_agreement, piece, err) < 0)
+        return -1;
+    found = ledger_piece_by_code(e->ledger, piece, p);
+    if (found != 0)
+        *err = found > 0 ? g_strdup_printf("no piece %s in the ledger", piece)
+                         : g_strdup_printf("ledger: %s", ledger_error(e->ledger));
+    return found == 0 ? 0 : -1;
+}
+
 int returns_record(struct engine *e, const struct print_setup *ps, const char *code,
                    const char *reason, const char *day, const char *source,
                    struct return_result *out, char **err)
 {
-    char piece[16];
+    char piece[16], *today = day_today();
     struct piece_ref p;
-    int rc, found;
+    int rc;
 
     memset(out, 0, sizeof *out);
     if (!date_valid(day)) {
         *err = g_strdup_printf("'%s' is not a date (YYYY-MM-DD)", day);
+        g_free(today);
         return -1;
     }
-    if (ea_piece_code(code, ps->ea_agreement, piece, err) < 0)
-        return -1;
-    found = ledger_piece_by_code(e->ledger, piece, &p);
-    if (found != 0) {
-        *err = found > 0 ? g_strdup_printf("no piece %s in the ledger", piece)
-                         : g_strdup_printf("ledger: %s", ledger_error(e->ledger));
+    if (returns_lookup(e, ps, code, piece, &p, err) < 0) {
+        piece_ref_free(&p);
+        g_free(today);
         return -1;
     }
     out->letter_id = g_strdup(p.letter_id);
@@ -80,15 +108,14 @@ int returns_record(struct engine *e, const struct print_setup *ps, const char *c
                       : g_strdup_printf("letter %s is %s, not POSTED: record its dispatch first",
                                         p.letter_id, p.letter_state);
         rc = -1;
-    } else {
+    } else if ((rc = check_day(&p, day, today, err)) == 0) {
         out->handling = g_strdup(g_strcmp0(p.return_handling, "MAKULERING_MED_MELDING") == 0
                                      ? "SHREDDED" : "FORWARD");
         out->returned_on = g_strdup(day);
         rc = record_txn(e, ps, &p, piece, code, reason, day, source, out->handling, err);
-        if (rc == 0 && receipts_flush(e) < 0)
-            log_warn("letter %s: returpostkvittering waits for the next run", p.letter_id);
     }
     piece_ref_free(&p);
+    g_free(today);
     return rc < 0 ? -1 : 0;
 }
 

@@ -24,11 +24,21 @@ struct return_result {
 };
 void return_result_free(struct return_result *r);
 
-/* One returned piece, in its own transaction. day: YYYY-MM-DD; source: "scan" or
- * "import FILE:LINE". */
+/* One returned piece, in its own transaction. day: YYYY-MM-DD, not after today and not
+ * before the piece's posting day; source: "scan" or "import FILE:LINE". Its
+ * returpostkvittering is held until the day is over (see undo.c). */
 int returns_record(struct engine *e, const struct print_setup *ps, const char *code,
                    const char *reason, const char *day, const char *source,
                    struct return_result *out, char **err);
+
+/* The piece of an EA code or piece code (piece is set from code). */
+int returns_lookup(struct engine *e, const struct print_setup *ps, const char *code,
+                   char piece[16], struct piece_ref *p, char **err);
+
+/* Take back a mis-scanned return on the day it was recorded, before its receipt is
+ * published (undo.c). -1 with *err when there is nothing to undo or it is refused. */
+int returns_undo(struct engine *e, const struct print_setup *ps, const char *code,
+                 struct return_result *out, char **err);
 
 /* A DIREKTE_RETUR piece sent on to its sender's return address. */
 int returns_forwarded(struct engine *e, const char *letter_id, char **err);

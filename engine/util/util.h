@@ -76,6 +76,10 @@ char *b64_encode(const void *data, size_t len);
  * clock; otherwise it is the system clock in local time. */
 GDateTime *time_now(void);
 char *time_rfc3339(GDateTime *t);
+/* day.c: YYYY-MM-DD or DD.MM.YYYY, a real date, into out as YYYY-MM-DD; false otherwise. */
+bool day_parse(const char *in, char out[11]);
+/* Today's local date (time_now) as YYYY-MM-DD. */
+char *day_today(void);
 GDateTime *time_parse_rfc3339(const char *s);
 
 /* ---- text (text.c) ---------------------------------------------------------------------- */

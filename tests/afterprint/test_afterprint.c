@@ -27,34 +27,11 @@ static char *codes[4];      /* piece codes, by letter */
 static const char *const mon[] = {"TRYKK_NOW", "2026-11-16T10:00:00+01:00", NULL};
 static const char *const mon_eve[] = {"TRYKK_NOW", "2026-11-16T21:00:00+01:00", NULL};
 static const char *const sat[] = {"TRYKK_NOW", "2026-11-21T09:00:00+01:00", NULL};
+static const char *const sun[] = {"TRYKK_NOW", "2026-11-22T09:00:00+01:00", NULL};
 static const char *const spring[] = {"TRYKK_NOW", "2027-03-01T09:00:00+01:00", NULL};
 
-/* One value from the ledger of a spool, read-only. */
-static char *cx_str(const char *spool, const char *sql)
-{
-    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL), *v = NULL;
-    sqlite3 *db;
-    sqlite3_stmt *st;
-
-    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = g_strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    g_free(path);
-    return v;
-}
-
-static long long cx_int(const char *spool, const char *sql)
-{
-    char *v = cx_str(spool, sql);
-    long long n = v ? g_ascii_strtoll(v, NULL, 10) : -1;
-
-    g_free(v);
-    return n;
-}
-
+static char *cx_str(const char *spool, const char *sql) { return fx_sql_str(spool, sql); }
+static long long cx_int(const char *spool, const char *sql) { return fx_sql_int(spool, sql); }
 static long long db_int(const char *sql) { return cx_int(fx.spool, sql); }
 static char *db_str(const char *sql) { return cx_str(fx.spool, sql); }
 
@@ -164,19 +141,20 @@ static void test_dispatch(void)
     g_assert_cmpuint(files->len, ==, 4);
     g_assert_true(fx_receipts_valid(files));
     g_ptr_array_free(files, TRUE);
-    /* the handover note: counts, no names */
-    csv = g_build_filename(fx.spool, "jobs", "J000001", "handover.csv", NULL);
+    /* the day's handover note: counts, no names */
+    csv = g_build_filename(fx.spool, "handover", "handover-2026-11-16.csv", NULL);
     g_assert_true(g_file_get_contents(csv, &text, NULL, NULL));
-    g_assert_nonnull(strstr(text, "J000001,2026-11-16,total,,,,4,"));
+    g_assert_nonnull(g_regex_match_simple("^2026-11-16,[^\\r]*,totalt,,,,4,", text,
+                                          G_REGEX_MULTILINE, 0));
     for (i = 0; i < 4; i++)
         g_assert_null(strstr(text, names[i]));
     g_free(text);
-    pdf = g_build_filename(fx.spool, "jobs", "J000001", "handover.pdf", NULL);
+    pdf = g_build_filename(fx.spool, "handover", "handover-2026-11-16.pdf", NULL);
     text_cmd = g_strdup_printf("pdftotext -layout %s -", pdf);
     g_assert_true(g_spawn_command_line_sync(text_cmd, &text, NULL, NULL, NULL));
     g_assert_nonnull(strstr(text, "J000001"));
-    g_assert_nonnull(strstr(text, "2026-11-16"));
-    g_assert_nonnull(g_regex_match_simple("Total\\s+4\\b", text, 0, 0));
+    g_assert_nonnull(strstr(text, "16.11.2026"));
+    g_assert_nonnull(g_regex_match_simple("Totalt\\s+4\\b", text, 0, 0));
     g_free(text);
     /* once only */
     g_assert_cmpint(trykk(mon_eve, &err, "dispatch", "J000001", NULL, NULL, NULL, NULL), ==, 1);
@@ -224,6 +202,11 @@ static void test_return_scan(void)
 
     g_assert_cmpint(trykk(sat, NULL, "returns", "scan", ea, "--reason", "moved", NULL), ==, 0);
     g_assert_cmpint(db_int("SELECT count(*) FROM letters WHERE state = 'RETURNED'"), ==, 1);
+    /* the receipt is held until the day is over (the return may still be undone) */
+    g_assert_cmpint(count_type("returpostkvittering"), ==, 0);
+    g_assert_cmpint(trykk(sat, NULL, "run", NULL, NULL, NULL, NULL, NULL), ==, 0);
+    g_assert_cmpint(count_type("returpostkvittering"), ==, 0);
+    g_assert_cmpint(trykk(sun, NULL, "run", NULL, NULL, NULL, NULL, NULL), ==, 0);
     files = outbox("returpostkvittering");
     g_assert_cmpuint(files->len, ==, 1);
     g_assert_true(fx_receipts_valid(files));
@@ -264,6 +247,8 @@ static void test_return_import(void)
     g_assert_cmpint(db_int("SELECT count(*) FROM returns"), ==, 3);
     g_assert_cmpint(db_int("SELECT count(*) FROM returns WHERE returned_on = '2026-11-20' AND"
                            " reason = 'REFUSED' AND handling = 'SHREDDED'"), ==, 1);
+    g_assert_cmpint(count_type("returpostkvittering"), ==, 1);
+    g_assert_cmpint(trykk(sun, NULL, "run", NULL, NULL, NULL, NULL, NULL), ==, 0);
     g_assert_cmpint(count_type("returpostkvittering"), ==, 2);
     /* the DIREKTE_RETUR piece is listed for forwarding, not shredded, no receipt, no fee */
     g_assert_true(g_spawn_sync(NULL, (char **)args, NULL, 0, NULL, NULL, &out, NULL, NULL, NULL));
@@ -347,7 +332,7 @@ static void test_purge(void)
     char *db = g_build_filename(fx.spool, "ledger", "trykk.db", NULL);
     char *wal = g_strconcat(db, "-wal", NULL);
     char *jobpdf = g_build_filename(fx.spool, "jobs", "J000001", "job.pdf", NULL);
-    char *handover = g_build_filename(fx.spool, "jobs", "J000001", "handover.pdf", NULL);
+    char *handover = g_build_filename(fx.spool, "handover", "handover-2026-11-16.pdf", NULL);
     long long costs = db_int("SELECT count(*) FROM cost_rows");
     GPtrArray *hits;
     int i;
@@ -427,7 +412,7 @@ static struct fixture cx;
 static void check_dispatched(const char *spool)
 {
     char *outbox = g_build_filename(spool, "outbox", NULL);
-    char *job = g_build_filename(spool, "jobs", "J000001", NULL);
+    char *job = g_build_filename(spool, "handover", NULL);
     GDir *d = g_dir_open(outbox, 0, NULL);
     const char *n;
     int levering = 0;
@@ -452,8 +437,8 @@ static void check_dispatched(const char *spool)
     if (d)
         g_dir_close(d);
     g_assert_cmpint(levering, ==, 3);
-    g_assert_true(fsio_exists(job, "handover.csv"));
-    g_assert_true(fsio_exists(job, "handover.pdf"));
+    g_assert_true(fsio_exists(job, "handover-2026-11-16.csv"));
+    g_assert_true(fsio_exists(job, "handover-2026-11-16.pdf"));
     g_free(outbox);
     g_free(job);
 }
@@ -566,50 +551,66 @@ static void no_temporaries(const char *dir)
         g_dir_close(d);
 }
 
+/* Phase 0 kills the scan; phase 1 kills the next day's run that publishes the held
+ * returpostkvittering. Either way: one return, one fee, one receipt, in outbox/ as stored. */
 static void test_return_crash(void)
 {
-    int k, status = 137, crashes = 0;
+    int k, phase, status, crashes[2] = {0, 0};
 
     posted_spool();
-    for (k = 1; k < 200 && status == 137; k++) {
-        char *spool = copy_spool(k, "ret"), *at = g_strdup_printf("%d", k);
-        char *outbox = g_build_filename(spool, "outbox", NULL);
-        char *receipt = NULL, *stored, *id;
-        const char *env[] = {"TRYKK_CRASH_AT", at, "TRYKK_NOW", sat[1], NULL};
-        const char *scan[] = {"--spool", spool, "returns", "scan", "209992000000100001", NULL};
-        const char *run[] = {"--spool", spool, "run", NULL};
-        status = fx_trykk(&px, NULL, scan, env);
-        g_assert_true(status == 137 || status == 0);
-        if (status == 137) {
-            crashes++;
-            g_assert_cmpint(fx_trykk(&px, NULL, run, sat), ==, 0);
-            g_assert_cmpint(fx_trykk(&px, NULL, scan, sat), ==, 0); /* again, or recognised */
+    for (phase = 0; phase < 2; phase++) {
+        for (k = 1, status = 137; k < 200 && status == 137; k++) {
+            char *spool = copy_spool(k, phase ? "pub" : "ret"), *at = g_strdup_printf("%d", k);
+            char *outbox = g_build_filename(spool, "outbox", NULL);
+            char *receipt = NULL, *stored, *id;
+            const char *env[] = {"TRYKK_CRASH_AT", at, "TRYKK_NOW", phase ? sun[1] : sat[1],
+                                 NULL};
+            const char *scan[] = {"--spool", spool, "returns", "scan", "209992000000100001",
+                                  NULL};
+            const char *run[] = {"--spool", spool, "run", NULL};
+            if (phase)
+                g_assert_cmpint(fx_trykk(&px, NULL, scan, sat), ==, 0);
+            status = fx_trykk(&px, NULL, phase ? run : scan, env);
+            g_assert_true(status == 137 || status == 0);
+            if (status == 137) {
+                crashes[phase]++;
+                g_assert_cmpint(fx_trykk(&px, NULL, run, phase ? sun : sat), ==, 0);
+                if (!phase) /* again, or recognised */
+                    g_assert_cmpint(fx_trykk(&px, NULL, scan, sat), ==, 0);
+            }
+            if (!phase) { /* held that day; the next day's run sends it */
+                g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM receipts WHERE type ="
+                                              " 'returpostkvittering' AND published = 0"), ==, 1);
+                g_assert_cmpint(fx_trykk(&px, NULL, run, sun), ==, 0);
+            }
+            g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM returns"), ==, 1);
+            g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM cost_rows WHERE kind ="
+                                          " 'RETURN'"), ==, 1);
+            g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM receipts WHERE type ="
+                                          " 'returpostkvittering' AND published = 1"), ==, 1);
+            id = cx_str(spool, "SELECT file_name FROM receipts WHERE type ="
+                               " 'returpostkvittering'");
+            stored = cx_str(spool, "SELECT jws FROM receipts WHERE type = 'returpostkvittering'");
+            {
+                char *path = g_build_filename(outbox, id, NULL);
+                g_assert_true(g_file_get_contents(path, &receipt, NULL, NULL));
+                g_free(path);
+            }
+            g_assert_cmpstr(receipt, ==, stored);
+            no_temporaries(outbox);
+            g_free(receipt);
+            g_free(stored);
+            g_free(id);
+            g_free(outbox);
+            g_free(at);
+            g_free(spool);
         }
-        /* one return, one fee, one receipt, in outbox/ as stored */
-        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM returns"), ==, 1);
-        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM cost_rows WHERE kind = 'RETURN'"), ==,
-                        1);
-        g_assert_cmpint(cx_int(spool, "SELECT count(*) FROM receipts WHERE type ="
-                                      " 'returpostkvittering' AND published = 1"), ==, 1);
-        id = cx_str(spool, "SELECT file_name FROM receipts WHERE type = 'returpostkvittering'");
-        stored = cx_str(spool, "SELECT jws FROM receipts WHERE type = 'returpostkvittering'");
-        {
-            char *path = g_build_filename(outbox, id, NULL);
-            g_assert_true(g_file_get_contents(path, &receipt, NULL, NULL));
-            g_free(path);
-        }
-        g_assert_cmpstr(receipt, ==, stored);
-        no_temporaries(outbox);
-        g_free(receipt);
-        g_free(stored);
-        g_free(id);
-        g_free(outbox);
-        g_free(at);
-        g_free(spool);
+        g_assert_cmpint(status, ==, 0);
     }
-    g_test_message("%d crash points in a return scan", crashes);
-    g_assert_cmpint(status, ==, 0);
-    g_assert_cmpint(crashes, >=, 4);
+    g_test_message("%d crash points in a return scan, %d in publishing its receipt", crashes[0],
+                   crashes[1]);
+    g_assert_cmpint(crashes[0], >=, 2);
+    g_assert_cmpint(crashes[1], >=, 3);
 }
 
 static void test_purge_crash(void)
@@ -636,7 +637,7 @@ static void test_purge_crash(void)
         g_assert_cmpuint(left->len, ==, 0);
         g_ptr_array_free(left, TRUE);
         g_assert_false(fsio_exists(job, "job.pdf"));
-        g_assert_true(fsio_exists(job, "handover.pdf"));
+        g_assert_true(fsio_exists(job, "pieces.csv"));
         no_temporaries(accepted);
         no_temporaries(job);
         g_free(accepted);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include "fixture.h"
 #include "crypto/crypto.h"
 #include "util/util.h"
@@ -351,5 +352,30 @@ int fx_count_dir(struct fixture *f, const char *dir)
     if (d)
         g_dir_close(d);
     g_free(p);
+    return n;
+}
+
+char *fx_sql_str(const char *spool, const char *sql)
+{
+    char *path = g_build_filename(spool, "ledger", "trykk.db", NULL), *v = NULL;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = g_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    g_free(path);
+    return v;
+}
+
+long long fx_sql_int(const char *spool, const char *sql)
+{
+    char *v = fx_sql_str(spool, sql);
+    long long n = v ? g_ascii_strtoll(v, NULL, 10) : -1;
+
+    g_free(v);
     return n;
 }

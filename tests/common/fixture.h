@@ -40,6 +40,10 @@ const char *fx_place_of(struct fixture *f, const char *id);
 int fx_count_dir(struct fixture *f, const char *dir);
 /* Paths of the files in outbox/ whose names end in suffix, sorted. */
 GPtrArray *fx_outbox(struct fixture *f, const char *suffix);
+/* One value (the first column of the first row, or NULL / -1) from a spool's ledger, read
+ * only. */
+char *fx_sql_str(const char *spool, const char *sql);
+long long fx_sql_int(const char *spool, const char *sql);
 /* Validate receipt files with the official schemas (node + ajv); true when all are valid. */
 bool fx_receipts_valid(GPtrArray *files);
 /* Every file under dir whose bytes contain needle (NULL-terminated list). */

@@ -17,6 +17,7 @@
 static struct fixture fx;
 static const char *const mon[] = {"TRYKK_NOW", "2026-11-16T10:00:00+01:00", NULL};
 static const char *const eve[] = {"TRYKK_NOW", "2026-11-16T21:00:00+01:00", NULL};
+static const char *const next_day[] = {"TRYKK_NOW", "2026-11-17T09:00:00+01:00", NULL};
 
 static char *legacy_of(const struct forge_letter *l, struct bytes *cms, const char *authority)
 {
@@ -301,6 +302,13 @@ static void test_after_print(void)
     g_assert_cmpuint(files->len, >=, 1);
     check_all(files);
     g_ptr_array_free(files, TRUE);
+    {   /* the returpostkvittering is held until the day is over */
+        const char *run[] = {"run", NULL};
+        files = fx_outbox(&fx, ".returpostkvittering.xml");
+        g_assert_cmpuint(files->len, ==, 0);
+        g_ptr_array_free(files, TRUE);
+        g_assert_cmpint(fx_trykk(&fx, NULL, run, next_day), ==, 0);
+    }
     files = fx_outbox(&fx, ".returpostkvittering.xml");
     g_assert_cmpuint(files->len, ==, 1);
     check_all(files);
