@@ -1,5 +1,5 @@
 /*
- * blank.c - is the eco field of page 1 free of ink?
+ * blank.c - is the eco field of page 1 free of ink? Is there sender ink under the marks?
  *
  * The check renders page 1 as it will print (page.c: annotations flattened into the
  * content, the page boxed like assembly does), with -hide-annotations so nothing but that
@@ -7,8 +7,10 @@
  * low resolution in gray; pixels darker than the layout's threshold are ink. The PDF goes in
  * on stdin and the PGM comes back on stdout, so the plaintext never gets a file name.
  * pdftoppm runs as a separate program, which keeps poppler's GPL out of the engine
- * (libraries.md §10); only eco letters pay for it. It is run by absolute path (PDFTOPPM)
- * with limits on memory, CPU time and file size, besides the wall-clock timeout.
+ * (libraries.md §10). It is run by absolute path (PDFTOPPM) with limits on memory, CPU time
+ * and file size, besides the wall-clock timeout. The same rendering looks at the inserter
+ * marks' knockout area of every sheet front of a letter: sender ink there would be covered
+ * by the knockout (or, without it, spoil the marks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -92,7 +94,7 @@ static long pgm_ink(const GByteArray *pgm, int threshold)
     return ink;
 }
 
-/* pdftoppm's arguments for the field's pixel rectangle at dpi; num holds the numbers. */
+/* pdftoppm's arguments for a pixel rectangle at dpi; num holds the numbers. */
 static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0, int x1, int y1)
 {
     int i = 0;
@@ -110,14 +112,15 @@ static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0
     argv[i++] = "-singlefile"; argv[i++] = "-"; argv[i] = NULL;
 }
 
-/* Ink in the field of a one-page PDF, rendered by pdftoppm; -1 and *err when it fails. */
-static long render_ink(const struct bytes *pdf, const struct layout *l, char **err)
+/* Ink in rectangle f (inset, rounded inwards) of a one-page PDF at dpi, rendered by
+ * pdftoppm; -1 and *err when it fails. */
+static long render_ink(const struct bytes *pdf, const struct rect_mm *f, double inset, int dpi,
+                       int threshold, char **err)
 {
-    const struct rect_mm *f = &l->eco_field;
-    double px = l->eco_dpi / 25.4;
-    int x0 = (int)ceil((f->x + l->eco_inset) * px), y0 = (int)ceil((f->y + l->eco_inset) * px);
-    int x1 = (int)floor((f->x + f->w - l->eco_inset) * px);
-    int y1 = (int)floor((f->y + f->h - l->eco_inset) * px);
+    double px = dpi / 25.4;
+    int x0 = (int)ceil((f->x + inset) * px), y0 = (int)ceil((f->y + inset) * px);
+    int x1 = (int)floor((f->x + f->w - inset) * px);
+    int y1 = (int)floor((f->y + f->h - inset) * px);
     char *argv[22], num[5][16];
     GByteArray *out = g_byte_array_new();
     GError *gerr = NULL;
@@ -127,7 +130,7 @@ static long render_ink(const struct bytes *pdf, const struct layout *l, char **e
 
     /* A renderer that exits early must not kill us through SIGPIPE: write() gets EPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    render_argv(argv, num, l->eco_dpi, x0, y0, x1, y1);
+    render_argv(argv, num, dpi, x0, y0, x1, y1);
     if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
                                   G_SPAWN_STDERR_TO_DEV_NULL, child_limits, NULL, &pid, &in_fd,
                                   &out_fd, NULL, &gerr)) {
@@ -142,11 +145,10 @@ static long render_ink(const struct bytes *pdf, const struct layout *l, char **e
         kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     g_spawn_close_pid(pid);
-    ink = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pgm_ink(out, l->eco_threshold)
-                                                                   : -1;
+    ink = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pgm_ink(out, threshold) : -1;
     g_byte_array_free(out, TRUE);
     if (ink < 0)
-        *err = g_strdup_printf("pdftoppm could not render the eco field (%s)",
+        *err = g_strdup_printf("pdftoppm could not render the page (%s)",
                                rc < 0 ? g_strerror(-rc) : "bad exit or output");
     return ink;
 }
@@ -158,14 +160,46 @@ int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *l
 
     *ink = -1;
     *landscape = false;
-    if (page1_as_printed(pdf, PT(l->page_w), PT(l->page_h), &page1, landscape, err) < 0)
+    if (page_as_printed(pdf, 0, PT(l->page_w), PT(l->page_h), &page1, landscape, err) < 0)
         return -1;
     if (*landscape) {
         *ink = 0;
         bytes_wipe_free(&page1);
         return 0;
     }
-    *ink = render_ink(&page1, l, err);
+    *ink = render_ink(&page1, &l->eco_field, l->eco_inset, l->eco_dpi, l->eco_threshold, err);
     bytes_wipe_free(&page1);
     return *ink < 0 ? -1 : 0;
+}
+
+int marks_ink(const struct bytes *docs, size_t ndocs, const struct layout *l,
+              const struct marks *m, GString *pages, long *ink, char **err)
+{
+    struct rect_mm r = marks_extent(m);
+    size_t d;
+    int k = 0, n, total;
+
+    *ink = 0;
+    for (d = 0; d < ndocs; d++) {
+        if (page_count(&docs[d], &total, err) < 0)
+            return -1;
+        for (n = 0; n < total; n++, k++) {
+            struct bytes one = {0};
+            bool turned;
+            long px;
+            if (k % 2)
+                continue; /* a back: no marks */
+            if (page_as_printed(&docs[d], n, PT(l->page_w), PT(l->page_h), &one, &turned,
+                                err) < 0)
+                return -1;
+            px = render_ink(&one, &r, 0, m->ink_dpi, m->ink_threshold, err);
+            bytes_wipe_free(&one);
+            if (px < 0)
+                return -1;
+            if (px > 0)
+                g_string_append_printf(pages, "%s%d", pages->len ? ", " : "", k + 1);
+            *ink += px;
+        }
+    }
+    return 0;
 }

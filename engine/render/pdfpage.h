@@ -38,9 +38,11 @@ void page_overlay(qpdf_data q, qpdf_oh page, const char *tail, qpdf_oh xobjects)
 /* A new stream of q holding data, Flate-compressed (deterministic: zlib level 6). */
 qpdf_oh page_flate_stream(qpdf_data q, const void *data, size_t len);
 
-/* Page 1 of pdf alone, prepared and boxed as assembly places it (w × h pt, no engine
- * overlay): what the eco check renders. *turned tells a landscape page. */
-int page1_as_printed(const struct bytes *pdf, double w, double h, struct bytes *out,
-                     bool *turned, char **err);
+/* Page n (0-based) of pdf alone, prepared and boxed as assembly places it (w × h pt, no
+ * engine overlay): what the eco and mark-zone checks render. *turned tells a landscape page. */
+int page_as_printed(const struct bytes *pdf, int n, double w, double h, struct bytes *out,
+                    bool *turned, char **err);
+/* Pages of a document; -1 and *err when qpdf cannot read it. */
+int page_count(const struct bytes *pdf, int *n, char **err);
 
 #endif
