@@ -104,7 +104,15 @@ static PangoLayout *measure(const char *family, double pt)
     PangoFontDescription *fd = pango_font_description_new();
 
     if (!pl) {
+        /* unhinted, unrounded, as the PDF surface draws: whole-point rounding would make a
+         * 10 pt line 13 pt high */
         PangoContext *ctx = pango_font_map_create_context(fonts_map());
+        cairo_font_options_t *fo = cairo_font_options_create();
+        cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+        cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+        pango_cairo_context_set_font_options(ctx, fo);
+        pango_context_set_round_glyph_positions(ctx, FALSE);
+        cairo_font_options_destroy(fo);
         pl = pango_layout_new(ctx);
         g_object_unref(ctx);
     }
@@ -120,14 +128,18 @@ double text_width_mm(const char *family, double pt, const char *text)
     return width_mm(measure(family, pt), text);
 }
 
+/* The font's ascent plus descent: where its glyphs lie below the line's top (Pango puts
+ * the baseline one ascent below it). */
 double text_height_mm(const char *family, double pt)
 {
     PangoLayout *pl = measure(family, pt);
-    int w, h;
+    PangoFontMetrics *m = pango_context_get_metrics(pango_layout_get_context(pl),
+                                                    pango_layout_get_font_description(pl), NULL);
+    double h = (double)(pango_font_metrics_get_ascent(m) + pango_font_metrics_get_descent(m)) /
+               PANGO_SCALE * 25.4 / 72;
 
-    pango_layout_set_text(pl, "ÅÉgjpqy", -1);
-    pango_layout_get_size(pl, &w, &h);
-    return (double)h / PANGO_SCALE * 25.4 / 72;
+    pango_font_metrics_unref(m);
+    return h;
 }
 
 /* The shown part between the first and the last nearest the middle (the later on a tie). */

@@ -44,6 +44,9 @@ struct deco *deco_open(const struct render_setup *rs)
     d->cr = cairo_create(d->surface);
     d->ctx = pango_font_map_create_context(fonts_map());
     pango_cairo_update_context(d->cr, d->ctx);
+    /* glyphs where the font puts them: rounded to whole points they would not match the
+     * widths address.c measures */
+    pango_context_set_round_glyph_positions(d->ctx, FALSE);
     d->pl = pango_layout_new(d->ctx);
     pango_font_description_set_family(fd, rs->layout->font_family);
     pango_font_description_set_absolute_size(fd, rs->layout->font_pt * PANGO_SCALE);

@@ -51,14 +51,13 @@ static char *rect_text(struct rect_mm r)
 }
 
 static int fail_overlap(const struct layout *l, const struct item *it, const char *what,
-                        struct rect_mm zone, char **err)
+                        struct rect_mm zone, const char *only, char **err)
 {
     struct rect_mm m = meet(it->r, zone);
     char *a = rect_text(it->r), *b = rect_text(zone);
 
     *err = g_strdup_printf("layout %s: the %s (%s) overlaps %s (%s) by %.1f × %.1f mm; only "
-                           "the address block may be there", l->name, it->name, a, what, b,
-                           m.w, m.h);
+                           "%s may be there", l->name, it->name, a, what, b, m.w, m.h, only);
     g_free(a);
     g_free(b);
     return -1;
@@ -151,11 +150,14 @@ int layout_geometry_check(const struct layout *l, const struct stock *const *sto
     struct rect_mm zone = grow(m->zone, m->knockout);
     char *what;
 
+    zone.w += zone.x; /* the sheet's edge is the zone's left edge */
+    zone.x = 0;
     if (check_marks(l, m, err) < 0)
         return -1;
     for (i = 0; i < n; i++) {
         if (meet(it[i].r, zone).w > 0 && meet(it[i].r, zone).h > 0)
-            return fail_overlap(l, &it[i], "the mark zone", zone, err);
+            return fail_overlap(l, &it[i], "the mark zone with the knockout", zone,
+                                "the inserter marks", err);
         if (l->kind == LAYOUT_ECO && !inside(it[i].r, l->eco_field)) {
             char *a = rect_text(it[i].r), *b = rect_text(l->eco_field);
             *err = g_strdup_printf("layout %s: the %s (%s) must lie inside the blank field (%s): "
@@ -177,7 +179,7 @@ int layout_geometry_check(const struct layout *l, const struct stock *const *sto
             if (o.w <= 0 || o.h <= 0)
                 continue;
             what = g_strdup_printf("stock %s's window ±%.0f mm", stocks[s]->name, stocks[s]->slip);
-            fail_overlap(l, &it[i], what, w, err);
+            fail_overlap(l, &it[i], what, w, "the address block", err);
             g_free(what);
             return -1;
         }
