@@ -85,16 +85,11 @@ static int sender(struct print_setup *ps, GKeyFile *kf, const char *group, const
     struct sender_profile *s = g_new0(struct sender_profile, 1);
     const char *org = group + strlen("sender.");
     char *layout = get(kf, group, "layout"), *logo = get(kf, group, "logo");
+    bool ok = choice(kf, group, "country_names", "norwegian", "english", &s->country_english,
+                     err) &&
+              choice(kf, group, "mark_zone_ink", "accept", "refuse", &s->refuse_mark_ink, err);
 
     s->name = get(kf, group, "name");
-    if (!choice(kf, group, "country_names", "norwegian", "english", &s->country_english, err) ||
-        !choice(kf, group, "mark_zone_ink", "accept", "refuse", &s->refuse_mark_ink, err)) {
-        g_hash_table_insert(ps->senders, g_strdup(org), s);
-        g_free(layout);
-        g_free(logo);
-        return -1;
-    }
-
     s->layout = layout && strcmp(layout, "eco") == 0 ? LAYOUT_ECO : LAYOUT_NORMAL;
     s->c4 = !g_key_file_has_key(kf, group, "c4", NULL) ||
             g_key_file_get_boolean(kf, group, "c4", NULL);
@@ -102,17 +97,15 @@ static int sender(struct print_setup *ps, GKeyFile *kf, const char *group, const
     if (logo)
         s->logo = g_path_is_absolute(logo) ? g_strdup(logo) : g_build_filename(dir, logo, NULL);
     g_hash_table_insert(ps->senders, g_strdup(org), s);
-    if ((layout && strcmp(layout, "eco") && strcmp(layout, "normal")) || strlen(org) != 9 ||
-        (s->logo && !g_file_test(s->logo, G_FILE_TEST_IS_REGULAR))) {
+    if (ok && ((layout && strcmp(layout, "eco") && strcmp(layout, "normal")) ||
+               strlen(org) != 9 || (s->logo && !g_file_test(s->logo, G_FILE_TEST_IS_REGULAR)))) {
         *err = g_strdup_printf("config [%s]: needs a 9-digit organisation number, layout normal "
                                "or eco, and a readable logo file", group);
-        g_free(layout);
-        g_free(logo);
-        return -1;
+        ok = false;
     }
     g_free(layout);
     g_free(logo);
-    return 0;
+    return ok ? 0 : -1;
 }
 
 static int cutoff(GKeyFile *kf, struct print_setup *ps, char **err)

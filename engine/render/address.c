@@ -83,7 +83,11 @@ static char *shorten(PangoLayout *pl, const char *line, double max)
     while (lo < hi) {
         glong mid = (lo + hi + 1) / 2;
         char *prefix = g_utf8_substring(line, 0, mid);
-        char *cand = g_strconcat(g_strchomp(prefix), "…", NULL);
+        char *cand;
+        gsize len = strlen(g_strchomp(prefix));
+        while (len > 0 && strchr(",;:", prefix[len - 1])) /* no "…" after a comma */
+            prefix[--len] = 0;
+        cand = g_strconcat(g_strchomp(prefix), "…", NULL);
         g_free(prefix);
         if (width_mm(pl, cand) <= max) {
             g_free(best);
@@ -194,8 +198,9 @@ char *address_join_fit(const char *keyword, char *const *parts, int n, const cha
         g_free(out);
     }
     if (width_mm(pl, out) > max && n >= 2) {
-        /* first part cut at its end: "keyword Na…, …, 0150 OSLO" */
-        char *tail = g_strdup_printf("%s%s", n > 2 ? ", …, " : ", ", parts[n - 1]);
+        /* the first part cut at its end, its ellipsis standing for the dropped parts too:
+         * "keyword Na…, 0150 OSLO" */
+        char *tail = g_strconcat(", ", parts[n - 1], NULL);
         double room = max - width_mm(pl, tail) - width_mm(pl, keyword) - width_mm(pl, " ");
         char *head = shorten(pl, parts[0], MAX(room, 0));
         g_free(out);

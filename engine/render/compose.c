@@ -145,15 +145,23 @@ static double block_height(const struct block_h *h, bool ret, bool ea, int n)
 }
 
 static void return_line(struct deco *d, const struct render_piece *p, const char *keyword,
-                        double x, double y, double w)
+                        double pt, double x, double y, double w)
 {
     const struct layout *l = d->rs->layout;
     GPtrArray *parts = return_parts(p);
     bool cut;
-    char *t = address_join_fit(keyword, (char *const *)parts->pdata, (int)parts->len,
-                               l->font_family, l->return_pt, w, &cut);
+    char *t;
 
-    text_at_pt(d, l->return_pt, x, y, t);
+    if (p->ea_code && p->sender_name && *p->sender_name && parts->len > 2) {
+        /* "<agency>, c/o <provider>" is one part: never dropped, cut at its end at worst */
+        char *both = g_strconcat(parts->pdata[0], ", ", parts->pdata[1], NULL);
+        g_ptr_array_remove_index(parts, 1);
+        g_free(parts->pdata[0]);
+        parts->pdata[0] = both;
+    }
+    t = address_join_fit(keyword, (char *const *)parts->pdata, (int)parts->len, l->font_family,
+                         pt, w, &cut);
+    text_at_pt(d, pt, x, y, t);
     g_free(t);
     g_ptr_array_free(parts, TRUE);
 }
@@ -162,8 +170,8 @@ static void return_line(struct deco *d, const struct render_piece *p, const char
  * The block in the window, top to bottom: the one-line return address (smaller, shortened
  * from the middle so postcode and place stay), the EA line, then the recipient. When all
  * three do not fit the window inside its inset (an EA letter to a six-line foreign address
- * in C5), the return line moves onto the EA line, right of the barcode's quiet zone; the
- * recipient is never dropped and the block never comes nearer the window edge than the
+ * in C5), the return line moves onto the EA line, right of the barcode's quiet zone, a point
+ * smaller; the recipient is never dropped and the block never comes nearer the window edge than the
  * inset.
  */
 static void address_block(struct deco *d, const struct render_piece *p, struct render_stats *st)
@@ -183,14 +191,17 @@ static void address_block(struct deco *d, const struct render_piece *p, struct r
     for (room = rcp.n; room > 1 && block_height(&h, false, ea, room) > a->h + 1e-6; room--)
         ;
     if (ret && block_height(&h, true, ea, rcp.n) <= a->h + 1e-6) {
-        return_line(d, p, "Returadresse:", a->x, y, a->w);
+        return_line(d, p, "Returadresse:", l->return_pt, a->x, y, a->w);
         y += h.ret;
         ret = false;
     }
     if (ea) {
         x_after = ea_line(d, p->ea_code, a->x, y);
         if (ret && a->x + a->w - x_after > 20) {
-            return_line(d, p, "Retur:", x_after, y + (h.ea - h.ret) / 2, a->x + a->w - x_after);
+            /* a point smaller: the agency and its c/o should still show */
+            double pt = MAX(6, l->return_pt - 1);
+            return_line(d, p, "Retur:", pt, x_after,
+                        y + (h.ea - text_height_mm(l->font_family, pt)) / 2, a->x + a->w - x_after);
             ret = false;
         }
         y += h.ea;

@@ -87,18 +87,18 @@ static int check_marks(const struct layout *l, const struct marks *m, char **err
     struct rect_mm margin = {0, m->zone.y - m->knockout, m->margin, m->zone.h + 2 * m->knockout};
     char *a = rect_text(k), *b = rect_text(m->zone);
 
+    int rc = 0;
+
     if (!inside(k, m->zone) || !inside(r, margin) || k.x < MARKS_MIN_X_MM - 1e-6) {
         *err = g_strdup_printf("layout %s: marks %s (%s, knockout %.1f mm) must lie inside the "
                                "mark zone (%s), at x >= %.0f mm, with the knockout inside the "
                                "left %.0f mm", l->name, m->name, a, m->knockout, b,
                                MARKS_MIN_X_MM, m->margin);
-        g_free(a);
-        g_free(b);
-        return -1;
+        rc = -1;
     }
     g_free(a);
     g_free(b);
-    return 0;
+    return rc;
 }
 
 /* The items other than the address block that the layout draws on a sheet. */

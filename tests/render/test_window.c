@@ -145,7 +145,10 @@ static void rendered_free(struct rendered *r)
 {
     size_t i;
 
-    g_unlink(r->file);
+    if (!g_getenv("TRYKK_KEEP_TEST_ROOT"))
+        g_unlink(r->file);
+    else
+        g_test_message("kept %s", r->file);
     g_free(r->file);
     bytes_free(&r->pdf);
     for (i = 0; i < r->n; i++)
@@ -235,7 +238,8 @@ static void assert_window_words(const char *pdf, int page, const struct stock *s
         double cx = (wd->x0 + wd->x1) / 2, cy = (wd->y0 + wd->y1) / 2;
         if (!within(cx, cy, out))
             continue;
-        if (!g_hash_table_contains(allowed, wd->text) && !g_str_has_suffix(wd->text, "…"))
+        if (!g_hash_table_contains(allowed, wd->text) && !g_str_has_suffix(wd->text, "…") &&
+            !g_str_has_suffix(wd->text, "…,"))
             g_error("page %d: '%s' at y %.1f mm is in the window but not the address's", page,
                     wd->text, wd->y0);
         g_assert_cmpfloat(wd->y0, >=, st->win.y + 4 - 0.3);
@@ -491,7 +495,8 @@ static void test_return_line(void)
     g_test_message("%s", s);
     g_assert_true(g_str_has_prefix(s, "Returadresse: Skat")); /* the name cut at its end */
     g_assert_false(g_str_has_prefix(s, "Returadresse: Skatteetaten"));
-    g_assert_true(g_str_has_suffix(s, "…, …, 0150 OSLO"));
+    g_assert_true(g_str_has_suffix(s, "…, 0150 OSLO"));
+    g_assert_null(strstr(s, "…, …"));
     g_assert_cmpfloat(text_width_mm("Liberation Sans", 8, s), <=, 48);
     g_free(s);
     /* country names: iso-codes' nb short names, English on request */
