@@ -9,8 +9,9 @@
  * pdftoppm runs as a separate program, which keeps poppler's GPL out of the engine
  * (libraries.md §10). It is run by absolute path (PDFTOPPM) with limits on memory, CPU time
  * and file size, besides the wall-clock timeout. The same rendering looks at the inserter
- * marks' knockout area of every sheet front of a letter: sender ink there would be covered
- * by the knockout (or, without it, spoil the marks).
+ * marks' knockout area of every sheet front of a letter, all fronts side by side on one page
+ * (strip.c), so a letter costs one rendering: sender ink there would be covered by the
+ * knockout (or, without it, spoil the marks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -78,19 +79,21 @@ static int pump(int in_fd, int out_fd, const struct bytes *in, GByteArray *out, 
     return 0;
 }
 
-/* Ink pixels of a binary PGM (P5, maxval 255). */
-static long pgm_ink(const GByteArray *pgm, int threshold)
+/* Ink pixels of a binary PGM (P5, maxval 255) in columns [c0, c1) (all when c1 < 0). */
+static long pgm_ink(const GByteArray *pgm, int threshold, long c0, long c1)
 {
-    unsigned w, h, max;
+    unsigned w, h, max, x, y;
     int hdr = 0;
     long ink = 0;
-    size_t i;
 
     if (pgm->len < 3 || sscanf((const char *)pgm->data, "P5 %u %u %u%n", &w, &h, &max, &hdr) < 3 ||
         max != 255 || hdr <= 0 || (size_t)hdr + 1 + (size_t)w * h > pgm->len)
         return -1;
-    for (i = (size_t)hdr + 1; i < (size_t)hdr + 1 + (size_t)w * h; i++)
-        ink += pgm->data[i] < threshold;
+    if (c1 < 0 || c1 > (long)w)
+        c1 = w;
+    for (y = 0; y < h; y++)
+        for (x = (unsigned)MAX(c0, 0); (long)x < c1; x++)
+            ink += pgm->data[(size_t)hdr + 1 + (size_t)y * w + x] < threshold;
     return ink;
 }
 
@@ -112,21 +115,19 @@ static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0
     argv[i++] = "-singlefile"; argv[i++] = "-"; argv[i] = NULL;
 }
 
-/* Ink in rectangle f (inset, rounded inwards) of a one-page PDF at dpi, rendered by
- * pdftoppm; -1 and *err when it fails. */
-static long render_ink(const struct bytes *pdf, const struct rect_mm *f, double inset, int dpi,
-                       int threshold, char **err)
+/* Rectangle f (inset, rounded inwards) of a one-page PDF at dpi, rendered by pdftoppm into
+ * out (a PGM); -1 and *err when it fails. */
+static int render_gray(const struct bytes *pdf, const struct rect_mm *f, double inset, int dpi,
+                       GByteArray *out, char **err)
 {
     double px = dpi / 25.4;
     int x0 = (int)ceil((f->x + inset) * px), y0 = (int)ceil((f->y + inset) * px);
     int x1 = (int)floor((f->x + f->w - inset) * px);
     int y1 = (int)floor((f->y + f->h - inset) * px);
     char *argv[22], num[5][16];
-    GByteArray *out = g_byte_array_new();
     GError *gerr = NULL;
     GPid pid;
     int in_fd, out_fd, status = 0, rc;
-    long ink;
 
     /* A renderer that exits early must not kill us through SIGPIPE: write() gets EPIPE. */
     signal(SIGPIPE, SIG_IGN);
@@ -136,7 +137,6 @@ static long render_ink(const struct bytes *pdf, const struct rect_mm *f, double 
                                   &out_fd, NULL, &gerr)) {
         *err = g_strdup_printf("cannot run " PDFTOPPM ": %s", gerr->message);
         g_error_free(gerr);
-        g_byte_array_free(out, TRUE);
         return -1;
     }
     rc = pump(in_fd, out_fd, pdf, out, (size_t)(x1 - x0 + 1) * (size_t)(y1 - y0 + 1) + 64);
@@ -145,12 +145,23 @@ static long render_ink(const struct bytes *pdf, const struct rect_mm *f, double 
         kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     g_spawn_close_pid(pid);
-    ink = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pgm_ink(out, threshold) : -1;
+    if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    *err = g_strdup_printf("pdftoppm could not render the page (%s)",
+                           rc < 0 ? g_strerror(-rc) : "bad exit");
+    return -1;
+}
+
+static long render_ink(const struct bytes *pdf, const struct rect_mm *f, double inset, int dpi,
+                       int threshold, char **err)
+{
+    GByteArray *out = g_byte_array_new();
+    long ink = render_gray(pdf, f, inset, dpi, out, err) < 0 ? -2 : pgm_ink(out, threshold, 0, -1);
+
     g_byte_array_free(out, TRUE);
-    if (ink < 0)
-        *err = g_strdup_printf("pdftoppm could not render the page (%s)",
-                               rc < 0 ? g_strerror(-rc) : "bad exit or output");
-    return ink;
+    if (ink == -1)
+        *err = g_strdup("pdftoppm's output is not a PGM");
+    return ink < 0 ? -1 : ink;
 }
 
 int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *landscape,
@@ -175,31 +186,33 @@ int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *l
 int marks_ink(const struct bytes *docs, size_t ndocs, const struct layout *l,
               const struct marks *m, GString *pages, long *ink, char **err)
 {
-    struct rect_mm r = marks_extent(m);
-    size_t d;
-    int k = 0, n, total;
+    struct rect_mm r = marks_extent(m), all;
+    struct bytes strip = {0};
+    GArray *front = g_array_new(FALSE, FALSE, sizeof(int));
+    GByteArray *pgm = g_byte_array_new();
+    double tile = r.w * m->ink_dpi / 25.4;
+    guint k;
+    int rc = marks_strip(docs, ndocs, PT(l->page_w), PT(l->page_h), r, &strip, front, err);
 
     *ink = 0;
-    for (d = 0; d < ndocs; d++) {
-        if (page_count(&docs[d], &total, err) < 0)
-            return -1;
-        for (n = 0; n < total; n++, k++) {
-            struct bytes one = {0};
-            bool turned;
-            long px;
-            if (k % 2)
-                continue; /* a back: no marks */
-            if (page_as_printed(&docs[d], n, PT(l->page_w), PT(l->page_h), &one, &turned,
-                                err) < 0)
-                return -1;
-            px = render_ink(&one, &r, 0, m->ink_dpi, m->ink_threshold, err);
-            bytes_wipe_free(&one);
-            if (px < 0)
-                return -1;
-            if (px > 0)
-                g_string_append_printf(pages, "%s%d", pages->len ? ", " : "", k + 1);
+    all = (struct rect_mm){0, 0, r.w * front->len, r.h};
+    if (rc == 0 && front->len > 0)
+        rc = render_gray(&strip, &all, 0, m->ink_dpi, pgm, err);
+    for (k = 0; rc == 0 && k < front->len; k++) {
+        /* whole pixels of tile k only: a neighbour's edge may blend into a shared column */
+        long px = pgm_ink(pgm, m->ink_threshold, (long)ceil(k * tile) + 1,
+                          (long)floor((k + 1) * tile) - 1);
+        if (px < 0) {
+            *err = g_strdup("pdftoppm's output is not a PGM");
+            rc = -1;
+        } else if (px > 0) {
+            g_string_append_printf(pages, "%s%d", pages->len ? ", " : "",
+                                   g_array_index(front, int, k));
             *ink += px;
         }
     }
-    return 0;
+    bytes_wipe_free(&strip);
+    g_byte_array_free(pgm, TRUE);
+    g_array_free(front, TRUE);
+    return rc;
 }

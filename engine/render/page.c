@@ -360,22 +360,6 @@ static int place_page(qpdf_data src, qpdf_data dst, int n, double w, double h, b
     return 0;
 }
 
-int page_count(const struct bytes *pdf, int *n, char **err)
-{
-    qpdf_data q = quiet_qpdf();
-    int rc;
-
-    qpdf_read_memory(q, "document", (const char *)pdf->data, pdf->len, NULL);
-    rc = qpdf_failed(q, "reading the document", err);
-    *n = rc == 0 ? qpdf_get_num_pages(q) : 0;
-    if (rc == 0 && *n < 0) {
-        *err = g_strdup("the document's pages cannot be counted");
-        rc = -1;
-    }
-    qpdf_cleanup(&q);
-    return rc;
-}
-
 int page_as_printed(const struct bytes *pdf, int n, double w, double h, struct bytes *out,
                     bool *turned, char **err)
 {

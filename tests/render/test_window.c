@@ -511,6 +511,34 @@ static void test_return_line(void)
 
 /* ---- sender ink under the marks, at planning ------------------------------------------ */
 
+/* Fronts are counted over the letter's documents in print order: a clean one-page document
+ * then a three-page one with a black margin puts ink on the letter's page 3 only (its page
+ * 2, the second document's first page, is a back). */
+static void test_marks_ink_pages(void)
+{
+    struct forge_pdf clean = {.pages = 1}, inked = {.pages = 3, .margin_ink = true};
+    struct bytes docs[2] = {{0}, {0}};
+    struct print_setup ps;
+    GString *pages = g_string_new(NULL);
+    char *err = NULL;
+    long ink = -1;
+
+    load_setup(&ps, "datamatrix");
+    g_assert_cmpint(forge_pdf_make(&clean, &docs[0]), ==, 0);
+    g_assert_cmpint(forge_pdf_make(&inked, &docs[1]), ==, 0);
+    g_assert_cmpint(marks_ink(docs, 1, &ps.normal, &ps.marks, pages, &ink, &err), ==, 0);
+    g_assert_cmpint(ink, ==, 0);
+    g_assert_cmpstr(pages->str, ==, "");
+    g_assert_cmpint(marks_ink(docs, 2, &ps.normal, &ps.marks, pages, &ink, &err), ==, 0);
+    g_assert_null(err);
+    g_assert_cmpstr(pages->str, ==, "3");
+    g_assert_cmpint(ink, >, 100);
+    g_string_free(pages, TRUE);
+    bytes_free(&docs[0]);
+    bytes_free(&docs[1]);
+    print_setup_free(&ps);
+}
+
 static void test_mark_zone_ink(void)
 {
     struct fixture fx;
@@ -595,6 +623,7 @@ int main(int argc, char **argv)
     g_test_add_func("/window/omr-knockout", test_omr_knockout);
     g_test_add_func("/window/geometry-check", test_geometry_check);
     g_test_add_func("/window/return-line", test_return_line);
+    g_test_add_func("/window/marks-ink-pages", test_marks_ink_pages);
     g_test_add_func("/window/mark-zone-ink", test_mark_zone_ink);
     return g_test_run();
 }
