@@ -37,7 +37,7 @@ PangoFontMap *fonts_map(void);
 cairo_status_t render_pdf_sink(void *closure, const unsigned char *data, unsigned int len);
 
 /* ---- address blocks (address.c) ---------------------------------------------------------- */
-#define ADDRESS_MAX_LINES 8
+#define ADDRESS_MAX_LINES ADDRESS_LINES_MAX
 
 struct address_block {
     char *line[ADDRESS_MAX_LINES];
