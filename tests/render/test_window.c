@@ -209,7 +209,7 @@ static void assert_window_words(const char *pdf, int page, const struct stock *s
                                 const char *last)
 {
     GPtrArray *words = out_words(pdf, page);
-    GHashTable *allowed = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     struct rect_mm out = grow(st->win, 5);
     const char *const extra[] = {"EA", "Returadresse:", "Retur:", "…", "…,", "c/o",
                                  "Skatteetaten,", NULL};
@@ -228,11 +228,11 @@ static void assert_window_words(const char *pdf, int page, const struct stock *s
             g_string_append_printf(all, "%s ", p->recipient.linje[k]);
     tok = g_strsplit_set(all->str, " ", -1);
     for (k = 0; tok[k]; k++) {
-        g_hash_table_add(allowed, tok[k]);
-        g_hash_table_add(allowed, g_strconcat(tok[k], ",", NULL)); /* leaked in the test only */
+        g_hash_table_add(allowed, g_strdup(tok[k]));
+        g_hash_table_add(allowed, g_strconcat(tok[k], ",", NULL));
     }
     for (k = 0; extra[k]; k++)
-        g_hash_table_add(allowed, (char *)extra[k]);
+        g_hash_table_add(allowed, g_strdup(extra[k]));
     for (i = 0; i < words->len; i++) {
         const struct word *wd = words->pdata[i];
         double cx = (wd->x0 + wd->x1) / 2, cy = (wd->y0 + wd->y1) / 2;
@@ -261,12 +261,15 @@ static void assert_window_words(const char *pdf, int page, const struct stock *s
 
 static const char *last_line(const struct shape *s)
 {
-    static const char *const nb[] = {"SVERIGE", "STORBRITANNIA", "SØR-KOREA", "TAIWAN"};
-    static const char *const en[] = {"SWEDEN", "UNITED KINGDOM", "SOUTH KOREA", "TAIWAN"};
+    static const char *const names[2][4] = {
+        {"SVERIGE", "STORBRITANNIA", "SØR-KOREA", "TAIWAN"},
+        {"SWEDEN", "UNITED KINGDOM", "SOUTH KOREA", "TAIWAN"}};
 
     if (!s->foreign)
         return s->lines % 2 ? "9010 TROMSØ" : "9010 OSLO";
-    return (s->english ? en : nb)[s->lines - 1];
+    g_assert_cmpint(s->lines, >=, 1);
+    g_assert_cmpint(s->lines, <=, 4);
+    return names[s->english ? 1 : 0][s->lines - 1];
 }
 
 /* The country and town lines as pdftotext reads them, and the Avsender line. */
