@@ -107,6 +107,7 @@ int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int
         address_from(&p->recipient, (char **)r->recipient);
         p->colour = r->colour && strcmp(r->colour, "FARGE") == 0;
         p->first_sheet = r->first_sheet;
+        p->no_content_marks = r->envelope && strcmp(r->envelope, "MANUAL") == 0;
         p->sheets = r->sheets;
         s->names[i] = sender_name(ps, r);
         p->sender_name = s->names[i];
@@ -146,7 +147,6 @@ int render_setup_for(struct print_setup *ps, const struct job_row *j, struct ren
     rs->marks = &ps->marks;
     rs->date = j->closed_at ? j->closed_at : j->opened_at;
     rs->title = j->name;
-    rs->no_content_marks = j->envelope && strcmp(j->envelope, "MANUAL") == 0;
     if (!rs->stock || strcmp(j->marks, ps->marks.name) != 0) {
         *err = g_strdup_printf("job %s was planned for stock %s and marks %s, which the "
                                "configuration no longer uses", j->name, j->stock, j->marks);

@@ -149,9 +149,9 @@ static void plan_piece(struct job *j, struct deco *dc, const struct render_piece
                 if (stamp)
                     deco_stamp(dc, p, st);
                 n++;
-                if (!j->rs->no_content_marks)
+                if (!p->no_content_marks)
                     deco_marks(dc, p, n, m, p->first_sheet + n - 1);
-                if (stamp || !j->rs->no_content_marks)
+                if (stamp || !p->no_content_marks)
                     deco = deco_next(dc);
             }
             plan_add(j, OUT_LETTER, i, (int)d, pg, deco);

@@ -100,6 +100,7 @@ struct render_piece {
     struct address return_addr; /* the return address printed on the piece */
     const char *sender_name;    /* the sending agency ("Avsender: …"; EA: "…, c/o …") */
     bool country_english;       /* the recipient's country line in English */
+    bool no_content_marks;      /* inserted by hand (MANUAL): no marks on the sender's pages */
     const char *ea_code;        /* EA barcode text, or NULL */
     const char *logo;           /* PNG file, or NULL */
     bool colour;
@@ -115,7 +116,6 @@ struct render_setup {
     const struct marks *marks;
     const char *date;             /* creation date written into the PDF (ISO 8601) */
     const char *title;            /* the job's name */
-    bool no_content_marks;        /* a MANUAL job: no marks on the senders' pages */
 };
 
 struct render_stats {

@@ -114,7 +114,7 @@ static void render(struct rendered *r, const struct print_setup *ps, const struc
                    const struct stock *st, GArray *sh)
 {
     struct forge_pdf o = {.pages = 2, .body = "Vedtak om skatt", .margin_ink = true};
-    struct render_setup rs = {l, st, &ps->marks, "2026-11-20T09:00:00Z", "J000042", false};
+    struct render_setup rs = {l, st, &ps->marks, "2026-11-20T09:00:00Z", "J000042"};
     struct render_stats stats;
     char *err = NULL;
     int sheet = 1;
