@@ -40,6 +40,7 @@ struct forge_pdf {
     const char *force_version; /* e.g. "2.0" */
     bool press;              /* add press content: a CMYK fill, a PANTONE spot fill, a CMYK image */
     bool window_text;        /* body text inside the eco blank field (top-left 125 × 89 mm) */
+    bool margin_ink;         /* black over the left 18 mm from y 90 mm down (the mark zone) */
     int rotate;              /* /Rotate on every page (content drawn so it displays upright) */
     const struct bytes *raw; /* these bytes as the document, as they are (hostile input) */
 };

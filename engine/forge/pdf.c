@@ -31,6 +31,11 @@ static void draw_page(cairo_t *cr, PangoContext *ctx, const struct forge_pdf *o,
     cairo_rectangle(cr, 25 * MM, 200 * MM, 60 * MM, 20 * MM); /* a little vector graphic */
     cairo_set_source_rgb(cr, 0.2, 0.3, 0.6);
     cairo_fill(cr);
+    if (o->margin_ink) { /* black in the whole left margin below the eco field */
+        cairo_rectangle(cr, 0, 90 * MM, 18 * MM, 207 * MM);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_fill(cr);
+    }
     g_free(text);
     pango_font_description_free(font);
     g_object_unref(layout);

@@ -57,7 +57,25 @@ static int return_for(struct print_setup *ps, const struct piece_row *r, struct 
         address_from(&p->return_addr, (char **)r->ret);
     }
     p->logo = prof->logo;
+    p->country_english = prof->country_english;
     return 0;
+}
+
+/* The sending agency: the profile's name, else the name on the letter's own return address
+ * (retur.mottaker), else its organisation number. */
+static char *sender_name(struct print_setup *ps, const struct piece_row *r)
+{
+    const struct sender_profile *prof = sender_profile_of(ps, r->avsender);
+    char *org;
+
+    if (prof->name)
+        return g_strdup(prof->name);
+    if (r->has_return && r->ret[0] && *r->ret[0])
+        return g_strdup(r->ret[0]);
+    org = text_orgnr_digits(r->avsender);
+    if (!org)
+        return g_strdup(r->avsender);
+    return g_strdup_printf("org.nr. %s", org);
 }
 
 static enum layout_kind kind_of(const char *name)
@@ -77,6 +95,7 @@ int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int
     s->p = g_new0(struct render_piece, s->n + 1);
     s->docs = g_new0(GArray *, s->n + 1);
     s->ea = g_new0(char *, s->n + 1);
+    s->names = g_new0(char *, s->n + 1);
     for (i = 0; i < s->n; i++) {
         const struct piece_row *r = rows->pdata[i];
         struct render_piece *p = &s->p[i];
@@ -88,7 +107,10 @@ int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int
         address_from(&p->recipient, (char **)r->recipient);
         p->colour = r->colour && strcmp(r->colour, "FARGE") == 0;
         p->first_sheet = r->first_sheet;
+        p->no_content_marks = r->envelope && strcmp(r->envelope, "MANUAL") == 0;
         p->sheets = r->sheets;
+        s->names[i] = sender_name(ps, r);
+        p->sender_name = s->names[i];
         if (return_for(ps, r, p, &s->ea[i], err) < 0 ||
             letter_documents(e, r->letter_id, &s->docs[i], err) < 0)
             return -1;
@@ -105,7 +127,9 @@ void render_pieces_free(struct piece_set *s)
     for (i = 0; i < s->n; i++) {
         letter_documents_free(s->docs ? s->docs[i] : NULL);
         g_free(s->ea ? s->ea[i] : NULL);
+        g_free(s->names ? s->names[i] : NULL);
     }
+    g_free(s->names);
     g_free(s->docs);
     g_free(s->ea);
     g_free(s->p);

@@ -21,6 +21,9 @@ struct sender_profile {
     char *logo;              /* PNG file, or NULL */
     bool c4;                 /* C4 allowed; otherwise more than C5 holds goes to manual */
     char **return_lines;     /* return address override (lines), or NULL */
+    char *name;              /* the agency's name ("Avsender: …"), or NULL: from the letter */
+    bool country_english;    /* country lines in English (country_names = english) */
+    bool refuse_mark_ink;    /* mark_zone_ink = refuse: content under the marks goes MANUAL */
 };
 
 /* [costs] tariffs (a directory of dated tariff files; default layouts/tariffs),
@@ -81,6 +84,7 @@ struct piece_set {
     struct render_piece *p;
     GArray **docs;
     char **ea;
+    char **names;               /* the sending agency of each piece */
     size_t n;
 };
 int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int job_no,

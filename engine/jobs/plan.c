@@ -2,11 +2,15 @@
  * plan.c - give every accepted letter its layout, sheets, envelope and weight, and a place
  * in an open print job; close jobs that are full or past their cut-off.
  *
- * Only eco letters are decrypted here (to check the blank field of page 1 as it prints,
- * annotations flattened); everything else comes from the ledger. A letter whose eco field
+ * Every letter is decrypted here, to look at its pages as they print (annotations
+ * flattened): an eco letter's page 1 must have a blank field, and no sheet front should have
+ * sender ink where the inserter marks and their white knockout go. A letter whose eco field
  * is not blank, cannot be checked, or whose page 1 is landscape (turned for print) is
  * planned in the normal layout and the reason is recorded: nothing may show through the
- * window that the sender did not put there for it.
+ * window that the sender did not put there for it. Ink under the marks is recorded on the
+ * letter (layout reason and queued event); the knockout covers it, unless the sender's
+ * profile says mark_zone_ink=refuse: then the letter goes to a MANUAL job, whose sheets are
+ * inserted by hand and get no marks on the sender's pages.
  */
 #include <string.h>
 #include "jobs.h"
@@ -23,16 +27,16 @@ struct plan {
 };
 
 /* eco only when page 1's field is blank */
-static void eco_check(struct engine *e, struct print_setup *ps, const char *id, struct plan *p)
+static void eco_check(struct print_setup *ps, GArray *docs, const char *derr, struct plan *p)
 {
-    GArray *docs = NULL;
     char *err = NULL;
     long ink = -1;
     bool landscape = false;
 
-    if (letter_documents(e, id, &docs, &err) == 0 && docs->len > 0)
+    if (docs && docs->len > 0)
         zone_ink(&g_array_index(docs, struct bytes, 0), &ps->eco, &ink, &landscape, &err);
-    letter_documents_free(docs);
+    else
+        err = g_strdup(derr ? derr : "no document");
     if (landscape) {
         p->layout = LAYOUT_NORMAL;
         p->reason = g_strdup("eco-page-landscape: page 1 is landscape and is turned for "
@@ -48,21 +52,73 @@ static void eco_check(struct engine *e, struct print_setup *ps, const char *id, 
     g_free(err);
 }
 
+static void add_reason(struct plan *p, char *why)
+{
+    char *r = p->reason ? g_strdup_printf("%s; %s", p->reason, why) : g_strdup(why);
+
+    g_free(p->reason);
+    g_free(why);
+    p->reason = r;
+}
+
+/* Sender ink where the marks and their knockout go: recorded; refused when the profile says
+ * so (returns true: the letter is inserted by hand). */
+static bool marks_check(struct print_setup *ps, GArray *docs, const char *derr, struct plan *p)
+{
+    GString *pages = g_string_new(NULL);
+    char *err = NULL;
+    long ink = 0;
+    bool refuse = false;
+    int rc = docs ? marks_ink((const struct bytes *)(void *)docs->data, docs->len, &ps->normal,
+                              &ps->marks, pages, &ink, &err)
+                  : -1;
+
+    if (rc < 0) {
+        add_reason(p, g_strdup_printf("mark-zone-check-failed: %s%s", err ? err : derr,
+                                      p->prof->refuse_mark_ink ? "; inserted by hand" : ""));
+        refuse = p->prof->refuse_mark_ink;
+    } else if (ink > 0) {
+        refuse = p->prof->refuse_mark_ink;
+        add_reason(p, g_strdup_printf("mark-zone-ink: sender content under the inserter marks "
+                                      "on page %s (%ld px at %d dpi); %s", pages->str, ink,
+                                      ps->marks.ink_dpi,
+                                      refuse ? "refused by the sender's profile: inserted by "
+                                               "hand, no marks on its pages"
+                                             : "covered by the marks' white knockout"));
+    }
+    g_string_free(pages, TRUE);
+    g_free(err);
+    return refuse;
+}
+
 static void plan_letter(struct engine *e, struct print_setup *ps, const struct plan_row *r,
                         struct plan *p)
 {
     const struct sender_profile *prof = sender_profile_of(ps, r->avsender);
+    GArray *docs = NULL;
+    char *derr = NULL;
+    bool manual;
     int cover;
 
     memset(p, 0, sizeof *p);
     p->prof = prof;
     p->layout = !ps->c5.window ? LAYOUT_WINDOWLESS : prof->layout;
+    if (letter_documents(e, r->id, &docs, &derr) < 0) {
+        letter_documents_free(docs);
+        docs = NULL;
+    }
     if (p->layout == LAYOUT_ECO)
-        eco_check(e, ps, r->id, p);
+        eco_check(ps, docs, derr, p);
+    manual = marks_check(ps, docs, derr, p);
+    letter_documents_free(docs);
+    g_free(derr);
     cover = p->layout == LAYOUT_NORMAL;
     p->content_sheets = (r->pages + 1) / 2;
     p->sheets = p->content_sheets + cover;
-    if (p->content_sheets <= ps->c5.max_content_sheets) {
+    if (manual) {
+        p->envelope = "MANUAL";
+        p->stock = &ps->c4;
+    } else if (p->content_sheets <= ps->c5.max_content_sheets) {
         p->envelope = "C5";
         p->stock = &ps->c5;
     } else if (p->content_sheets <= ps->c4.max_content_sheets && prof->c4) {

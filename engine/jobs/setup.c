@@ -6,7 +6,8 @@
  *             reprint_max_percent
  *   [ea]      agreement (4 digits), service_level (0-3), return_address (lines, ';')
  *   [sender.<orgnr>]  layout = normal | eco, logo (PNG), c4 = true | false,
- *             return_address (lines, ';')
+ *             return_address (lines, ';'), name (the agency, printed as "Avsender"),
+ *             country_names = norwegian | english, mark_zone_ink = accept | refuse
  */
 #include <string.h>
 #include "jobs.h"
@@ -59,8 +60,23 @@ static void profile_free(void *p)
     struct sender_profile *s = p;
 
     g_free(s->logo);
+    g_free(s->name);
     g_strfreev(s->return_lines);
     g_free(s);
+}
+
+/* key is absent (def) or one of the two words; false and *err when it is something else */
+static bool choice(GKeyFile *kf, const char *group, const char *key, const char *no,
+                   const char *yes, bool *out, char **err)
+{
+    char *v = get(kf, group, key);
+    bool ok = !v || strcmp(v, no) == 0 || strcmp(v, yes) == 0;
+
+    *out = v && strcmp(v, yes) == 0;
+    if (!ok)
+        *err = g_strdup_printf("config [%s] %s: %s or %s", group, key, no, yes);
+    g_free(v);
+    return ok;
 }
 
 static int sender(struct print_setup *ps, GKeyFile *kf, const char *group, const char *dir,
@@ -69,7 +85,11 @@ static int sender(struct print_setup *ps, GKeyFile *kf, const char *group, const
     struct sender_profile *s = g_new0(struct sender_profile, 1);
     const char *org = group + strlen("sender.");
     char *layout = get(kf, group, "layout"), *logo = get(kf, group, "logo");
+    bool ok = choice(kf, group, "country_names", "norwegian", "english", &s->country_english,
+                     err) &&
+              choice(kf, group, "mark_zone_ink", "accept", "refuse", &s->refuse_mark_ink, err);
 
+    s->name = get(kf, group, "name");
     s->layout = layout && strcmp(layout, "eco") == 0 ? LAYOUT_ECO : LAYOUT_NORMAL;
     s->c4 = !g_key_file_has_key(kf, group, "c4", NULL) ||
             g_key_file_get_boolean(kf, group, "c4", NULL);
@@ -77,17 +97,15 @@ static int sender(struct print_setup *ps, GKeyFile *kf, const char *group, const
     if (logo)
         s->logo = g_path_is_absolute(logo) ? g_strdup(logo) : g_build_filename(dir, logo, NULL);
     g_hash_table_insert(ps->senders, g_strdup(org), s);
-    if ((layout && strcmp(layout, "eco") && strcmp(layout, "normal")) || strlen(org) != 9 ||
-        (s->logo && !g_file_test(s->logo, G_FILE_TEST_IS_REGULAR))) {
+    if (ok && ((layout && strcmp(layout, "eco") && strcmp(layout, "normal")) ||
+               strlen(org) != 9 || (s->logo && !g_file_test(s->logo, G_FILE_TEST_IS_REGULAR)))) {
         *err = g_strdup_printf("config [%s]: needs a 9-digit organisation number, layout normal "
                                "or eco, and a readable logo file", group);
-        g_free(layout);
-        g_free(logo);
-        return -1;
+        ok = false;
     }
     g_free(layout);
     g_free(logo);
-    return 0;
+    return ok ? 0 : -1;
 }
 
 static int cutoff(GKeyFile *kf, struct print_setup *ps, char **err)
@@ -127,7 +145,7 @@ static int files(struct print_setup *ps, GKeyFile *kf, char **err)
     char *c5 = g_strdup_printf("stock-c5-%s", stock ? stock : "window");
     char *c4 = g_strdup_printf("stock-c4-%s", stock ? stock : "window");
     char *mk = g_strdup_printf("marks-%s", marks ? marks : "datamatrix");
-    struct rect_mm r;
+    const struct stock *stocks[2] = {&ps->c5, &ps->c4};
     int rc = layout_load(&ps->normal, "normal", err);
 
     if (rc == 0) rc = layout_load(&ps->eco, "eco", err);
@@ -139,12 +157,11 @@ static int files(struct print_setup *ps, GKeyFile *kf, char **err)
         *err = g_strdup("config [render] stock: C5 and C4 stock must both have a window or not");
         rc = -1;
     }
-    /* the address must fit every window it can be printed for */
-    if (rc == 0 && ps->c5.window)
-        rc = layout_address_in(&ps->normal, &ps->c5, &r, err) < 0 ||
-             layout_address_in(&ps->normal, &ps->c4, &r, err) < 0 ||
-             layout_address_in(&ps->eco, &ps->c5, &r, err) < 0 ||
-             layout_address_in(&ps->eco, &ps->c4, &r, err) < 0 ? -1 : 0;
+    /* everything the engine draws, against every window it can be printed for and the marks */
+    if (rc == 0)
+        rc = layout_geometry_check(&ps->normal, stocks, 2, &ps->marks, err) < 0 ||
+             layout_geometry_check(&ps->eco, stocks, 2, &ps->marks, err) < 0 ||
+             layout_geometry_check(&ps->windowless, stocks, 2, &ps->marks, err) < 0 ? -1 : 0;
     g_free(stock);
     g_free(marks);
     g_free(c5);
@@ -224,7 +241,8 @@ void print_setup_free(struct print_setup *ps)
 const struct sender_profile *sender_profile_of(const struct print_setup *ps,
                                                const char *avsender)
 {
-    static const struct sender_profile normal = {LAYOUT_NORMAL, NULL, true, NULL};
+    static const struct sender_profile normal = {LAYOUT_NORMAL, NULL, true, NULL, NULL, false,
+                                                 false};
     char *org = text_orgnr_digits(avsender);
     const struct sender_profile *p = org ? g_hash_table_lookup(ps->senders, org) : NULL;
 

@@ -13,8 +13,9 @@
  * job's own: no /OpenAction, /AA, /Names or /AcroForm of a sender's document is copied.
  *
  * The engine's content comes from one Cairo document per job (compose.c); each of its pages
- * becomes a form XObject whose black (Cairo writes "0 0 0 rg") is rewritten to DeviceGray,
- * so it prints on the K plate only.
+ * becomes a form XObject whose black and white (Cairo writes "0 0 0 rg", "1 1 1 rg") are
+ * rewritten to DeviceGray, so it prints on the K plate only (white: the marks' knockout).
+ * In a MANUAL job (inserted by hand) the senders' pages get no marks.
  */
 #include <string.h>
 #include "pdfpage.h"
@@ -59,7 +60,8 @@ static qpdf_data qopen(const struct bytes *pdf, const char *name)
     return q;
 }
 
-/* Cairo's black "0 0 0 rg" / "0 0 0 RG" as whole tokens -> DeviceGray "0 g" / "0 G". */
+/* Cairo's black and white, "0 0 0 rg" / "1 1 1 rg" (and RG) as whole tokens, ->
+ * DeviceGray "0 g" / "1 g": the engine's text, bars and knockouts. */
 static GString *black_to_gray(const unsigned char *buf, size_t len)
 {
     GString *s = g_string_sized_new(len);
@@ -67,10 +69,13 @@ static GString *black_to_gray(const unsigned char *buf, size_t len)
 
     while (i < len) {
         bool start = i == 0 || g_ascii_isspace(buf[i - 1]);
-        if (start && i + 8 <= len && memcmp(buf + i, "0 0 0 r", 7) == 0 &&
+        char v = i + 8 <= len ? (char)buf[i] : 0;
+        if (start && (v == '0' || v == '1') && buf[i + 1] == ' ' && buf[i + 2] == v &&
+            buf[i + 3] == ' ' && buf[i + 4] == v && memcmp(buf + i + 5, " r", 2) == 0 &&
             (buf[i + 7] == 'g' || buf[i + 7] == 'G') &&
             (i + 8 == len || g_ascii_isspace(buf[i + 8]))) {
-            g_string_append(s, buf[i + 7] == 'g' ? "0 g" : "0 G");
+            g_string_append_c(s, v);
+            g_string_append(s, buf[i + 7] == 'g' ? " g" : " G");
             i += 8;
         } else {
             g_string_append_c(s, (char)buf[i++]);
@@ -140,11 +145,14 @@ static void plan_piece(struct job *j, struct deco *dc, const struct render_piece
         for (pg = 0; pg < pages; pg++, k++) {
             int deco = -1;
             if (k % 2 == 0) {
-                if (k == 0 && p->layout == LAYOUT_ECO)
+                bool stamp = k == 0 && p->layout == LAYOUT_ECO;
+                if (stamp)
                     deco_stamp(dc, p, st);
                 n++;
-                deco_marks(dc, p, n, m, p->first_sheet + n - 1);
-                deco = deco_next(dc);
+                if (!p->no_content_marks)
+                    deco_marks(dc, p, n, m, p->first_sheet + n - 1);
+                if (stamp || !p->no_content_marks)
+                    deco = deco_next(dc);
             }
             plan_add(j, OUT_LETTER, i, (int)d, pg, deco);
         }

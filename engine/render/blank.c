@@ -1,5 +1,5 @@
 /*
- * blank.c - is the eco field of page 1 free of ink?
+ * blank.c - is the eco field of page 1 free of ink? Is there sender ink under the marks?
  *
  * The check renders page 1 as it will print (page.c: annotations flattened into the
  * content, the page boxed like assembly does), with -hide-annotations so nothing but that
@@ -7,8 +7,11 @@
  * low resolution in gray; pixels darker than the layout's threshold are ink. The PDF goes in
  * on stdin and the PGM comes back on stdout, so the plaintext never gets a file name.
  * pdftoppm runs as a separate program, which keeps poppler's GPL out of the engine
- * (libraries.md §10); only eco letters pay for it. It is run by absolute path (PDFTOPPM)
- * with limits on memory, CPU time and file size, besides the wall-clock timeout.
+ * (libraries.md §10). It is run by absolute path (PDFTOPPM) with limits on memory, CPU time
+ * and file size, besides the wall-clock timeout. The same rendering looks at the inserter
+ * marks' knockout area of every sheet front of a letter, all fronts side by side on one page
+ * (strip.c), so a letter costs one rendering: sender ink there would be covered by the
+ * knockout (or, without it, spoil the marks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -76,23 +79,25 @@ static int pump(int in_fd, int out_fd, const struct bytes *in, GByteArray *out, 
     return 0;
 }
 
-/* Ink pixels of a binary PGM (P5, maxval 255). */
-static long pgm_ink(const GByteArray *pgm, int threshold)
+/* Ink pixels of a binary PGM (P5, maxval 255) in columns [c0, c1) (all when c1 < 0). */
+static long pgm_ink(const GByteArray *pgm, int threshold, long c0, long c1)
 {
-    unsigned w, h, max;
+    unsigned w, h, max, x, y;
     int hdr = 0;
     long ink = 0;
-    size_t i;
 
     if (pgm->len < 3 || sscanf((const char *)pgm->data, "P5 %u %u %u%n", &w, &h, &max, &hdr) < 3 ||
         max != 255 || hdr <= 0 || (size_t)hdr + 1 + (size_t)w * h > pgm->len)
         return -1;
-    for (i = (size_t)hdr + 1; i < (size_t)hdr + 1 + (size_t)w * h; i++)
-        ink += pgm->data[i] < threshold;
+    if (c1 < 0 || c1 > (long)w)
+        c1 = w;
+    for (y = 0; y < h; y++)
+        for (x = (unsigned)MAX(c0, 0); (long)x < c1; x++)
+            ink += pgm->data[(size_t)hdr + 1 + (size_t)y * w + x] < threshold;
     return ink;
 }
 
-/* pdftoppm's arguments for the field's pixel rectangle at dpi; num holds the numbers. */
+/* pdftoppm's arguments for a pixel rectangle at dpi; num holds the numbers. */
 static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0, int x1, int y1)
 {
     int i = 0;
@@ -110,30 +115,28 @@ static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0
     argv[i++] = "-singlefile"; argv[i++] = "-"; argv[i] = NULL;
 }
 
-/* Ink in the field of a one-page PDF, rendered by pdftoppm; -1 and *err when it fails. */
-static long render_ink(const struct bytes *pdf, const struct layout *l, char **err)
+/* Rectangle f (inset, rounded inwards) of a one-page PDF at dpi, rendered by pdftoppm into
+ * out (a PGM); -1 and *err when it fails. */
+static int render_gray(const struct bytes *pdf, const struct rect_mm *f, double inset, int dpi,
+                       GByteArray *out, char **err)
 {
-    const struct rect_mm *f = &l->eco_field;
-    double px = l->eco_dpi / 25.4;
-    int x0 = (int)ceil((f->x + l->eco_inset) * px), y0 = (int)ceil((f->y + l->eco_inset) * px);
-    int x1 = (int)floor((f->x + f->w - l->eco_inset) * px);
-    int y1 = (int)floor((f->y + f->h - l->eco_inset) * px);
+    double px = dpi / 25.4;
+    int x0 = (int)ceil((f->x + inset) * px), y0 = (int)ceil((f->y + inset) * px);
+    int x1 = (int)floor((f->x + f->w - inset) * px);
+    int y1 = (int)floor((f->y + f->h - inset) * px);
     char *argv[22], num[5][16];
-    GByteArray *out = g_byte_array_new();
     GError *gerr = NULL;
     GPid pid;
     int in_fd, out_fd, status = 0, rc;
-    long ink;
 
     /* A renderer that exits early must not kill us through SIGPIPE: write() gets EPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    render_argv(argv, num, l->eco_dpi, x0, y0, x1, y1);
+    render_argv(argv, num, dpi, x0, y0, x1, y1);
     if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
                                   G_SPAWN_STDERR_TO_DEV_NULL, child_limits, NULL, &pid, &in_fd,
                                   &out_fd, NULL, &gerr)) {
         *err = g_strdup_printf("cannot run " PDFTOPPM ": %s", gerr->message);
         g_error_free(gerr);
-        g_byte_array_free(out, TRUE);
         return -1;
     }
     rc = pump(in_fd, out_fd, pdf, out, (size_t)(x1 - x0 + 1) * (size_t)(y1 - y0 + 1) + 64);
@@ -142,13 +145,23 @@ static long render_ink(const struct bytes *pdf, const struct layout *l, char **e
         kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     g_spawn_close_pid(pid);
-    ink = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? pgm_ink(out, l->eco_threshold)
-                                                                   : -1;
+    if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    *err = g_strdup_printf("pdftoppm could not render the page (%s)",
+                           rc < 0 ? g_strerror(-rc) : "bad exit");
+    return -1;
+}
+
+static long render_ink(const struct bytes *pdf, const struct rect_mm *f, double inset, int dpi,
+                       int threshold, char **err)
+{
+    GByteArray *out = g_byte_array_new();
+    long ink = render_gray(pdf, f, inset, dpi, out, err) < 0 ? -2 : pgm_ink(out, threshold, 0, -1);
+
     g_byte_array_free(out, TRUE);
-    if (ink < 0)
-        *err = g_strdup_printf("pdftoppm could not render the eco field (%s)",
-                               rc < 0 ? g_strerror(-rc) : "bad exit or output");
-    return ink;
+    if (ink == -1)
+        *err = g_strdup("pdftoppm's output is not a PGM");
+    return ink < 0 ? -1 : ink;
 }
 
 int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *landscape,
@@ -158,14 +171,48 @@ int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *l
 
     *ink = -1;
     *landscape = false;
-    if (page1_as_printed(pdf, PT(l->page_w), PT(l->page_h), &page1, landscape, err) < 0)
+    if (page_as_printed(pdf, 0, PT(l->page_w), PT(l->page_h), &page1, landscape, err) < 0)
         return -1;
     if (*landscape) {
         *ink = 0;
         bytes_wipe_free(&page1);
         return 0;
     }
-    *ink = render_ink(&page1, l, err);
+    *ink = render_ink(&page1, &l->eco_field, l->eco_inset, l->eco_dpi, l->eco_threshold, err);
     bytes_wipe_free(&page1);
     return *ink < 0 ? -1 : 0;
+}
+
+int marks_ink(const struct bytes *docs, size_t ndocs, const struct layout *l,
+              const struct marks *m, GString *pages, long *ink, char **err)
+{
+    struct rect_mm r = marks_extent(m), all;
+    struct bytes strip = {0};
+    GArray *front = g_array_new(FALSE, FALSE, sizeof(int));
+    GByteArray *pgm = g_byte_array_new();
+    double tile = r.w * m->ink_dpi / 25.4;
+    guint k;
+    int rc = marks_strip(docs, ndocs, PT(l->page_w), PT(l->page_h), r, &strip, front, err);
+
+    *ink = 0;
+    all = (struct rect_mm){0, 0, r.w * front->len, r.h};
+    if (rc == 0 && front->len > 0)
+        rc = render_gray(&strip, &all, 0, m->ink_dpi, pgm, err);
+    for (k = 0; rc == 0 && k < front->len; k++) {
+        /* whole pixels of tile k only: a neighbour's edge may blend into a shared column */
+        long px = pgm_ink(pgm, m->ink_threshold, (long)ceil(k * tile) + 1,
+                          (long)floor((k + 1) * tile) - 1);
+        if (px < 0) {
+            *err = g_strdup("pdftoppm's output is not a PGM");
+            rc = -1;
+        } else if (px > 0) {
+            g_string_append_printf(pages, "%s%d", pages->len ? ", " : "",
+                                   g_array_index(front, int, k));
+            *ink += px;
+        }
+    }
+    bytes_wipe_free(&strip);
+    g_byte_array_free(pgm, TRUE);
+    g_array_free(front, TRUE);
+    return rc;
 }

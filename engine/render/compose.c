@@ -44,6 +44,9 @@ struct deco *deco_open(const struct render_setup *rs)
     d->cr = cairo_create(d->surface);
     d->ctx = pango_font_map_create_context(fonts_map());
     pango_cairo_update_context(d->cr, d->ctx);
+    /* glyphs where the font puts them: rounded to whole points they would not match the
+     * widths address.c measures */
+    pango_context_set_round_glyph_positions(d->ctx, FALSE);
     d->pl = pango_layout_new(d->ctx);
     pango_font_description_set_family(fd, rs->layout->font_family);
     pango_font_description_set_absolute_size(fd, rs->layout->font_pt * PANGO_SCALE);
@@ -79,59 +82,141 @@ static void bars_at(struct deco *d, GArray *bars, double x_mm, double y_mm, doub
     cairo_fill(d->cr);
 }
 
-/* "EA", then the Code 128 return barcode ea_gap to its right, on one address line. */
-static void ea_line(struct deco *d, const char *code, double x, double y)
+/* text at a size other than the layout's (the return line), the layout's size restored */
+static void text_at_pt(struct deco *d, double pt, double x_mm, double y_mm, const char *text)
+{
+    PangoFontDescription *fd = pango_font_description_copy(pango_layout_get_font_description(d->pl));
+
+    pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
+    pango_layout_set_font_description(d->pl, fd);
+    text_at(d, x_mm, y_mm, text);
+    pango_font_description_set_absolute_size(fd, d->rs->layout->font_pt * PANGO_SCALE);
+    pango_layout_set_font_description(d->pl, fd);
+    pango_font_description_free(fd);
+}
+
+/* "EA", then the Code 128 return barcode ea_gap to its right, on one address line; returns
+ * the x where the barcode's quiet zone ends. */
+static double ea_line(struct deco *d, const char *code, double x, double y)
 {
     const struct layout *l = d->rs->layout;
-    double cols, rows, w;
-    int pw, ph;
+    double cols = 0, rows, w = text_width_mm(l->font_family, l->font_pt, "EA");
     GArray *bars = barcode_bars(false, code, &cols, &rows);
 
     text_at(d, x, y, "EA");
-    pango_layout_get_size(d->pl, &pw, &ph);
-    w = (double)pw / PANGO_SCALE * 25.4 / 72;
     if (bars) {
         bars_at(d, bars, x + w + l->ea_gap, y + (layout_line_mm(l) - l->ea_bar_h) / 2, l->ea_module,
                 l->ea_bar_h);
         g_array_free(bars, TRUE);
     }
+    return x + w + l->ea_gap + cols * l->ea_module + MAX(3, 10 * l->ea_module);
+}
+
+/* The return address as parts: its lines; for an EA letter the sending agency first, then
+ * "c/o" the provider whose EA address it is (the citizen sees who sent the letter). */
+static GPtrArray *return_parts(const struct render_piece *p)
+{
+    GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+    struct address_block b;
+    int i;
+
+    address_lines(&p->return_addr, &b);
+    for (i = 0; i < b.n; i++) {
+        if (i == 0 && p->ea_code && p->sender_name && *p->sender_name) {
+            g_ptr_array_add(parts, g_strdup(p->sender_name));
+            g_ptr_array_add(parts, g_strconcat("c/o ", b.line[0], NULL));
+        } else {
+            g_ptr_array_add(parts, g_strdup(b.line[i]));
+        }
+    }
+    address_block_clear(&b);
+    return parts;
+}
+
+/* Heights of the block's lines: the return line's own line height (it is smaller), the EA
+ * line (the barcode with room around it), the recipient's pitch and its last line. */
+struct block_h {
+    double ret, ea, pitch, last;
+};
+
+static double block_height(const struct block_h *h, bool ret, bool ea, int n)
+{
+    return (ret ? h->ret : 0) + (ea ? h->ea : 0) + (n > 0 ? (n - 1) * h->pitch + h->last : 0);
+}
+
+static void return_line(struct deco *d, const struct render_piece *p, const char *keyword,
+                        double pt, double x, double y, double w)
+{
+    const struct layout *l = d->rs->layout;
+    GPtrArray *parts = return_parts(p);
+    bool cut;
+    char *t;
+
+    if (p->ea_code && p->sender_name && *p->sender_name && parts->len > 2) {
+        /* "<agency>, c/o <provider>" is one part: never dropped, cut at its end at worst */
+        char *both = g_strconcat(parts->pdata[0], ", ", parts->pdata[1], NULL);
+        g_ptr_array_remove_index(parts, 1);
+        g_free(parts->pdata[0]);
+        parts->pdata[0] = both;
+    }
+    t = address_join_fit(keyword, (char *const *)parts->pdata, (int)parts->len, l->font_family,
+                         pt, w, &cut);
+    text_at_pt(d, pt, x, y, t);
+    g_free(t);
+    g_ptr_array_free(parts, TRUE);
 }
 
 /*
- * The block in the window: the one-line return address (when there is room), the EA line,
- * then the recipient. The recipient is never dropped: the return line goes first.
+ * The block in the window, top to bottom: the one-line return address (smaller, shortened
+ * from the middle so postcode and place stay), the EA line, then the recipient. When all
+ * three do not fit the window inside its inset (an EA letter to a six-line foreign address
+ * in C5), the return line moves onto the EA line, right of the barcode's quiet zone, a point
+ * smaller; the recipient is never dropped and the block never comes nearer the window edge than the
+ * inset.
  */
 static void address_block(struct deco *d, const struct render_piece *p, struct render_stats *st)
 {
     const struct layout *l = d->rs->layout;
-    struct address_block rcp, ret = {0};
-    double lh = layout_line_mm(l), y = d->address.y;
-    int room = (int)(d->address.h / lh + 1e-6), i;
-    bool ea = p->ea_code != NULL;
+    const struct rect_mm *a = &d->address;
+    struct address_block rcp;
+    struct block_h h = {text_height_mm(l->font_family, l->return_pt), 0, layout_line_mm(l),
+                        text_height_mm(l->font_family, l->font_pt)};
+    bool ea = p->ea_code != NULL, ret = p->return_addr.navn && *p->return_addr.navn;
+    double y = a->y, x_after;
+    int room, i;
 
-    address_lines(&p->recipient, &rcp);
-    address_fit(&rcp, l->font_family, l->font_pt, d->address.w);
-    if (rcp.n + (ea ? 1 : 0) < room) {
-        ret.line[0] = address_one_line("Returadresse:", &p->return_addr);
-        ret.n = 1;
-        address_fit(&ret, l->font_family, l->font_pt, d->address.w);
-        text_at(d, d->address.x, y, ret.line[0]);
-        y += lh;
+    h.ea = MAX(h.pitch, l->ea_bar_h + 0.3);
+    address_lines_in(&p->recipient, p->country_english, &rcp);
+    address_fit(&rcp, l->font_family, l->font_pt, a->w);
+    for (room = rcp.n; room > 1 && block_height(&h, false, ea, room) > a->h + 1e-6; room--)
+        ;
+    if (ret && block_height(&h, true, ea, rcp.n) <= a->h + 1e-6) {
+        return_line(d, p, "Returadresse:", l->return_pt, a->x, y, a->w);
+        y += h.ret;
+        ret = false;
     }
     if (ea) {
-        ea_line(d, p->ea_code, d->address.x, y);
-        y += lh;
+        x_after = ea_line(d, p->ea_code, a->x, y);
+        if (ret && a->x + a->w - x_after > 20) {
+            /* a point smaller: the agency and its c/o should still show */
+            double pt = MAX(6, l->return_pt - 1);
+            return_line(d, p, "Retur:", pt, x_after,
+                        y + (h.ea - text_height_mm(l->font_family, pt)) / 2, a->x + a->w - x_after);
+            ret = false;
+        }
+        y += h.ea;
     }
-    for (i = 0; i < rcp.n && i < room; i++, y += lh)
-        text_at(d, d->address.x, y, rcp.line[i]);
-    /* The one-line return address is a courtesy and is often cut; the recipient is not. */
-    if (rcp.shortened || rcp.n + (ea ? 1 : 0) > room) {
+    for (i = 0; i < rcp.n && i < room; i++, y += h.pitch)
+        text_at(d, a->x, y, rcp.line[i]);
+    if (ret)
+        log_warn("letter %s: no room for the return address in the window",
+                 p->letter_id ? p->letter_id : p->code);
+    if (rcp.shortened || rcp.n > room) {
         st->shortened++;
         log_warn("letter %s: the recipient's address was shortened to fit the window",
                  p->letter_id ? p->letter_id : p->code);
     }
     address_block_clear(&rcp);
-    address_block_clear(&ret);
 }
 
 static void piece_code(struct deco *d, const struct render_piece *p)
@@ -201,19 +286,39 @@ static void logo(struct deco *d, const struct render_piece *p)
     cairo_surface_destroy(img);
 }
 
+/* "Avsender: <agency>" under the window: the return address may be the provider's. */
+static void sender_line(struct deco *d, const struct render_piece *p)
+{
+    const struct layout *l = d->rs->layout;
+    struct address_block b = {0};
+
+    if (!p->sender_name || !*p->sender_name)
+        return;
+    b.line[0] = g_strconcat("Avsender: ", p->sender_name, NULL);
+    b.n = 1;
+    address_fit(&b, l->font_family, l->font_pt, l->sender_line.w);
+    text_at(d, l->sender_line.x, l->sender_line.y, b.line[0]);
+    address_block_clear(&b);
+}
+
 void deco_cover(struct deco *d, const struct render_piece *p, struct render_stats *st)
 {
     const struct layout *l = d->rs->layout;
-    struct address_block rb;
-    int i;
+    GPtrArray *rb = return_parts(p);
+    double lh = layout_line_mm(l), nat = text_height_mm(l->font_family, l->font_pt);
+    struct address_block b = {0};
+    guint i;
 
     logo(d, p);
-    address_lines(&p->return_addr, &rb);
-    address_fit(&rb, l->font_family, l->font_pt, l->return_block.w);
-    for (i = 0; i < rb.n && (i + 1) * layout_line_mm(l) <= l->return_block.h + 1e-6; i++)
-        text_at(d, l->return_block.x, l->return_block.y + i * layout_line_mm(l), rb.line[i]);
-    address_block_clear(&rb);
+    for (i = 0; i < rb->len && b.n < ADDRESS_MAX_LINES; i++)
+        b.line[b.n++] = g_strdup(rb->pdata[i]);
+    g_ptr_array_free(rb, TRUE);
+    address_fit(&b, l->font_family, l->font_pt, l->return_block.w);
+    for (i = 0; (int)i < b.n && i * lh + nat <= l->return_block.h + 1e-6; i++)
+        text_at(d, l->return_block.x, l->return_block.y + i * lh, b.line[i]);
+    address_block_clear(&b);
     address_block(d, p, st);
+    sender_line(d, p);
     piece_code(d, p);
 }
 
@@ -221,6 +326,17 @@ void deco_stamp(struct deco *d, const struct render_piece *p, struct render_stat
 {
     address_block(d, p, st);
     piece_code(d, p);
+}
+
+/* White under the marks and knockout mm around them, so sender content cannot spoil them. */
+static void knockout(struct deco *d, double x, double y, double w, double h)
+{
+    double k = d->rs->marks->knockout;
+
+    cairo_set_source_rgb(d->cr, 1, 1, 1);
+    cairo_rectangle(d->cr, PT(x - k), PT(y - k), PT(w + 2 * k), PT(h + 2 * k));
+    cairo_fill(d->cr);
+    cairo_set_source_rgb(d->cr, 0, 0, 0);
 }
 
 void deco_marks(struct deco *d, const struct render_piece *p, int n, int m, int seq)
@@ -233,12 +349,14 @@ void deco_marks(struct deco *d, const struct render_piece *p, int n, int m, int 
         char *payload = marks_payload(p->job_no, p->seq, n, m);
         GArray *bars = barcode_bars(true, payload, &cols, &rows);
         if (bars) {
+            knockout(d, mk->x, mk->y, cols * mk->module, rows * mk->module);
             bars_at(d, bars, mk->x, mk->y, mk->module, mk->module);
             g_array_free(bars, TRUE);
         }
         g_free(payload);
         return;
     }
+    knockout(d, mk->x, mk->y, mk->bar_length, (mk->positions - 1) * mk->pitch + mk->bar_thickness);
     unsigned bits = omr_bits(mk, n, m, seq);
     for (i = 0; i < mk->positions; i++)
         if (bits & (1u << i))

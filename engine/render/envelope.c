@@ -98,7 +98,7 @@ static void face_address(struct face *f, const struct render_piece *p)
         r.y += layout_line_mm(l);
         r.h -= layout_line_mm(l);
     }
-    address_lines(&p->recipient, &rcp);
+    address_lines_in(&p->recipient, p->country_english, &rcp);
     address_fit(&rcp, l->font_family, l->font_pt, r.w);
     lines_at(f, &rcp, &r, (int)(r.h / layout_line_mm(l) + 1e-6));
     address_block_clear(&rcp);

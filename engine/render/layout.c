@@ -129,11 +129,16 @@ static void layout_parts(struct kf *k, struct layout *l)
     l->ea_gap = num(k, "address", "ea_gap_mm", 3, 20, 3);
     l->ea_module = num(k, "address", "ea_module_mm", 0.19, 0.5, 0.25);
     l->ea_bar_h = num(k, "address", "ea_bar_height_mm", 2, 6, 3.4);
-    if (l->kind != LAYOUT_WINDOWLESS)
+    if (l->kind != LAYOUT_WINDOWLESS) {
         l->address = rect(k, "address", "", l->page_w, l->page_h);
+        l->window_inset = num(k, "address", "window_inset_mm", 2, 10, 4);
+        l->return_pt = num(k, "address", "return_size_pt", 6, l->font_pt, l->font_pt);
+        l->address_lines = (int)num(k, "address", "lines", 4, ADDRESS_LINES_MAX, 7);
+    }
     if (l->kind == LAYOUT_NORMAL) {
         l->return_block = rect(k, "return_block", "", l->page_w, l->page_h);
         l->logo = rect(k, "logo", "", l->page_w, l->page_h);
+        l->sender_line = rect(k, "sender_line", "", l->page_w, l->page_h);
     }
     if (has(k, "piece_code")) {
         l->piece_code.x = num(k, "piece_code", "x_mm", 0, l->page_w, NAN);
@@ -222,9 +227,10 @@ int stock_load(struct stock *s, const char *name, char **err)
     s->height = num(&k, "stock", "height_mm", 80, 300, NAN);
     s->weight_mg = (int)(num(&k, "stock", "weight_g", 0, 100, NAN) * 1000 + 0.5);
     s->max_content_sheets = (int)num(&k, "stock", "max_content_sheets", 1, 1000, NAN);
-    if (s->window)
+    if (s->window) {
         s->win = rect(&k, "window", "", 210, 297);
-    else
+        s->slip = num(&k, "window", "slip_mm", 0, 20, 5);
+    } else
         stock_face(&k, s);
     if (kf_close(&k) < 0) {
         stock_free(s);
@@ -263,8 +269,12 @@ static void omr_order(struct kf *k, struct marks *m)
 static void marks_geometry(struct kf *k, struct marks *m)
 {
     m->zone = rect(k, "marks", "zone_", 18, 297);
-    m->x = num(k, "marks", "x_mm", m->zone.x, m->zone.x + m->zone.w, NAN);
+    m->x = num(k, "marks", "x_mm", MAX(m->zone.x, MARKS_MIN_X_MM), m->zone.x + m->zone.w, NAN);
     m->y = num(k, "marks", "y_mm", m->zone.y, m->zone.y + m->zone.h, NAN);
+    m->knockout = num(k, "marks", "knockout_mm", 0.5, 5, 1);
+    m->margin = num(k, "marks", "margin_mm", m->zone.x + m->zone.w, 30, 18);
+    m->ink_dpi = (int)num(k, "marks", "ink_dpi", 18, 300, 72);
+    m->ink_threshold = (int)num(k, "marks", "ink_threshold", 1, 255, 240);
     if (m->kind == MARKS_DATAMATRIX) {
         m->module = num(k, "marks", "module_mm", 0.25, 1.0, 0.5);
         return;
@@ -319,24 +329,22 @@ int layout_address_in(const struct layout *l, const struct stock *s, struct rect
                       char **err)
 {
     const struct rect_mm *w = &s->win;
-    double line = layout_line_mm(l);
+    double in = l->window_inset;
 
     *out = l->address;
     if (!s->window) {
         *out = s->face_address;
         return 0;
     }
-    if (out->x < w->x + 2 || out->y < w->y + 2 || out->x >= w->x + w->w - 2) {
-        *err = g_strdup_printf("layout %s: the address block starts outside stock %s's window "
-                               "(2 mm margin)", l->name, s->name);
+    if (out->x < w->x + in - 1e-6 || out->y < w->y + in - 1e-6 ||
+        out->x >= w->x + w->w - in || out->y >= w->y + w->h - in) {
+        *err = g_strdup_printf("layout %s: the address block (x %.1f, y %.1f mm) starts nearer "
+                               "than %.1f mm to the edge of stock %s's window (x %.1f-%.1f, "
+                               "y %.1f-%.1f mm)", l->name, out->x, out->y, in, s->name, w->x,
+                               w->x + w->w, w->y, w->y + w->h);
         return -1;
     }
-    out->w = MIN(out->w, w->x + w->w - 2 - out->x);
-    out->h = MIN(out->h, w->y + w->h - 2 - out->y);
-    if (out->h < 4 * line) {
-        *err = g_strdup_printf("layout %s: stock %s's window holds fewer than 4 address lines",
-                               l->name, s->name);
-        return -1;
-    }
+    out->w = MIN(out->w, w->x + w->w - in - out->x);
+    out->h = MIN(out->h, w->y + w->h - in - out->y);
     return 0;
 }

@@ -318,7 +318,7 @@ void page_prepare(qpdf_data q, qpdf_oh page, struct page_fix *fix)
     fix->turned = turn_landscape(q, page);
 }
 
-/* ---- page 1 as it prints, for the eco check ------------------------------------------------ */
+/* ---- a page as it prints, for the eco and mark-zone checks ------------------------------------------------ */
 
 static int qpdf_failed(qpdf_data q, const char *what, char **err)
 {
@@ -337,17 +337,17 @@ static qpdf_data quiet_qpdf(void)
     return q;
 }
 
-/* Page 1 of src copied into the empty dst as assembly places it (no engine overlay). */
-static int place_page1(qpdf_data src, qpdf_data dst, double w, double h, bool *turned)
+/* Page n of src copied into the empty dst as assembly places it (no engine overlay). */
+static int place_page(qpdf_data src, qpdf_data dst, int n, double w, double h, bool *turned)
 {
     struct page_fix fix;
     double box[4], cm[6];
     qpdf_oh page;
 
     qpdf_push_inherited_attributes_to_page(src);
-    if (qpdf_has_error(src) || qpdf_get_num_pages(src) < 1)
+    if (qpdf_has_error(src) || qpdf_get_num_pages(src) <= n)
         return -1;
-    page = qpdf_get_page_n(src, 0);
+    page = qpdf_get_page_n(src, (size_t)n);
     page_prepare(src, page, &fix);
     *turned = fix.turned > 0;
     qpdf_empty_pdf(dst);
@@ -360,17 +360,17 @@ static int place_page1(qpdf_data src, qpdf_data dst, double w, double h, bool *t
     return 0;
 }
 
-int page1_as_printed(const struct bytes *pdf, double w, double h, struct bytes *out,
-                     bool *turned, char **err)
+int page_as_printed(const struct bytes *pdf, int n, double w, double h, struct bytes *out,
+                    bool *turned, char **err)
 {
     qpdf_data src = quiet_qpdf(), dst = quiet_qpdf();
     int rc;
 
     qpdf_read_memory(src, "document", (const char *)pdf->data, pdf->len, NULL);
     rc = qpdf_failed(src, "reading the document", err);
-    if (rc == 0 && place_page1(src, dst, w, h, turned) < 0) {
-        if (qpdf_failed(src, "page 1", err) == 0 && qpdf_failed(dst, "page 1", err) == 0)
-            *err = g_strdup("page 1 cannot be read");
+    if (rc == 0 && place_page(src, dst, n, w, h, turned) < 0) {
+        if (qpdf_failed(src, "the page", err) == 0 && qpdf_failed(dst, "the page", err) == 0)
+            *err = g_strdup_printf("page %d cannot be read", n + 1);
         rc = -1;
     }
     if (rc == 0) {

@@ -38,9 +38,14 @@ void page_overlay(qpdf_data q, qpdf_oh page, const char *tail, qpdf_oh xobjects)
 /* A new stream of q holding data, Flate-compressed (deterministic: zlib level 6). */
 qpdf_oh page_flate_stream(qpdf_data q, const void *data, size_t len);
 
-/* Page 1 of pdf alone, prepared and boxed as assembly places it (w × h pt, no engine
- * overlay): what the eco check renders. *turned tells a landscape page. */
-int page1_as_printed(const struct bytes *pdf, double w, double h, struct bytes *out,
-                     bool *turned, char **err);
+/* Page n (0-based) of pdf alone, prepared and boxed as assembly places it (w × h pt, no
+ * engine overlay): what the eco and mark-zone checks render. *turned tells a landscape page. */
+int page_as_printed(const struct bytes *pdf, int n, double w, double h, struct bytes *out,
+                    bool *turned, char **err);
+/* strip.c: one page holding, side by side, the area r (mm on the A4 sheet of page_w × page_h
+ * pt) of every sheet front of the letter's documents as it prints; the letter's page number
+ * of each tile appended to pages. No output (out untouched) when there is no page. */
+int marks_strip(const struct bytes *docs, size_t ndocs, double page_w, double page_h,
+                struct rect_mm r, struct bytes *out, GArray *pages, char **err);
 
 #endif

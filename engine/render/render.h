@@ -39,7 +39,7 @@ PangoFontMap *fonts_map(void);
 cairo_status_t render_pdf_sink(void *closure, const unsigned char *data, unsigned int len);
 
 /* ---- address blocks (address.c) ---------------------------------------------------------- */
-#define ADDRESS_MAX_LINES 8
+#define ADDRESS_MAX_LINES ADDRESS_LINES_MAX
 
 struct address_block {
     char *line[ADDRESS_MAX_LINES];
@@ -48,14 +48,33 @@ struct address_block {
 };
 
 /* Lines in print order (print-production.md §4): navn, adresselinje1-4 (empty ones skipped),
- * then "postnummer poststed" or the country. */
-void address_lines(const struct address *a, struct address_block *out);
+ * then "postnummer POSTSTED" (town in capitals) or the country in capitals: the Norwegian
+ * short name for landkode (SVERIGE), or the English one when english is set. */
+void address_lines_in(const struct address *a, bool english, struct address_block *out);
+void address_lines(const struct address *a, struct address_block *out); /* Norwegian */
 /* "Returadresse: navn, linje, 0150 OSLO" as one line. */
 char *address_one_line(const char *keyword, const struct address *a);
 /* Shorten lines wider than width_mm at the layout's font, with an ellipsis. */
 void address_fit(struct address_block *b, const char *family, double pt, double width_mm);
 void address_block_clear(struct address_block *b);
-const char *country_name(const char *iso2);
+/* Width of text, and the height of one line, at the font and size, in mm. */
+double text_width_mm(const char *family, double pt, const char *text);
+double text_height_mm(const char *family, double pt);
+/* "keyword part, part, …, last" no wider than max: parts dropped from the middle, never the
+ * last (postcode and place); *shortened tells whether anything was dropped or cut. */
+char *address_join_fit(const char *keyword, char *const *parts, int n, const char *family,
+                       double pt, double max, bool *shortened);
+/* country.c: upper-case short name of an ISO 3166-1 alpha-2 code, Norwegian (iso-codes' nb
+ * translation) or English; NULL when iso-codes does not know the code. */
+const char *country_name_in(const char *iso2, bool english);
+const char *country_name(const char *iso2); /* Norwegian */
+
+/* ---- the geometry check (geometry.c) ------------------------------------------------------
+ * Every engine-drawn item of layout l against every window stock's window grown by its slip
+ * (only the address block may be there, inside the window less the layout's inset, holding
+ * its lines) and against the mark zone; the marks inside their zone and margin. */
+int layout_geometry_check(const struct layout *l, const struct stock *const *stocks, int nstocks,
+                          const struct marks *m, char **err);
 
 /* ---- marks and barcodes (marks.c) -------------------------------------------------------- */
 /* The Luhn check digit over the digits of s. */
@@ -81,6 +100,9 @@ struct render_piece {
     enum layout_kind layout;
     struct address recipient;
     struct address return_addr; /* the return address printed on the piece */
+    const char *sender_name;    /* the sending agency ("Avsender: …"; EA: "…, c/o …") */
+    bool country_english;       /* the recipient's country line in English */
+    bool no_content_marks;      /* inserted by hand (MANUAL): no marks on the sender's pages */
     const char *ea_code;        /* EA barcode text, or NULL */
     const char *logo;           /* PNG file, or NULL */
     bool colour;
@@ -152,5 +174,12 @@ const char *fold_catalog(int folds);
  * page 1 (turned for print: no field at the window) sets *landscape and is not rendered. */
 int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *landscape,
              char **err);
+/* Sender ink under the marks (their extent with the knockout, marks_extent) on every sheet
+ * front of a letter's documents (pages in print order, fronts 1, 3, …): ink pixels at the
+ * profile's ink_dpi in *ink, the letter's page numbers that have any appended to pages. */
+int marks_ink(const struct bytes *docs, size_t ndocs, const struct layout *l,
+              const struct marks *m, GString *pages, long *ink, char **err);
+/* geometry.c: the marks' largest extent with their knockout, mm. */
+struct rect_mm marks_extent(const struct marks *m);
 
 #endif

@@ -125,6 +125,26 @@ char *out_datamatrix(const char *pdf, int page)
     return out ? g_strstrip(out) : NULL;
 }
 
+guchar *out_gray(const char *pdf, int page, double x, double y, double w, double h,
+                 unsigned *pw, unsigned *ph)
+{
+    char *pgm = render_png(pdf, page, x, y, w, h, "-gray");
+    char *data = NULL;
+    gsize len = 0;
+    unsigned max;
+    int hdr = 0;
+    guchar *px = NULL;
+
+    *pw = *ph = 0;
+    if (g_file_get_contents(pgm, &data, &len, NULL) &&
+        sscanf(data, "P5 %u %u %u%n", pw, ph, &max, &hdr) == 3 &&
+        (gsize)hdr + 1 + (gsize)*pw * *ph <= len)
+        px = g_memdup2(data + hdr + 1, (gsize)*pw * *ph);
+    g_free(data);
+    remove_png(pgm);
+    return px;
+}
+
 long out_dark(const char *pdf, int page, double x, double y, double w, double h)
 {
     char *pgm = render_png(pdf, page, x, y, w, h, "-gray");

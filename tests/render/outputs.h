@@ -32,6 +32,9 @@ int out_pages(const char *pdf);
 void out_box(const char *pdf, int page, double box[4], int *rot);
 /* Raw (undecoded) data of every image and embedded font stream, keyed "image:N"/"font:N". */
 GPtrArray *out_streams(const struct bytes *pdf, const char *kind);
+/* A rectangle (mm) of a page rendered at 300 dpi in gray: *pw × *ph bytes, row by row. */
+guchar *out_gray(const char *pdf, int page, double x, double y, double w, double h,
+                 unsigned *pw, unsigned *ph);
 /* Dark pixels (gray < 128) in a rectangle (mm) of a page rendered at 300 dpi. */
 long out_dark(const char *pdf, int page, double x, double y, double w, double h);
 
