@@ -10,12 +10,15 @@
  * window that the sender did not put there for it. Ink under the marks is recorded on the
  * letter (layout reason and queued event); the knockout covers it, unless the sender's
  * profile says mark_zone_ink=refuse: then the letter goes to a MANUAL job, whose sheets are
- * inserted by hand and get no marks on the sender's pages.
+ * inserted by hand and get no marks on the sender's pages. The mark-zone check of up to
+ * INK_BATCH letters takes one rendering (inkbatch.c): the letters are read first, then
+ * rendered together, then planned one by one in order.
  */
 #include <string.h>
 #include "jobs.h"
 
 #define PLAN_BATCH 200
+#define INK_BATCH 64 /* letters rendered together for the mark-zone check */
 
 struct plan {
     enum layout_kind layout;
@@ -61,20 +64,28 @@ static void add_reason(struct plan *p, char *why)
     p->reason = r;
 }
 
+/* A letter between the passes of its batch: read and checked for eco, its fronts in the
+ * batch's strips (slot) or why not (derr). */
+struct pending {
+    struct plan_row r;
+    struct plan p;
+    int slot;
+    char *derr;
+};
+
 /* Sender ink where the marks and their knockout go: recorded; refused when the profile says
  * so (returns true: the letter is inserted by hand). */
-static bool marks_check(struct print_setup *ps, GArray *docs, const char *derr, struct plan *p)
+static bool marks_check(struct print_setup *ps, struct ink_batch *b, struct pending *l)
 {
+    struct plan *p = &l->p;
     GString *pages = g_string_new(NULL);
     char *err = NULL;
     long ink = 0;
     bool refuse = false;
-    int rc = docs ? marks_ink((const struct bytes *)(void *)docs->data, docs->len, &ps->normal,
-                              &ps->marks, pages, &ink, &err)
-                  : -1;
+    int rc = l->slot >= 0 ? ink_batch_result(b, l->slot, pages, &ink, &err) : -1;
 
     if (rc < 0) {
-        add_reason(p, g_strdup_printf("mark-zone-check-failed: %s%s", err ? err : derr,
+        add_reason(p, g_strdup_printf("mark-zone-check-failed: %s%s", err ? err : l->derr,
                                       p->prof->refuse_mark_ink ? "; inserted by hand" : ""));
         refuse = p->prof->refuse_mark_ink;
     } else if (ink > 0) {
@@ -91,29 +102,48 @@ static bool marks_check(struct print_setup *ps, GArray *docs, const char *derr, 
     return refuse;
 }
 
-static void plan_letter(struct engine *e, struct print_setup *ps, const struct plan_row *r,
-                        struct plan *p)
+/* Pass 1: decrypt, the eco check, the fronts into the batch's strips; the documents are
+ * wiped before the next letter is read. */
+static void plan_read(struct engine *e, struct print_setup *ps, struct ink_batch *b,
+                      struct pending *l)
 {
-    const struct sender_profile *prof = sender_profile_of(ps, r->avsender);
+    const struct sender_profile *prof = sender_profile_of(ps, l->r.avsender);
+    struct plan *p = &l->p;
     GArray *docs = NULL;
-    char *derr = NULL;
-    bool manual;
-    int cover;
 
     memset(p, 0, sizeof *p);
     p->prof = prof;
     p->layout = !ps->c5.window ? LAYOUT_WINDOWLESS : prof->layout;
-    if (letter_documents(e, r->id, &docs, &derr) < 0) {
+    l->slot = -1;
+    l->derr = NULL;
+    if (letter_documents(e, l->r.id, &docs, &l->derr) < 0) {
         letter_documents_free(docs);
         docs = NULL;
     }
     if (p->layout == LAYOUT_ECO)
-        eco_check(ps, docs, derr, p);
-    manual = marks_check(ps, docs, derr, p);
+        eco_check(ps, docs, l->derr, p);
+    if (docs) {
+        char *err = NULL;
+        l->slot = ink_batch_add(b, (const struct bytes *)(void *)docs->data, docs->len, &err);
+        if (l->slot < 0) {
+            g_free(l->derr);
+            l->derr = err;
+        } else {
+            g_free(err);
+        }
+    }
     letter_documents_free(docs);
-    g_free(derr);
-    cover = p->layout == LAYOUT_NORMAL;
-    p->content_sheets = (r->pages + 1) / 2;
+}
+
+/* Pass 3: sheets, envelope and weight, once the marks check is known. */
+static void plan_letter(struct print_setup *ps, struct ink_batch *b, struct pending *l)
+{
+    struct plan *p = &l->p;
+    const struct sender_profile *prof = p->prof;
+    bool manual = marks_check(ps, b, l);
+    int cover = p->layout == LAYOUT_NORMAL;
+
+    p->content_sheets = (l->r.pages + 1) / 2;
     p->sheets = p->content_sheets + cover;
     if (manual) {
         p->envelope = "MANUAL";
@@ -230,7 +260,46 @@ static void count(struct plan_stats *st, const struct plan *p)
     st->manual += strcmp(p->envelope, "MANUAL") == 0;
 }
 
-/* One batch in one transaction; returns letters planned, or -1. */
+/* Letters [from, to) of a batch: read them all (pass 1), look for ink under the marks with
+ * one rendering (pass 2), then plan and queue each in order (pass 3). */
+static int plan_part(struct engine *e, struct print_setup *ps, GPtrArray *ids, guint from,
+                     guint to, const char *at, GDateTime *now, struct plan_stats *st)
+{
+    struct ink_batch *b = ink_batch_new(&ps->normal, &ps->marks);
+    struct pending *l = g_new0(struct pending, to - from);
+    guint n = 0, i;
+    int rc = 0;
+
+    for (; n < to - from; n++) {
+        if (ledger_plan_row(e->ledger, ids->pdata[from + n], &l[n].r) != 0) {
+            rc = -1;
+            break;
+        }
+        plan_read(e, ps, b, &l[n]);
+    }
+    if (rc == 0)
+        ink_batch_render(b);
+    for (i = 0; i < n; i++) {
+        if (rc == 0) {
+            plan_letter(ps, b, &l[i]);
+            rc = queue_letter(e, ps, &l[i].r, &l[i].p, at, now);
+        }
+        if (rc == 0) {
+            count(st, &l[i].p);
+            if (l[i].p.reason)
+                log_info("letter %s: %s", l[i].r.id, l[i].p.reason);
+        }
+        g_free(l[i].p.reason);
+        g_free(l[i].derr);
+        plan_row_free(&l[i].r);
+    }
+    g_free(l);
+    ink_batch_free(b);
+    return rc;
+}
+
+/* One batch in one transaction, rendered in parts of INK_BATCH letters (their strips are
+ * held until the part is planned); returns letters planned, or -1. */
 static int plan_batch(struct engine *e, struct print_setup *ps, GPtrArray *ids,
                       struct plan_stats *st)
 {
@@ -239,23 +308,8 @@ static int plan_batch(struct engine *e, struct print_setup *ps, GPtrArray *ids,
     guint i;
     int rc = ledger_begin(e->ledger);
 
-    for (i = 0; rc == 0 && i < ids->len; i++) {
-        struct plan_row r;
-        struct plan p;
-        if (ledger_plan_row(e->ledger, ids->pdata[i], &r) != 0) {
-            rc = -1;
-            break;
-        }
-        plan_letter(e, ps, &r, &p);
-        rc = queue_letter(e, ps, &r, &p, at, now);
-        if (rc == 0) {
-            count(st, &p);
-            if (p.reason)
-                log_info("letter %s: %s", r.id, p.reason);
-        }
-        g_free(p.reason);
-        plan_row_free(&r);
-    }
+    for (i = 0; rc == 0 && i < ids->len; i += INK_BATCH)
+        rc = plan_part(e, ps, ids, i, MIN(ids->len, i + INK_BATCH), at, now, st);
     if (rc == 0)
         rc = ledger_commit(e->ledger);
     else

@@ -9,9 +9,8 @@
  * pdftoppm runs as a separate program, which keeps poppler's GPL out of the engine
  * (libraries.md §10). It is run by absolute path (PDFTOPPM) with limits on memory, CPU time
  * and file size, besides the wall-clock timeout. The same rendering looks at the inserter
- * marks' knockout area of every sheet front of a letter, all fronts side by side on one page
- * (strip.c), so a letter costs one rendering: sender ink there would be covered by the
- * knockout (or, without it, spoil the marks).
+ * marks' knockout area of the sheet fronts of a whole planning batch (inkbatch.c), several
+ * strip pages in one run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,29 +78,43 @@ static int pump(int in_fd, int out_fd, const struct bytes *in, GByteArray *out, 
     return 0;
 }
 
-/* Ink pixels of a binary PGM (P5, maxval 255) in columns [c0, c1) (all when c1 < 0). */
-static long pgm_ink(const GByteArray *pgm, int threshold, long c0, long c1)
+size_t pgm_size(const unsigned char *pgm, size_t len, unsigned *w, unsigned *h)
 {
-    unsigned w, h, max, x, y;
+    char head[64];
+    unsigned max;
     int hdr = 0;
+
+    memcpy(head, pgm, MIN(len, sizeof head - 1));
+    head[MIN(len, sizeof head - 1)] = '\0';
+    if (len < 3 || sscanf(head, "P5 %u %u %u%n", w, h, &max, &hdr) < 3 || max != 255 ||
+        hdr <= 0 || *w > 1u << 16 || *h > 1u << 16 || (size_t)hdr + 1 + (size_t)*w * *h > len)
+        return 0;
+    return (size_t)hdr + 1 + (size_t)*w * *h;
+}
+
+long pgm_ink(const unsigned char *pgm, size_t len, int threshold, long c0, long c1)
+{
+    unsigned w, h, x, y;
+    size_t size = pgm_size(pgm, len, &w, &h), hdr = size - (size_t)w * h;
     long ink = 0;
 
-    if (pgm->len < 3 || sscanf((const char *)pgm->data, "P5 %u %u %u%n", &w, &h, &max, &hdr) < 3 ||
-        max != 255 || hdr <= 0 || (size_t)hdr + 1 + (size_t)w * h > pgm->len)
+    if (size == 0)
         return -1;
     if (c1 < 0 || c1 > (long)w)
         c1 = w;
     for (y = 0; y < h; y++)
         for (x = (unsigned)MAX(c0, 0); (long)x < c1; x++)
-            ink += pgm->data[(size_t)hdr + 1 + (size_t)y * w + x] < threshold;
+            ink += pgm[hdr + (size_t)y * w + x] < threshold;
     return ink;
 }
 
 /* pdftoppm's arguments for a pixel rectangle at dpi; num holds the numbers. */
-static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0, int x1, int y1)
+static void render_argv(char *argv[22], char num[6][16], int pages, int dpi, int x0, int y0,
+                        int x1, int y1)
 {
     int i = 0;
 
+    g_snprintf(num[5], 16, "%d", pages);
     g_snprintf(num[0], 16, "%d", dpi);
     g_snprintf(num[1], 16, "%d", x0);
     g_snprintf(num[2], 16, "%d", y0);
@@ -109,29 +122,29 @@ static void render_argv(char *argv[22], char num[5][16], int dpi, int x0, int y0
     g_snprintf(num[4], 16, "%d", y1 - y0);
     argv[i++] = PDFTOPPM; argv[i++] = "-q"; argv[i++] = "-hide-annotations";
     argv[i++] = "-r"; argv[i++] = num[0];
-    argv[i++] = "-gray"; argv[i++] = "-f"; argv[i++] = "1"; argv[i++] = "-l"; argv[i++] = "1";
+    argv[i++] = "-gray"; argv[i++] = "-f"; argv[i++] = "1"; argv[i++] = "-l"; argv[i++] = num[5];
     argv[i++] = "-x"; argv[i++] = num[1]; argv[i++] = "-y"; argv[i++] = num[2];
     argv[i++] = "-W"; argv[i++] = num[3]; argv[i++] = "-H"; argv[i++] = num[4];
-    argv[i++] = "-singlefile"; argv[i++] = "-"; argv[i] = NULL;
+    if (pages == 1)
+        argv[i++] = "-singlefile";
+    argv[i++] = "-"; argv[i] = NULL;
 }
 
-/* Rectangle f (inset, rounded inwards) of a one-page PDF at dpi, rendered by pdftoppm into
- * out (a PGM); -1 and *err when it fails. */
-static int render_gray(const struct bytes *pdf, const struct rect_mm *f, double inset, int dpi,
-                       GByteArray *out, char **err)
+int render_gray(const struct bytes *pdf, int pages, const struct rect_mm *f, double inset,
+                int dpi, GByteArray *out, char **err)
 {
     double px = dpi / 25.4;
     int x0 = (int)ceil((f->x + inset) * px), y0 = (int)ceil((f->y + inset) * px);
     int x1 = (int)floor((f->x + f->w - inset) * px);
     int y1 = (int)floor((f->y + f->h - inset) * px);
-    char *argv[22], num[5][16];
+    char *argv[22], num[6][16];
     GError *gerr = NULL;
     GPid pid;
     int in_fd, out_fd, status = 0, rc;
 
     /* A renderer that exits early must not kill us through SIGPIPE: write() gets EPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    render_argv(argv, num, dpi, x0, y0, x1, y1);
+    render_argv(argv, num, pages, dpi, x0, y0, x1, y1);
     if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
                                   G_SPAWN_STDERR_TO_DEV_NULL, child_limits, NULL, &pid, &in_fd,
                                   &out_fd, NULL, &gerr)) {
@@ -139,7 +152,8 @@ static int render_gray(const struct bytes *pdf, const struct rect_mm *f, double 
         g_error_free(gerr);
         return -1;
     }
-    rc = pump(in_fd, out_fd, pdf, out, (size_t)(x1 - x0 + 1) * (size_t)(y1 - y0 + 1) + 64);
+    rc = pump(in_fd, out_fd, pdf, out,
+              (size_t)pages * ((size_t)(x1 - x0 + 1) * (size_t)(y1 - y0 + 1) + 64));
     close(out_fd);
     if (rc < 0)
         kill(pid, SIGKILL);
@@ -156,7 +170,9 @@ static long render_ink(const struct bytes *pdf, const struct rect_mm *f, double 
                        int threshold, char **err)
 {
     GByteArray *out = g_byte_array_new();
-    long ink = render_gray(pdf, f, inset, dpi, out, err) < 0 ? -2 : pgm_ink(out, threshold, 0, -1);
+    long ink = render_gray(pdf, 1, f, inset, dpi, out, err) < 0
+                   ? -2
+                   : pgm_ink(out->data, out->len, threshold, 0, -1);
 
     g_byte_array_free(out, TRUE);
     if (ink == -1)
@@ -181,38 +197,4 @@ int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *l
     *ink = render_ink(&page1, &l->eco_field, l->eco_inset, l->eco_dpi, l->eco_threshold, err);
     bytes_wipe_free(&page1);
     return *ink < 0 ? -1 : 0;
-}
-
-int marks_ink(const struct bytes *docs, size_t ndocs, const struct layout *l,
-              const struct marks *m, GString *pages, long *ink, char **err)
-{
-    struct rect_mm r = marks_extent(m), all;
-    struct bytes strip = {0};
-    GArray *front = g_array_new(FALSE, FALSE, sizeof(int));
-    GByteArray *pgm = g_byte_array_new();
-    double tile = r.w * m->ink_dpi / 25.4;
-    guint k;
-    int rc = marks_strip(docs, ndocs, PT(l->page_w), PT(l->page_h), r, &strip, front, err);
-
-    *ink = 0;
-    all = (struct rect_mm){0, 0, r.w * front->len, r.h};
-    if (rc == 0 && front->len > 0)
-        rc = render_gray(&strip, &all, 0, m->ink_dpi, pgm, err);
-    for (k = 0; rc == 0 && k < front->len; k++) {
-        /* whole pixels of tile k only: a neighbour's edge may blend into a shared column */
-        long px = pgm_ink(pgm, m->ink_threshold, (long)ceil(k * tile) + 1,
-                          (long)floor((k + 1) * tile) - 1);
-        if (px < 0) {
-            *err = g_strdup("pdftoppm's output is not a PGM");
-            rc = -1;
-        } else if (px > 0) {
-            g_string_append_printf(pages, "%s%d", pages->len ? ", " : "",
-                                   g_array_index(front, int, k));
-            *ink += px;
-        }
-    }
-    bytes_wipe_free(&strip);
-    g_byte_array_free(pgm, TRUE);
-    g_array_free(front, TRUE);
-    return rc;
 }

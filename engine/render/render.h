@@ -168,7 +168,7 @@ int fold_lines(const struct layout *l, const struct stock *s, double *y, int max
 /* The JDF FoldCatalog name of a sheet with that many parallel folds, or NULL. */
 const char *fold_catalog(int folds);
 
-/* ---- eco blank field (blank.c) ------------------------------------------------------------ */
+/* ---- eco blank field (blank.c), ink under the marks (inkbatch.c) ---------------------------- */
 /* Count ink in the layout's eco field of page 1 (inset), as page 1 prints: annotations
  * flattened, page boxed like assembly does. 0 and *ink set, or -1 and *err. A landscape
  * page 1 (turned for print: no field at the window) sets *landscape and is not rendered. */
@@ -179,6 +179,17 @@ int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *l
  * profile's ink_dpi in *ink, the letter's page numbers that have any appended to pages. */
 int marks_ink(const struct bytes *docs, size_t ndocs, const struct layout *l,
               const struct marks *m, GString *pages, long *ink, char **err);
+/* inkbatch.c: the same check for many letters with one rendering. Add each letter (its
+ * documents may be wiped right after: the batch keeps only its strip), render once, then
+ * read each letter's result as marks_ink gives it. ink_batch_add returns the letter's slot,
+ * or -1 and *err when its strip cannot be built (the batch is unchanged). When the joined
+ * rendering fails, each letter is rendered alone: one bad letter fails only itself. */
+struct ink_batch;
+struct ink_batch *ink_batch_new(const struct layout *l, const struct marks *m);
+int ink_batch_add(struct ink_batch *b, const struct bytes *docs, size_t ndocs, char **err);
+void ink_batch_render(struct ink_batch *b);
+int ink_batch_result(struct ink_batch *b, int slot, GString *pages, long *ink, char **err);
+void ink_batch_free(struct ink_batch *b);
 /* geometry.c: the marks' largest extent with their knockout, mm. */
 struct rect_mm marks_extent(const struct marks *m);
 

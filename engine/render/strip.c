@@ -6,6 +6,8 @@
  * made ready for print like assembly does (page.c), turned into a form XObject, and drawn
  * onto one strip page, clipped to the marks' area (with knockout) and shifted into its own
  * tile: tile k shows exactly what front k prints there. Nothing is written to a file.
+ * The strips of a planning batch are then joined into one document (strips_join), so the
+ * whole batch takes one rendering.
  */
 #include <string.h>
 #include "pdfpage.h"
@@ -110,6 +112,18 @@ static int failed(qpdf_data q, char **err)
     return -1;
 }
 
+/* Write q to memory into out; -1 and *err when qpdf fails. */
+static int write_out(qpdf_data q, struct bytes *out, char **err)
+{
+    qpdf_init_write_memory(q);
+    qpdf_set_decode_level(q, qpdf_dl_none);
+    qpdf_write(q);
+    if (failed(q, err) < 0)
+        return -1;
+    bytes_set(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+    return 0;
+}
+
 /* Every front's tiles from one document (pages k0, k0 + 1, … of the letter). */
 static int add_doc(struct strip *s, qpdf_data src, int k0, int *pages, char **err)
 {
@@ -151,12 +165,7 @@ int marks_strip(const struct bytes *docs, size_t ndocs, double page_w, double pa
     }
     if (rc == 0 && s.tiles > 0) {
         strip_page(&s);
-        qpdf_init_write_memory(s.dst);
-        qpdf_set_decode_level(s.dst, qpdf_dl_none);
-        qpdf_write(s.dst);
-        rc = failed(s.dst, err);
-        if (rc == 0)
-            bytes_set(out, qpdf_get_buffer(s.dst), qpdf_get_buffer_length(s.dst));
+        rc = write_out(s.dst, out, err);
     }
     for (d = 0; d < ndocs; d++)
         if (src[d])
@@ -164,5 +173,30 @@ int marks_strip(const struct bytes *docs, size_t ndocs, double page_w, double pa
     g_free(src);
     qpdf_cleanup(&s.dst);
     g_string_free(s.draw, TRUE);
+    return rc;
+}
+
+int strips_join(const struct bytes *const *strips, size_t n, struct bytes *out, char **err)
+{
+    qpdf_data dst = quiet(), *src = g_new0(qpdf_data, n + 1);
+    size_t i;
+    int rc = 0;
+
+    *err = NULL;
+    qpdf_empty_pdf(dst);
+    for (i = 0; rc == 0 && i < n; i++) {
+        src[i] = quiet();
+        qpdf_read_memory(src[i], "strip", (const char *)strips[i]->data, strips[i]->len, NULL);
+        if (failed(src[i], err) == 0 && qpdf_get_num_pages(src[i]) >= 1)
+            qpdf_add_page(dst, src[i], qpdf_get_page_n(src[i], 0), QPDF_FALSE);
+        rc = failed(src[i], err) < 0 || failed(dst, err) < 0 ? -1 : 0;
+    }
+    if (rc == 0)
+        rc = write_out(dst, out, err);
+    for (i = 0; i < n; i++)
+        if (src[i])
+            qpdf_cleanup(&src[i]);
+    g_free(src);
+    qpdf_cleanup(&dst);
     return rc;
 }

@@ -11,7 +11,9 @@
  * return line is there for every shape, the country and town are in Norwegian capitals;
  * the DataMatrix on the sender's page decodes (dmtxread) though the margin is black.
  * Then the load-time geometry check, the return line's shortening, and the mark-zone ink
- * check at planning with a sender profile that accepts and one that refuses.
+ * check at planning with a sender profile that accepts and one that refuses, and the same
+ * check for a whole batch in one rendering: each letter's pages and pixel count are what it
+ * gets alone, and a letter that cannot be read or is not a PDF fails alone.
  */
 #include <string.h>
 #include <glib/gstdio.h>
@@ -619,6 +621,216 @@ static void test_mark_zone_ink(void)
     fx_free(&fx);
 }
 
+/* ---- the mark-zone check of a whole batch, one rendering -------------------------------- */
+
+/* marks_ink on `copies` documents forged from o: the pages and the ink of the letter alone. */
+static void ink_alone(const struct print_setup *ps, const struct forge_pdf *o, int copies,
+                      GString *pages, long *ink)
+{
+    struct bytes docs[3] = {{0}, {0}, {0}};
+    char *err = NULL;
+    int i;
+
+    g_assert_cmpint(copies, <=, 3);
+    for (i = 0; i < copies; i++)
+        g_assert_cmpint(forge_pdf_make(o, &docs[i]), ==, 0);
+    g_string_truncate(pages, 0);
+    g_assert_cmpint(marks_ink(docs, (size_t)copies, &ps->normal, &ps->marks, pages, ink, &err),
+                    ==, 0);
+    g_assert_null(err);
+    for (i = 0; i < copies; i++)
+        bytes_free(&docs[i]);
+}
+
+/* Five letters in one batch, the third not a PDF: each of the others gets exactly the pages
+ * and the pixel count it gets alone; the bad one fails when it is added, alone. */
+static void test_ink_batch(void)
+{
+    static const struct { int pages, copies; bool ink; const char *want; } cases[] = {
+        {3, 1, true, "1, 3"}, {2, 1, false, ""}, {0, 0, false, NULL}, {5, 1, true, "1, 3, 5"},
+        {2, 2, true, "1, 3"}};
+    struct print_setup ps;
+    struct ink_batch *b;
+    GString *pages = g_string_new(NULL), *alone = g_string_new(NULL);
+    struct bytes junk = {(unsigned char *)"%PDF-1.4 not a PDF at all", 25};
+    int slot[5];
+    size_t c;
+
+    load_setup(&ps, "datamatrix");
+    b = ink_batch_new(&ps.normal, &ps.marks);
+    for (c = 0; c < 5; c++) {
+        struct forge_pdf o = {.pages = cases[c].pages, .margin_ink = cases[c].ink};
+        struct bytes docs[2] = {{0}, {0}};
+        char *err = NULL;
+        int i;
+        if (!cases[c].want) {
+            slot[c] = ink_batch_add(b, &junk, 1, &err);
+            g_assert_cmpint(slot[c], ==, -1);
+            g_assert_nonnull(err);
+            g_free(err);
+            continue;
+        }
+        for (i = 0; i < cases[c].copies; i++)
+            g_assert_cmpint(forge_pdf_make(&o, &docs[i]), ==, 0);
+        slot[c] = ink_batch_add(b, docs, (size_t)cases[c].copies, &err);
+        g_assert_cmpint(slot[c], >=, 0);
+        g_assert_null(err);
+        for (i = 0; i < cases[c].copies; i++)
+            bytes_wipe_free(&docs[i]); /* the batch holds its own strip */
+    }
+    ink_batch_render(b);
+    for (c = 0; c < 5; c++) {
+        struct forge_pdf o = {.pages = cases[c].pages, .margin_ink = cases[c].ink};
+        long ink = -1, want = -1;
+        char *err = NULL;
+        if (!cases[c].want)
+            continue;
+        g_string_truncate(pages, 0);
+        g_assert_cmpint(ink_batch_result(b, slot[c], pages, &ink, &err), ==, 0);
+        g_assert_null(err);
+        g_assert_cmpstr(pages->str, ==, cases[c].want);
+        ink_alone(&ps, &o, cases[c].copies, alone, &want);
+        g_assert_cmpstr(pages->str, ==, alone->str);
+        g_assert_cmpint(ink, ==, want);
+        g_assert_cmpint(ink > 0, ==, cases[c].ink);
+    }
+    ink_batch_free(b);
+    g_string_free(pages, TRUE);
+    g_string_free(alone, TRUE);
+    print_setup_free(&ps);
+}
+
+/* The letter's mark-zone note: the text from "mark-zone-" to the end, or NULL. */
+static char *mark_note(struct fixture *fx, const char *entry)
+{
+    json_t *l = fx_letter_by_entry(fx, entry);
+    const char *reason = json_string_value(json_object_get(l, "layout_reason"));
+    const char *m = reason ? strstr(reason, "mark-zone-") : NULL;
+    char *note = m ? g_strdup(m) : NULL;
+
+    g_assert_cmpstr(json_string_value(json_object_get(l, "state")), ==, "PLANNED");
+    json_decref(l);
+    return note;
+}
+
+static char *letter_id(struct fixture *fx, const char *entry)
+{
+    json_t *l = fx_letter_by_entry(fx, entry);
+    char *id = g_strdup(json_string_value(json_object_get(l, "id")));
+
+    json_decref(l);
+    return id;
+}
+
+/* Every file of the entry at path (a file, or a directory of files) overwritten. */
+static void spoil(const char *path)
+{
+    GDir *d = g_dir_open(path, 0, NULL);
+    const char *n;
+
+    if (!d) {
+        g_assert_true(g_file_set_contents(path, "spoiled", -1, NULL));
+        return;
+    }
+    while ((n = g_dir_read_name(d))) {
+        char *f = g_build_filename(path, n, NULL);
+        g_assert_true(g_file_set_contents(f, "spoiled", -1, NULL));
+        g_free(f);
+    }
+    g_dir_close(d);
+}
+
+/* A letter planned once, taken out of its job by a hold, its accepted package spoiled, and
+ * released: the next run plans it again, in the same batch as the letters dropped now. */
+static void drop_spoiled(struct fixture *fx, const char *entry, const char *const *run)
+{
+    struct forge_letter l;
+    char *id, *path;
+    const char *hold[] = {"hold", NULL, "--reason", "test", NULL}, *release[] = {"release", NULL,
+                                                                                 NULL};
+
+    fx_letter(fx, &l);
+    l.pdf.margin_ink = true;
+    fx_drop_letter(fx, entry, 'b', &l);
+    g_assert_cmpint(fx_trykk(fx, NULL, run, env_now), ==, 0);
+    id = letter_id(fx, entry);
+    hold[1] = release[1] = id;
+    g_assert_cmpint(fx_trykk(fx, NULL, hold, env_now), ==, 0);
+    path = g_build_filename(fx->spool, "accepted", id, NULL);
+    spoil(path);
+    g_assert_cmpint(fx_trykk(fx, NULL, release, env_now), ==, 0);
+    g_free(path);
+    g_free(id);
+}
+
+/* One run plans six letters in one batch: margin ink on different pages, a clean letter, a
+ * refused one and a letter whose package cannot be read again. Each gets exactly its pages
+ * and the pixel count it gets alone; the broken one fails alone. */
+static void test_mark_zone_batch(void)
+{
+    static const struct { const char *entry; int pages, copies; bool ink; const char *want; }
+        cases[] = {{"p1", 1, 1, true, "1"}, {"clean", 3, 1, false, NULL},
+                   {"p135", 5, 1, true, "1, 3, 5"}, {"two-docs", 2, 2, true, "1, 3"},
+                   {"refuse", 3, 1, true, "1, 3"}};
+    const char *run[] = {"run", NULL};
+    struct fixture fx;
+    struct print_setup ps;
+    GString *pages = g_string_new(NULL);
+    char *note;
+    size_t c;
+
+    fx_init(&fx, "[sender." FX_OTHER "]\nmark_zone_ink=refuse\n");
+    load_setup(&ps, "datamatrix");
+    drop_spoiled(&fx, "spoiled", run);
+    for (c = 0; c < G_N_ELEMENTS(cases); c++) {
+        struct forge_letter l;
+        fx_letter(&fx, &l);
+        l.pdf.pages = cases[c].pages;
+        l.pdf.margin_ink = cases[c].ink;
+        l.documents = cases[c].copies;
+        if (strcmp(cases[c].entry, "refuse") == 0) {
+            l.signer = &fx.other_org;
+            l.sender_orgnr = FX_OTHER;
+        }
+        fx_drop_letter(&fx, cases[c].entry, 'b', &l);
+    }
+    g_assert_cmpint(fx_trykk(&fx, NULL, run, env_now), ==, 0);
+    for (c = 0; c < G_N_ELEMENTS(cases); c++) {
+        struct forge_pdf o = {.pages = cases[c].pages, .margin_ink = cases[c].ink};
+        json_t *l = fx_letter_by_entry(&fx, cases[c].entry);
+        bool refused = strcmp(cases[c].entry, "refuse") == 0;
+        char *want;
+        long ink;
+        note = mark_note(&fx, cases[c].entry);
+        if (!cases[c].want) {
+            g_assert_null(note);
+        } else {
+            ink_alone(&ps, &o, cases[c].copies, pages, &ink);
+            g_assert_cmpstr(pages->str, ==, cases[c].want);
+            want = g_strdup_printf("mark-zone-ink: sender content under the inserter marks on "
+                                   "page %s (%ld px at %d dpi); %s", cases[c].want, ink,
+                                   ps.marks.ink_dpi,
+                                   refused ? "refused by the sender's profile: inserted by "
+                                             "hand, no marks on its pages"
+                                           : "covered by the marks' white knockout");
+            g_assert_cmpstr(note, ==, want);
+            g_free(want);
+        }
+        g_assert_cmpstr(json_string_value(json_object_get(l, "envelope")), ==,
+                        refused ? "MANUAL" : "C5");
+        g_free(note);
+        json_decref(l);
+    }
+    note = mark_note(&fx, "spoiled");
+    g_assert_nonnull(note);
+    g_assert_true(g_str_has_prefix(note, "mark-zone-check-failed: letter "));
+    g_assert_nonnull(strstr(note, "cannot be read again"));
+    g_free(note);
+    g_string_free(pages, TRUE);
+    print_setup_free(&ps);
+    fx_free(&fx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -628,5 +840,7 @@ int main(int argc, char **argv)
     g_test_add_func("/window/return-line", test_return_line);
     g_test_add_func("/window/marks-ink-pages", test_marks_ink_pages);
     g_test_add_func("/window/mark-zone-ink", test_mark_zone_ink);
+    g_test_add_func("/window/ink-batch", test_ink_batch);
+    g_test_add_func("/window/mark-zone-batch", test_mark_zone_batch);
     return g_test_run();
 }
