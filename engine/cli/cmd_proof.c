@@ -35,16 +35,15 @@ static int to_png(const struct bytes *pdf, const char *dir, const char *name, in
                   char **err)
 {
     char *prefix = g_build_filename(dir, name, NULL), res[16];
-    char *argv[] = {"pdftoppm", "-q", "-png", "-r", res, "-", prefix, NULL};
+    char *argv[] = {PDFTOPPM, "-q", "-png", "-r", res, "-", prefix, NULL};
     GError *gerr = NULL;
     GPid pid;
     int in_fd, status = 0;
     size_t off = 0;
 
     g_snprintf(res, sizeof res, "%d", dpi);
-    if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
-                                  G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &in_fd, NULL, NULL,
-                                  &gerr)) {
+    if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                  &in_fd, NULL, NULL, &gerr)) {
         *err = g_strdup_printf("cannot run pdftoppm: %s", gerr->message);
         g_error_free(gerr);
         g_free(prefix);

@@ -23,9 +23,6 @@
 #include <unistd.h>
 #include "pdfpage.h"
 
-#ifndef PDFTOPPM
-#define PDFTOPPM "/usr/bin/pdftoppm"
-#endif
 #define RENDER_TIMEOUT_MS 30000
 #define RENDER_MAX_AS (1024L << 20) /* address space, bytes */
 #define RENDER_MAX_CPU 30           /* seconds */

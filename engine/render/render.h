@@ -12,6 +12,11 @@
 #include "../util/util.h"
 #include "layout.h"
 
+/* The renderer of page images (poppler-utils), by absolute path: never found through PATH. */
+#ifndef PDFTOPPM
+#define PDFTOPPM "/usr/bin/pdftoppm"
+#endif
+
 struct pdf_info {
     int pages;
     char version[8];
