@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # setup.sh - install what is missing, build trykk, then run the demo or the whole test suite.
 #
 #   ./setup.sh demo     install, build, run `trykk demo` on a fresh demo spool in ./demo

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.c - the configuration file (GKeyFile) and engine set-up.
  *

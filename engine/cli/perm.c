@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * perm.c - who may read the secrets and who may change what we trust, checked at start.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cms.c - the package: fingerprint check and CMS EnvelopedData decryption in memory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * finish.c - commit a verdict to the ledger and move the entry to its terminal place.
  *

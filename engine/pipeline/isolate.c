@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * isolate.c - every byte of a forsendelse is parsed in a bounded child process.
  *

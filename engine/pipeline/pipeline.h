@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pipeline.h - one forsendelse's way from incoming/ to its terminal place.
  *

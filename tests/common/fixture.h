@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fixture.h - what the tests share: a private test root with its own CA, sending agencies,
  * provider key and certificate, trust anchors, configuration and spool; letters built by the

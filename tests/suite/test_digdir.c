@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_digdir.c - Digdir's official 2023 print sample, end to end through the real binary.
  *
