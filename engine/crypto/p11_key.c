@@ -48,9 +48,13 @@ static struct p11_key *key_of(const RSA *rsa)
     return rsa && ex_index >= 0 ? RSA_get_ex_data(rsa, ex_index) : NULL;
 }
 
+/* Ours are legacy RSA keys; a provider's key (every file key) is never asked for its RSA,
+ * which would make OpenSSL build and cache a legacy copy of it. */
 static struct p11_key *p11_of(EVP_PKEY *key)
 {
-    return key && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ? key_of(EVP_PKEY_get0_RSA(key)) : NULL;
+    return key && !EVP_PKEY_get0_provider(key) && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA
+               ? key_of(EVP_PKEY_get0_RSA(key))
+               : NULL;
 }
 
 bool key_is_p11(EVP_PKEY *key)

@@ -20,7 +20,7 @@
 #include "util/util.h"
 
 #define PIN "trykk-test-pin"
-#define SAMPLE TRYKK_SHARED_DIR "/conformance/digdir-2023-utskrift/"
+#define SAMPLE FX_DIGDIR_SAMPLE
 
 static struct fixture fx;
 static struct forge_party previous;
@@ -346,8 +346,8 @@ static void test_pin_env(void)
 /* Digdir's 2023 sample, its key inside a softokn token. */
 static void test_digdir(void)
 {
-    struct fixture d = {0};
-    char *db, *pins, *p11, *anchor, *pem, *provider, *jwt, *err = NULL;
+    struct fixture d;
+    char *db, *pins, *p11, *provider, *jwt, *err = NULL;
     const char *init[] = {"init", NULL};
     struct bytes cms;
     gsize n;
@@ -359,19 +359,9 @@ static void test_digdir(void)
         g_test_skip("no Digdir sample in " SAMPLE);
         return;
     }
-    d.root = g_dir_make_tmp("trykk-p11-digdir-XXXXXX", NULL);
-    d.spool = g_build_filename(d.root, "spool", NULL);
-    d.conf = g_build_filename(d.root, "trykk.conf", NULL);
+    fx_digdir_root(&d, "trykk-p11-digdir-XXXXXX");
     db = g_build_filename(d.root, "nssdb", NULL);
     pins = g_build_filename(d.root, "token.pin", NULL);
-    anchor = g_build_filename(d.root, "anchors", NULL);
-    g_mkdir(anchor, 0700);
-    g_free(anchor);
-    anchor = g_build_filename(d.root, "anchors", "pinned-signer.pem", NULL);
-    pem = fx_read(SAMPLE "avsender-signer-cert.pem");
-    g_assert_true(g_file_set_contents(anchor, pem, -1, NULL));
-    g_free(pem);
-    g_free(anchor);
     g_assert_cmpint(key_load(&key, SAMPLE "eksempel-key.pem", &err), ==, 0);
     g_assert_cmpint(cert_load(&cert, SAMPLE "eksempel-cert.pem", &err), ==, 0);
     tok_nss_create(db, PIN);
