@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * common.c - see fuzz.h. Shared by the libFuzzer builds and the replay builds.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz.h - what every libFuzzer target in fuzz/ shares: the entry points libFuzzer calls,
  * the quiet deterministic set-up, the test-only keys under fuzz/keys/, and a count of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_asice.c - libFuzzer target: the decrypted document package, an ASiC-E zip.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_cms.c - libFuzzer target: the encrypted document package, CMS EnvelopedData.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_legacy.c - libFuzzer target: carrier (c), the legacy SDP 1.0 SBD XML.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_message.c - libFuzzer target: the business message of carriers (a) and (b).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_pdf.c - libFuzzer target: the PDF preflight (qpdf on the document in memory) with
  * the engine's defaults: a page tolerance of 10 mm and at most 500 pages.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_report - libFuzzer target: the engine's reading of a verifying child's report
  * (pipeline/wire.c). The child parses hostile input and may be taken over, so its report is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * make_seeds.c - writes the fuzz targets' seed corpora (fuzz/corpus/<target>/) with the
  * forge, and the test-only keys they depend on (fuzz/keys/) when those do not exist yet.

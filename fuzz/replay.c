@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * replay.c - main() for the replay build of a fuzz target: feeds every file of the given
  * corpus directories (or files) to LLVMFuzzerTestOneInput once, as libFuzzer would.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli.h - the trykk command line: configuration, engine set-up and the commands.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_costs.c - trykk costs export|summary --period P [--sender ORG] [--dialect D] [--out F]
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_demo.c - trykk demo [--dir DIR] [--letters N]
  *

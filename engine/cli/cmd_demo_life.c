@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_demo_life.c - the demo's second half: what happens to the letters after printing.
  *

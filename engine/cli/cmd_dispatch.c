@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_dispatch.c - trykk dispatch JOB... [--day DATE] [--force --reason TEXT]
  *

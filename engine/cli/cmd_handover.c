@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_handover.c - trykk handover DAY [--out DIR]: the posting day's handover note for Posten
  * (one PDF to sign and one CSV for everything dispatched that day, reprint jobs included).

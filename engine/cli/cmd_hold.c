@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_hold.c - trykk hold ID --reason TEXT, trykk release ID
  *

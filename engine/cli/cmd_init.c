@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_init.c - trykk init [--orgnr N] [--key K] [--cert C] [--anchors DIR]
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_job.c - one print job: trykk job show | close | printed | cancel.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_jobs.c - trykk jobs [--state S] [--day D] [--json], and the print step of a run.
  */

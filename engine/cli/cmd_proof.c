@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_proof.c - trykk proof LETTER [--out DIR] [--dpi N] [--overlay] [--pdf]
  *

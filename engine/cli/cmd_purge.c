@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_purge.c - trykk purge [--dry-run]: remove personal data past its retention
  * ([retention] days, history_months), or only list what would go. `trykk run --watch` runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_receipts.c - trykk receipts [--json]: what waits in outbox/ for the broker.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_reconcile.c - trykk reconcile JOB SCAN-LOG [--force] [--json]
  *

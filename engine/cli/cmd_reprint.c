@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_reprint.c - trykk reprint PIECE --reason TEXT
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_returns.c - trykk returns scan CODE [--reason R] [--date D] | import FILE |
  *                 list [--since D] [--json] | forwarded LETTER | undo CODE

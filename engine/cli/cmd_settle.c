@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_settle.c - trykk settle day DATE|--pending, trykk settle period 2026-Q4|2026-11
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_status.c - trykk status [--json] and trykk show [--json] ID
  *

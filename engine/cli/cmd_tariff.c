@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_tariff.c - trykk tariff check FILE... | trykk tariff list
  *

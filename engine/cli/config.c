@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.c - the configuration file (GKeyFile) and engine set-up.
  *
@@ -5,6 +6,8 @@
  *              cert), previous_key, previous_cert (a key rollover)
  *   [trust]    anchors (a directory of PEM/DER certificates), check_time=now|message,
  *              max_skew_days
+ *   [pkcs11]   module (a PKCS#11 library, for pkcs11: keys), parameters (NSS softokn's
+ *              LibraryParameters), pin_file (0600) or pin_env (a variable's name)
  *   [spool]    root
  *   [limits]   max_package_mib, max_zip_entries, max_zip_ratio, max_pages,
  *              page_tolerance_mm, retry_deadline_hours
@@ -114,24 +117,65 @@ static int load_pair(struct keypair *kp, const char *key, const char *cert, char
     return 0;
 }
 
+/* The PKCS#11 module, when [pkcs11] module is set (before any pkcs11: key is loaded). */
+static int setup_pkcs11(struct config *c, char **err)
+{
+    char *module = config_path(c, "pkcs11", "module");
+    char *params = value(c, "pkcs11", "parameters");
+    char *pin_file = config_path(c, "pkcs11", "pin_file");
+    char *pin_env = value(c, "pkcs11", "pin_env");
+    struct p11_setup s = {module, params, pin_file, pin_env};
+    int rc = 0;
+
+    if (pin_file && pin_env) {
+        *err = g_strdup("config: [pkcs11] pin_file and pin_env are both set; set one");
+        rc = -1;
+    } else if (module) {
+        rc = p11_open(&s, err);
+    } else if (params || pin_file || pin_env) {
+        *err = g_strdup("config: [pkcs11] needs module (the PKCS#11 library to load)");
+        rc = -1;
+    }
+    g_free(module);
+    g_free(params);
+    g_free(pin_file);
+    g_free(pin_env);
+    return rc;
+}
+
+/* A token key proves at start that it decrypts and/or signs for its certificate. */
+static int check_pair(const struct keypair *kp, bool decrypt, bool sign, const char *what,
+                      char **err)
+{
+    return key_check(kp->key, kp->cert, decrypt, sign, what, err);
+}
+
 static int setup_keys(struct engine *e, struct config *c, char **err)
 {
     char *key = NULL, *cert = NULL, *skey, *scert, *pkey, *pcert;
-    int rc = need(c, "provider", "key", &key, err) < 0 || need(c, "provider", "cert", &cert, err) < 0
-             || load_pair(&e->keys[0], key, cert, err) < 0 ? -1 : 0;
+    int rc = setup_pkcs11(c, err) < 0 || need(c, "provider", "key", &key, err) < 0 ||
+                     need(c, "provider", "cert", &cert, err) < 0 ||
+                     load_pair(&e->keys[0], key, cert, err) < 0
+                 ? -1
+                 : 0;
 
     e->nkeys = 1;
     skey = config_path(c, "provider", "sign_key");
     scert = config_path(c, "provider", "sign_cert");
     pkey = config_path(c, "provider", "previous_key");
     pcert = config_path(c, "provider", "previous_cert");
-    if (rc == 0 && pkey && pcert && (rc = load_pair(&e->keys[1], pkey, pcert, err)) == 0)
+    if (rc == 0)
+        rc = check_pair(&e->keys[0], true, !(skey && scert), "[provider] key", err);
+    if (rc == 0 && pkey && pcert && (rc = load_pair(&e->keys[1], pkey, pcert, err)) == 0 &&
+        (rc = check_pair(&e->keys[1], true, false, "[provider] previous_key", err)) == 0)
         e->nkeys = 2;
     if (rc == 0 && skey && scert) {
         struct keypair s = {0};
         rc = load_pair(&s, skey, scert, err);
         e->signer.key = s.key;
         e->signer.cert = s.cert;
+        if (rc == 0)
+            rc = check_pair(&s, false, true, "[provider] sign_key", err);
     } else if (rc == 0) {
         EVP_PKEY_up_ref(e->keys[0].key);
         X509_up_ref(e->keys[0].cert);
@@ -253,6 +297,7 @@ void engine_teardown(struct engine *e)
     }
     EVP_PKEY_free(e->signer.key);
     X509_free(e->signer.cert);
+    p11_close(); /* after the keys: nothing refers to the module any more */
     trust_free(e->trust);
     ledger_close(e->ledger);
     spool_close(&e->spool);
@@ -269,7 +314,8 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
         "[provider]\n"
         "# Our 9-digit organisation number; the SBDH receiver of every forsendelse.\n"
         "orgnr=%s\n"
-        "# Decryption key (file path or OSSL_STORE URI, e.g. pkcs11:…) and the certificate\n"
+        "# Decryption key (a file path, or a key on a PKCS#11 token such as\n"
+        "# pkcs11:token=LABEL;object=KEY-LABEL with [pkcs11] below) and the certificate\n"
         "# senders encrypt to (published in KRR).\n"
         "key=%s\n"
         "cert=%s\n"
@@ -284,6 +330,15 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
         "#name=Print provider AS\n"
         "#address=Trykkeriveien 1;0150 OSLO\n"
         "#customer_number=\n"
+        "\n"
+        "# Keys on a PKCS#11 token (an HSM, NSS softokn): the module to load, NSS's\n"
+        "# parameters, and the PIN from a 0600 file or an environment variable.\n"
+        "#[pkcs11]\n"
+        "#module=/usr/lib/x86_64-linux-gnu/libsoftokn3.so\n"
+        "#parameters=configdir='sql:/etc/trykk/nssdb' certPrefix='' keyPrefix='' "
+        "secmod='secmod.db' flags=readOnly\n"
+        "#pin_file=/etc/trykk/token.pin\n"
+        "#pin_env=TRYKK_TOKEN_PIN\n"
         "\n"
         "[trust]\n"
         "# Directory of trust anchors (PEM or DER). A sender's leaf placed here is pinned.\n"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * help.c - the text of a command's --help: its summary and a description wrapped at 78
  * columns (paragraphs separated by a blank line), set on the command's GOptionContext.

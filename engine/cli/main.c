@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * main.c - trykk [--config FILE] [--spool DIR] COMMAND [ARGS]
  */

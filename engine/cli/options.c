@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * options.c - one way for every command to take its options: a usage line, a description
  * and the options under --help (exit 0), a clear message and exit 2 for a bad option, and

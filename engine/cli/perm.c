@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * perm.c - who may read the secrets and who may change what we trust, checked at start.
  *
@@ -10,7 +11,10 @@
  *     directory and the tariffs directory (and the files in both) are owned by the user or
  *     root and not writable by group or others.
  *
- * Keys given as OSSL_STORE URIs (pkcs11:…) are not files and are not checked. Paths are
+ *   - the PKCS#11 PIN file ([pkcs11] pin_file) is checked like a key; the PKCS#11 module
+ *     ([pkcs11] module) like a trusted file: it runs inside the engine.
+ *
+ * Keys given as URIs (pkcs11:…) are not files and are not checked. Paths are
  * followed through symlinks (a deployment may link its key): the target is what is checked.
  */
 #include <errno.h>
@@ -104,17 +108,23 @@ static int check_trusted_dir(const char *what, const char *dir, char **err)
 
 static int check_keys(struct config *c, char **err)
 {
-    static const char *const keys[][2] = {{"key", "decryption key"},
-                                          {"previous_key", "previous decryption key"},
-                                          {"sign_key", "signing key"}};
+    static const char *const keys[][3] = {{"provider", "key", "decryption key"},
+                                          {"provider", "previous_key", "previous decryption key"},
+                                          {"provider", "sign_key", "signing key"},
+                                          {"pkcs11", "pin_file", "PKCS#11 PIN file"}};
+    char *module = config_path(c, "pkcs11", "module");
     size_t i;
     int rc = 0;
 
     for (i = 0; rc == 0 && i < G_N_ELEMENTS(keys); i++) {
-        char *path = config_path(c, "provider", keys[i][0]);
-        rc = check_secret(keys[i][1], path, err);
+        char *path = config_path(c, keys[i][0], keys[i][1]);
+        rc = check_secret(keys[i][2], path, err);
         g_free(path);
     }
+    /* the module runs inside the engine: whoever can replace it holds every key */
+    if (rc == 0 && module)
+        rc = check_trusted_path("PKCS#11 module", module, err);
+    g_free(module);
     return rc;
 }
 

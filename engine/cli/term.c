@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * term.c - what the CLI prints in text mode goes through cli_printf: stored strings came from
  * senders and scan stations, so control and direction characters in them are shown escaped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cms.c - the package: fingerprint check and CMS EnvelopedData decryption in memory.
  *
@@ -13,6 +14,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 #include "crypto.h"
 
 #define SHA256_URI "http://www.w3.org/2001/04/xmlenc#sha256"
@@ -70,7 +72,7 @@ static CMS_ContentInfo *parse_cms(const struct bytes *in, struct reason *r)
 
 /* Find our recipient: KeyTransRecipientInfo whose issuer and serial match a configured cert. */
 static int find_recipient(CMS_ContentInfo *cms, const struct keypair *keys, size_t nkeys,
-                          const struct keypair **found, struct reason *r)
+                          const struct keypair **found, int *index, struct reason *r)
 {
     STACK_OF(CMS_RecipientInfo) *ris = CMS_get0_RecipientInfos(cms);
     int i;
@@ -90,6 +92,7 @@ static int find_recipient(CMS_ContentInfo *cms, const struct keypair *keys, size
                 return -1;
             }
             *found = &keys[k];
+            *index = i;
             return 0;
         }
     }
@@ -104,7 +107,7 @@ static int find_recipient(CMS_ContentInfo *cms, const struct keypair *keys, size
  * contentType, AlgorithmIdentifier { OID ... } } } } }. BER indefinite lengths are walked.
  */
 struct tlv {
-    const unsigned char *p, *end; /* p: content start; end: past the element */
+    const unsigned char *start, *p, *end; /* start: the header; p: content; end: past it */
     int tag, cls;
     bool indefinite;
 };
@@ -132,6 +135,7 @@ static int tlv_at(const unsigned char *p, const unsigned char *limit, struct tlv
     ret = ASN1_get_object(&q, &len, &t->tag, &t->cls, (long)(limit - p));
     if (ret & 0x80)
         return -1;
+    t->start = p;
     t->p = q;
     t->indefinite = (ret & 0x01) != 0;
     t->end = t->indefinite ? eoc_end(q, limit, depth) : q + len;
@@ -149,11 +153,11 @@ static int tlv_first(const struct tlv *parent, struct tlv *c)
     return tlv_at(parent->p, parent->end, c, 1);
 }
 
-static int content_cipher(const struct bytes *in, int *nid)
+/* EnvelopedData's recipientInfos SET and EncryptedContentInfo in the encoding. */
+static int enveloped_parts(const struct bytes *in, struct tlv *ris, struct tlv *eci)
 {
-    const unsigned char *end = in->data + in->len, *q;
-    struct tlv ci, oid, x0, env, v, ri, eci, ct, alg, a;
-    ASN1_OBJECT *o;
+    const unsigned char *end = in->data + in->len;
+    struct tlv ci, oid, x0, env, v, ri;
 
     if (tlv_at(in->data, end, &ci, 0) < 0 || tlv_first(&ci, &oid) < 0 ||
         tlv_next(&oid, ci.end, &x0) < 0 || tlv_first(&x0, &env) < 0 ||
@@ -161,7 +165,17 @@ static int content_cipher(const struct bytes *in, int *nid)
         return -1;
     if (ri.cls == V_ASN1_CONTEXT_SPECIFIC && tlv_next(&ri, env.end, &ri) < 0) /* originatorInfo */
         return -1;
-    if (tlv_next(&ri, env.end, &eci) < 0 || tlv_first(&eci, &ct) < 0 ||
+    *ris = ri;
+    return tlv_next(&ri, env.end, eci);
+}
+
+static int content_cipher(const struct bytes *in, int *nid)
+{
+    struct tlv ri, eci, ct, alg, a;
+    const unsigned char *q;
+    ASN1_OBJECT *o;
+
+    if (enveloped_parts(in, &ri, &eci) < 0 || tlv_first(&eci, &ct) < 0 ||
         tlv_next(&ct, eci.end, &alg) < 0 || tlv_first(&alg, &a) < 0 || a.tag != V_ASN1_OBJECT)
         return -1;
     q = alg.p; /* the OID is alg's first element; d2i wants it with its header */
@@ -201,13 +215,148 @@ static int take_plaintext(BIO *out, size_t cap, struct bytes *plain, struct reas
     return 0;
 }
 
+/*
+ * Key transport through a token (p11.c): the index-th RecipientInfo's encryptedKey goes to
+ * C_Decrypt with the OAEP hash and MGF1 hash of its parameters; the content-encryption key
+ * that comes back decrypts EncryptedContentInfo, re-framed as CMS EncryptedData so OpenSSL
+ * still does the content decryption (BER, chunked strings, padding) in memory.
+ */
+static int oaep_hashes(const X509_ALGOR *alg, int *md, int *mgf1, struct reason *r)
+{
+    RSA_OAEP_PARAMS *p = alg->parameter ? ASN1_TYPE_unpack_sequence(
+                                              ASN1_ITEM_rptr(RSA_OAEP_PARAMS), alg->parameter)
+                                        : NULL;
+    X509_ALGOR *mh = NULL;
+    int rc = 0;
+
+    *md = *mgf1 = NID_sha1; /* RFC 8017 defaults */
+    if (alg->parameter && !p)
+        rc = -1;
+    if (rc == 0 && p && p->hashFunc)
+        *md = OBJ_obj2nid(p->hashFunc->algorithm);
+    if (rc == 0 && p && p->maskGenFunc) {
+        if (OBJ_obj2nid(p->maskGenFunc->algorithm) != NID_mgf1 || !p->maskGenFunc->parameter ||
+            !(mh = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
+                                             p->maskGenFunc->parameter)))
+            rc = -1;
+        else
+            *mgf1 = OBJ_obj2nid(mh->algorithm);
+    }
+    if (rc == 0 && p && p->pSourceFunc)
+        rc = -1; /* a label: DPI sends none, and tokens rarely take one */
+    X509_ALGOR_free(mh);
+    RSA_OAEP_PARAMS_free(p);
+    ERR_clear_error();
+    if (rc < 0)
+        reason_fail(r, "cms-invalid", "the RSAES-OAEP parameters are not a hash and MGF1 hash");
+    return rc;
+}
+
+static int encrypted_key(const struct bytes *in, int index, struct bytes *out)
+{
+    struct tlv ris, eci, ri, f;
+    int i;
+
+    if (enveloped_parts(in, &ris, &eci) < 0 || tlv_first(&ris, &ri) < 0)
+        return -1;
+    for (i = 0; i < index; i++)
+        if (tlv_next(&ri, ris.end, &ri) < 0)
+            return -1;
+    /* KeyTransRecipientInfo { version, rid, keyEncryptionAlgorithm, encryptedKey } */
+    if (ri.tag != V_ASN1_SEQUENCE || tlv_first(&ri, &f) < 0)
+        return -1;
+    for (i = 0; i < 3; i++)
+        if (tlv_next(&f, ri.end, &f) < 0)
+            return -1;
+    if (f.tag != V_ASN1_OCTET_STRING || f.indefinite || (f.start[0] & 0x20)) /* primitive only */
+        return -1;
+    out->data = (unsigned char *)f.p;
+    out->len = (size_t)(f.end - f.p);
+    return 0;
+}
+
+/* A new array: a DER header of tag for content's length, then content (freed). */
+static GByteArray *der_wrap(unsigned char tag, GByteArray *content)
+{
+    GByteArray *b = g_byte_array_new();
+    unsigned char h[6] = {tag};
+    size_t len = content->len;
+    int n = 1, i, bytes = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
+
+    if (len < 0x80) {
+        h[n++] = (unsigned char)len;
+    } else {
+        h[n++] = (unsigned char)(0x80 | bytes);
+        for (i = bytes - 1; i >= 0; i--)
+            h[n++] = (unsigned char)(len >> (8 * i));
+    }
+    g_byte_array_append(b, h, (guint)n);
+    g_byte_array_append(b, content->data, content->len);
+    g_byte_array_free(content, TRUE);
+    return b;
+}
+
+/* ContentInfo { id-encryptedData, [0] EncryptedData { version 0, eci } } around eci. */
+static CMS_ContentInfo *as_encrypted_data(const struct tlv *eci)
+{
+    static const unsigned char oid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+                                        0x01, 0x07, 0x06};
+    static const unsigned char version[] = {0x02, 0x01, 0x00};
+    GByteArray *ed = g_byte_array_new(), *ci = g_byte_array_new(), *x0;
+    const unsigned char *p;
+    CMS_ContentInfo *cms;
+
+    g_byte_array_append(ed, version, sizeof version);
+    g_byte_array_append(ed, eci->start, (guint)(eci->end - eci->start));
+    x0 = der_wrap(0xa0, der_wrap(0x30, ed));
+    g_byte_array_append(ci, oid, sizeof oid);
+    g_byte_array_append(ci, x0->data, x0->len);
+    g_byte_array_free(x0, TRUE);
+    ci = der_wrap(0x30, ci);
+    p = ci->data;
+    cms = d2i_CMS_ContentInfo(NULL, &p, (long)ci->len);
+    g_byte_array_free(ci, TRUE);
+    return cms;
+}
+
+static int token_decrypt(CMS_ContentInfo *cms, const struct keypair *kp, int index,
+                         const struct bytes *in, BIO *out, struct reason *r)
+{
+    CMS_RecipientInfo *ri = sk_CMS_RecipientInfo_value(CMS_get0_RecipientInfos(cms), index);
+    X509_ALGOR *alg = NULL;
+    struct bytes enc, cek = {0};
+    struct tlv ris, eci;
+    CMS_ContentInfo *ed = NULL;
+    int md, mgf1, rc = -1;
+
+    CMS_RecipientInfo_ktri_get0_algs(ri, NULL, NULL, &alg);
+    if (oaep_hashes(alg, &md, &mgf1, r) < 0)
+        return -1;
+    if (encrypted_key(in, index, &enc) < 0 || enveloped_parts(in, &ris, &eci) < 0) {
+        reason_fail(r, "cms-invalid", "the recipient's encryptedKey cannot be read");
+        return -1;
+    }
+    if (p11_unwrap(kp->key, md, mgf1, &enc, &cek, r) < 0)
+        return -1;
+    if (!(ed = as_encrypted_data(&eci)) ||
+        CMS_EncryptedData_decrypt(ed, cek.data, cek.len, NULL, out, CMS_BINARY) != 1)
+        reason_fail(r, "cms-invalid", "the package does not decrypt with its content key "
+                    "(damaged ciphertext)");
+    else
+        rc = 0;
+    CMS_ContentInfo_free(ed);
+    bytes_wipe_free(&cek);
+    ERR_clear_error();
+    return rc;
+}
+
 int cms_decrypt(const struct keypair *keys, size_t nkeys, const struct bytes *in, size_t cap,
                 struct bytes *plain, struct reason *r)
 {
     const struct keypair *kp = NULL;
     CMS_ContentInfo *cms;
     BIO *out;
-    int rc = -1;
+    int rc = -1, index = -1;
 
     plain->data = NULL;
     plain->len = 0;
@@ -217,16 +366,20 @@ int cms_decrypt(const struct keypair *keys, size_t nkeys, const struct bytes *in
     }
     if (!(cms = parse_cms(in, r)))
         return -1;
-    if (check_cipher(in, r) < 0 || find_recipient(cms, keys, nkeys, &kp, r) < 0) {
+    if (check_cipher(in, r) < 0 || find_recipient(cms, keys, nkeys, &kp, &index, r) < 0) {
         CMS_ContentInfo_free(cms);
         return -1;
     }
     out = BIO_new(BIO_s_secmem());
-    if (CMS_decrypt(cms, kp->key, kp->cert, NULL, out, CMS_BINARY) != 1)
+    if (key_is_p11(kp->key)) {
+        if (token_decrypt(cms, kp, index, in, out, r) == 0)
+            rc = take_plaintext(out, cap, plain, r);
+    } else if (CMS_decrypt(cms, kp->key, kp->cert, NULL, out, CMS_BINARY) != 1) {
         reason_fail(r, "cms-invalid", "the package does not decrypt with our key (damaged "
                     "ciphertext or wrong key material)");
-    else
+    } else {
         rc = take_plaintext(out, cap, plain, r);
+    }
     BIO_free(out); /* secure-memory BIO: its buffer is cleared when freed */
     CMS_ContentInfo_free(cms);
     ERR_clear_error();

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * crypto.h - every signature, certificate and key operation of trykk.
  *
@@ -29,6 +30,29 @@ char *cert_der_b64(X509 *cert);
 bool cert_matches_key(X509 *cert, EVP_PKEY *key);
 /* 9-digit organisation number from organizationIdentifier NTRNO-… or serialNumber. */
 char *cert_orgnr(X509 *cert);
+
+/* ---- PKCS#11 keys (p11.c, p11_uri.c, p11_key.c) ----------------------------------------- */
+/* The module of [pkcs11]: its path, NSS-style init parameters (or NULL), and where the PIN
+ * comes from (a file's first line, or an environment variable; NULL: no login). */
+struct p11_setup {
+    const char *module, *parameters, *pin_file, *pin_env;
+};
+int p11_open(const struct p11_setup *s, char **err);
+bool p11_is_open(void);
+void p11_close(void);
+/* key_load for a pkcs11: URI: the key stays on the token (an EVP_PKEY signing through it). */
+int p11_key_load(EVP_PKEY **out, const char *uri, char **err);
+bool key_is_p11(EVP_PKEY *key);
+/* C_Decrypt with CKM_RSA_PKCS_OAEP (hash md_nid, MGF1 with mgf1_nid) of an encrypted key. */
+int p11_unwrap(EVP_PKEY *key, int md_nid, int mgf1_nid, const struct bytes *enc,
+               struct bytes *cek, struct reason *r);
+/* Send p11_unwrap elsewhere (the verifying child asks the engine, which holds the session). */
+typedef int (*unwrap_route_fn)(void *ctx, EVP_PKEY *key, int md_nid, int mgf1_nid,
+                               const struct bytes *enc, struct bytes *cek, struct reason *r);
+void p11_route_unwrap(unwrap_route_fn fn, void *ctx);
+/* At start, for a token key: decrypt (OAEP SHA-256) and/or sign (RS256) a test value
+ * against cert. File keys pass without a test. what names the key in the message. */
+int key_check(EVP_PKEY *key, X509 *cert, bool decrypt, bool sign, const char *what, char **err);
 
 /* A decryption key with the certificate senders encrypt to. */
 struct keypair {

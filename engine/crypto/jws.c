@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jws.c - JWS compact serialisation: split, decode, verify (RS256/RS384/RS512 with the
  * signer's certificate in x5c) and sign.

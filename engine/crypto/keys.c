@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * keys.c - loading keys and certificates; certificate identity.
  *
- * Private keys are loaded through OSSL_STORE, so a PEM/DER file path, a "file:" URI or an
- * HSM URI handled by a configured provider (for example "pkcs11:…") all work the same way.
+ * Private keys are loaded through OSSL_STORE (a PEM/DER file path, a "file:" URI, or another
+ * store URI a configured provider handles), except "pkcs11:" URIs: those go to trykk's own
+ * PKCS#11 backend (p11_key.c), and the key never leaves its token.
  */
 #include <string.h>
 #include <openssl/err.h>
@@ -24,9 +26,12 @@ static char *openssl_error(const char *what, const char *where)
 
 int key_load(EVP_PKEY **out, const char *uri, char **err)
 {
-    OSSL_STORE_CTX *ctx = OSSL_STORE_open(uri, NULL, NULL, NULL, NULL);
+    OSSL_STORE_CTX *ctx;
     EVP_PKEY *key = NULL;
 
+    if (g_str_has_prefix(uri, "pkcs11:"))
+        return p11_key_load(out, uri, err);
+    ctx = OSSL_STORE_open(uri, NULL, NULL, NULL, NULL);
     *out = NULL;
     if (!ctx) {
         *err = openssl_error("cannot open key", uri);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * trust.c - certificate policy: the signer's chain ends at a configured trust anchor and
  * every certificate is valid at the chosen time.

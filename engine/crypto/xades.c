@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xades.c - the ASiC-E signature (META-INF/signatures.xml): XML-DSig core by xmlsec1, the
  * ASiC/XAdES rules by libxml2 XPath.

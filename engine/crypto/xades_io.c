@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xades_io.c - xmlsec set-up shared by XAdES verification and signing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xades_io.h - internal to engine/crypto: xmlsec IO callbacks and key conversion.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xades_sign.c - the sender side of the ASiC-E signature, as Digdir's clients produce it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xmldsig.c - the enveloped XML signature of the legacy SDP messages and receipts
  * (dpi-print-format.md §3.3): first child of the business element, exclusive c14n,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * forge.h - the sender side, for tests and the demo: keys and certificates, PDFs, signed
  * ASiC-E packages, CMS encryption, signed business messages and spool drops.

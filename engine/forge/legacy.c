@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * legacy.c - the sender side of carrier (c): an SDP 1.0 XML StandardBusinessDocument with
  * digitalPost and fysiskPostInfo for a forge_letter, signed enveloped (exc-c14n, RSA-SHA256)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * message.c - business messages (the JSON SBD with utskrift, signed as a JWS), the
  * Maskinporten-style token inside them, whole letters, and broker-style spool drops.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * package.c - ASiC-E packages as Digdir's clients build them: manifest.xml, documents,
  * META-INF/signatures.xml (XAdES), zipped with mimetype first and STORED, encrypted as CMS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pdf.c - test and demo PDFs: Cairo + Pango pages with an embedded subset of the project's
  * font, optionally re-written by qpdf (encryption, a forced version), or a small hand-made

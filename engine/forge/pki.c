@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pki.c - RSA keys and X.509 certificates for tests and the demo.
  */

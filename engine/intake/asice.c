@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * asice.c - the ASiC-E zip, opened from memory with libzip.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * asice.h - read-only access to an ASiC-E container held in memory.
  *

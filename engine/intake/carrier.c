@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * carrier.c - the two shapes a forsendelse arrives in.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * intake.h - what arrives: carriers, the business message and its field rules, the SDP
  * manifest. Everything here parses hostile input and returns a struct reason on failure;

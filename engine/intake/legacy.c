@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * legacy.c - carrier (c): the SDP 1.0 business message, an XML StandardBusinessDocument with
  * sdp:digitalPost and sdp:fysiskPostInfo (dpi-print-format.md §3).

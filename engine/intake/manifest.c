@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * manifest.c - the SDP manifest (manifest.xml at the package root).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * message.c - the JSON business message: the SBDH and the utskrift body.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * build.c - publish a CLOSING job as jobs/<name>/: job.pdf, job.jdf, pieces.csv and, for
  * windowless stock, envelopes.pdf.

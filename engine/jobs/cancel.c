@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cancel.c - withdraw a printed job before dispatch (spoiled output, a stopped run).
  *

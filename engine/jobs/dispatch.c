@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dispatch.c - the operator's statement that a printed job was inserted and handed to the
  * postal operator on a day.

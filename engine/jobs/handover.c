@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * handover.c - the two files of a posting day's handover (innleveringsliste): a CSV for
  * Posten's and the provider's systems and a PDF to sign at the counter, both in Posten's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * handover_day.c - what a posting day hands to Posten: every piece posted in every job
  * dispatched that day (reprint jobs too), gathered from the ledger and the configuration,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hold.c - an operator stops a letter or a job where it is, and lets it go again.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jobs.h - from accepted letters to published print jobs, and back from the inserter.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * plan.c - give every accepted letter its layout, sheets, envelope and weight, and a place
  * in an open print job; close jobs that are full or past their cut-off.

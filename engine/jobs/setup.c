@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * setup.c - the print configuration: [render], [ea] and [sender.<orgnr>] groups.
  *

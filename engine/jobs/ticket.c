@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ticket.c - the job ticket (CIP4 JDF 1.5) and the piece manifest (pieces.csv: one row per
  * piece, no names or addresses).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * afterprint.c - the ledger after printing: dispatch, returned pieces, receipts waiting to
  * be published.

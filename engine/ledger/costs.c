@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * costs.c - the cost rows a letter gets when it is rendered and reprinted, and its posting day.
  *

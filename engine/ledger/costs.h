@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * costs.h - money, tariffs, per-letter cost rows, settlements and the finance export.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * csv.c - the finance export: one row per letter, RFC 4180 or Norwegian Excel.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * export.c - per-letter totals of a period, grouped into invoices (sender, fakturaReferanse).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hold.c - an operator's hold on a letter or a job, in the ledger.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ledger.h - the SQLite database: letters, their addresses, documents, history and receipts.
  *

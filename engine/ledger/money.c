@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * money.c - øre: parsing, formatting, the one rounding rule and exact allocation.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * price.c - what one letter costs under a tariff, and which postage group it belongs to.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * purge.c - retention in the ledger: personal data goes, the rest stays.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * query.c - reading the ledger: recovery lookups and the CLI's views.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * settle.c - the daily postage settlement, and what every settlement shares.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * settle_period.c - the quantity discount of a settlement period (a month or a quarter).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tariff.c - print tariffs and postage tables as dated files (GKeyFile).
  *

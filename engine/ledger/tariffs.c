@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tariffs.c - the set of dated tariff files in a directory, and which one holds on a day.
  */

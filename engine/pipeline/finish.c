@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * finish.c - commit a verdict to the ledger and move the entry to its terminal place.
  *
@@ -195,8 +196,12 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
     err |= ledger_add_event(e->ledger, id, at, lower, v->r.verdict == VERDICT_OK ? NULL
                                                                          : v->r.detail);
     if (!err && owes_receipt(v, state)) {
-        if (build_receipt(e, id, v, now, &rc) < 0)
+        if (build_receipt(e, id, v, now, &rc) < 0) {
+            /* not the ledger's fault: the signing key (a token that went away) */
+            log_error("letter %s: its receipt cannot be signed (a token key: see the line "
+                      "before); the run stops, the letter stays in active/ for recovery", id);
             err = -1;
+        }
         else {
             struct receipt_row rr = {rc.id, id, rc.type, rc.feiltype, rc.file_name, rc.jws,
                                      rc.created_at};

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * isolate.c - every byte of a forsendelse is parsed in a bounded child process.
  *
@@ -8,7 +9,9 @@
  *   - a seccomp filter refuses (EPERM) opening files for writing, creating, renaming,
  *     removing or changing files, sockets, exec, new processes and signals to others.
  * It verifies the entry (verify.c) and writes one JSON line per phase to the pipe (wire.c);
- * its log lines go the same way and the engine logs them. The engine reads with a wall-clock
+ * its log lines go the same way and the engine logs them. A key on a PKCS#11 token stays
+ * with the engine: the child asks for its key transport over the same pipe (unwrap.c).
+ * The engine reads with a wall-clock
  * limit and a size cap, then reaps the child. A child that dies, exceeds a limit or reports
  * nonsense costs that entry (`resource-limit`), never the run. This is the separation
  * Postfix and OpenSSH make between the parser and the state holder; the child still holds
@@ -30,6 +33,7 @@
 #include "pipeline.h"
 
 #define REPORT_FD 3
+#define REPLY_FD 4 /* the engine's answers to key transport requests (unwrap.c), when used */
 #define REPORT_CAP (4u << 20) /* bytes the engine reads from one child */
 #define LOG_LINES_MAX 64
 
@@ -187,17 +191,25 @@ static int apply_seccomp(void)
     return filter_bpf.len ? prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) : -1;
 }
 
-int isolate_confine(const struct isolate_limits *lim, int report_fd)
+static int confine(const struct isolate_limits *lim, int report_fd, int reply_fd)
 {
-    if (compile_filter() < 0)
+    int reply = reply_fd >= 0 ? fcntl(reply_fd, F_DUPFD_CLOEXEC, REPLY_FD + 1) : -1;
+
+    if (compile_filter() < 0 || (reply_fd >= 0 && reply < 0))
         return -1;
-    if (dup2(report_fd, REPORT_FD) < 0 || close_range(REPORT_FD + 1, ~0U, 0) < 0)
+    if (dup2(report_fd, REPORT_FD) < 0 || (reply >= 0 && dup2(reply, REPLY_FD) < 0) ||
+        close_range(reply >= 0 ? REPLY_FD + 1 : REPORT_FD + 1, ~0U, 0) < 0)
         return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         return -1;
     if (apply_limits(lim) < 0)
         return -1;
     return apply_seccomp() < 0 ? -1 : 0;
+}
+
+int isolate_confine(const struct isolate_limits *lim, int report_fd)
+{
+    return confine(lim, report_fd, -1);
 }
 
 /*
@@ -227,15 +239,18 @@ static void send_report(const struct verdict_info *v, int phase)
     json_decref(o);
 }
 
-_Noreturn static void child_main(struct engine *e, const char *path, int report_fd)
+_Noreturn static void child_main(struct engine *e, const char *path, int report_fd,
+                                 int reply_fd)
 {
     struct verdict_info v;
     int lines = 0;
 
     signal(SIGXFSZ, SIG_IGN); /* a write to a file fails with EFBIG instead */
-    if (isolate_confine(&e->isolate, report_fd) < 0)
+    if (confine(&e->isolate, report_fd, reply_fd) < 0)
         _exit(125);
     log_set_sink(child_log, &lines);
+    if (reply_fd >= 0)
+        unwrap_route_child(e, send_line, REPLY_FD);
     verify_message(e, path, &v);
     blame_the_limit(&e->isolate, &v);
     send_report(&v, 1);
@@ -322,6 +337,7 @@ struct session {
     duplicate_fn check_duplicate;
     struct decision *out;
     bool have_report, final, stopped, bad_report;
+    int reply_fd, unwraps; /* key transport through the engine (unwrap.c) */
 };
 
 /* One line from the child: a log line, or a phase report. */
@@ -329,10 +345,17 @@ static void handle_line(struct session *s, const char *line)
 {
     json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
     json_t *log = json_object_get(o, "log");
+    json_t *unwrap = json_object_get(o, "unwrap");
     json_int_t phase = json_integer_value(json_object_get(o, "phase"));
 
     if (log) {
         relay_log(log);
+        json_decref(o);
+        return;
+    }
+    if (unwrap) {
+        if (s->final || !unwrap_answer(s->e, unwrap, s->reply_fd, &s->unwraps))
+            s->bad_report = true;
         json_decref(o);
         return;
     }
@@ -421,9 +444,9 @@ static void fork_failed(struct decision *out, int err)
 void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
                     struct decision *out)
 {
-    struct session s = {e, check_duplicate, out, false, false, false, false};
+    struct session s = {e, check_duplicate, out, false, false, false, false, -1, 0};
     struct reader rd = {-1, 0, NULL, 0, false, false};
-    int fds[2], status = 0;
+    int fds[2], reply[2] = {-1, -1}, status = 0;
     pid_t pid;
 
     memset(out, 0, sizeof *out);
@@ -435,13 +458,24 @@ void isolate_verify(struct engine *e, const char *path, duplicate_fn check_dupli
         fork_failed(out, errno);
         return;
     }
+    if (unwrap_needed(e) && pipe2(reply, O_CLOEXEC) < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        fork_failed(out, errno);
+        return;
+    }
     fflush(NULL);
     pid = fork();
     if (pid == 0)
-        child_main(e, path, fds[1]);
+        child_main(e, path, fds[1], reply[0]);
     close(fds[1]);
+    if (reply[0] >= 0)
+        close(reply[0]);
+    s.reply_fd = reply[1];
     if (pid < 0) {
         close(fds[0]);
+        if (reply[1] >= 0)
+            close(reply[1]);
         fork_failed(out, errno);
         return;
     }
@@ -452,6 +486,8 @@ void isolate_verify(struct engine *e, const char *path, duplicate_fn check_dupli
     if (s.stopped || rd.timeout || rd.overflow || s.bad_report)
         kill(pid, SIGKILL);
     close(fds[0]);
+    if (reply[1] >= 0)
+        close(reply[1]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     g_string_free(rd.buf, TRUE);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * notify.c - the receipts a letter earns after intake: leveringskvittering when it is
  * posted, returpostkvittering when its returned piece is shredded, feil SERVER when we give

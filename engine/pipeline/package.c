@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * package.c - the documents of an accepted letter, decrypted in memory for rendering.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pipeline.h - one forsendelse's way from incoming/ to its terminal place.
  *
@@ -111,6 +112,11 @@ typedef bool (*duplicate_fn)(struct engine *e, struct decision *v);
 /* What the child does to itself before it reads the entry (limits, descriptors, seccomp);
  * report_fd becomes descriptor 3. For the child, and for the test that proves it holds. */
 int isolate_confine(const struct isolate_limits *lim, int report_fd);
+
+/* A token key's key transport for the child, answered by the engine (unwrap.c). */
+bool unwrap_needed(const struct engine *e);
+void unwrap_route_child(struct engine *e, void (*send)(json_t *), int reply_fd);
+bool unwrap_answer(struct engine *e, json_t *req, int reply_fd, int *count);
 void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
                     struct decision *out);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * purge.c - retention: personal data is kept as long as the letter may still need it, then
  * removed from the ledger, the spool and the print files; cost rows stay, without it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * run.c - one pass over the spool: recover, retry what is due in deferred/, then claim and
  * process everything in incoming/, oldest first.

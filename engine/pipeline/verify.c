@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * verify.c - the checks of one forsendelse, in order; each step runs only if the previous
  * passed, and each failure has its own reason code (dpi-print-format.md §8):

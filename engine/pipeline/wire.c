@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * wire.c - the verifying child's report, as one line of JSON, and the engine's reading of it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * receipt.c - build, sign and publish DPI JSON receipts.
  *

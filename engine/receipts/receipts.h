@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * receipts.h - the answers trykk sends the broker: mottakskvittering and feil (and, later,
  * leveringskvittering and returpostkvittering), as signed JWS following Digdir's receipt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xml_receipt.c - receipts for letters that came in the legacy SDP XML form
  * (dpi-print-format.md §9.3): an XML StandardBusinessDocument whose business element is

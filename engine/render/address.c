@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * address.c - address blocks: line order, country names and fitting to a width.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * assemble.c - the print PDF of a job, with qpdf's C API.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * blank.c - is the eco field of page 1 free of ink? Is there sender ink under the marks?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * compose.c - the engine-drawn content of a job's sheets, as one Cairo PDF.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * country.c - the country line of a foreign address, from iso-codes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * envelope.c - the envelope print stream for windowless stock: one face per piece, in the
  * order of the content sets, written with libharu (libraries.md §8).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fold.c - how a sheet goes into its envelope: the fold lines of an A4 sheet for a stock.
  *

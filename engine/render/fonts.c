@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fonts.c - a Pango font map that sees only the fonts shipped in fonts/.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * geometry.c - one check, at start-up, that everything the engine draws on a sheet is where
  * a window envelope and an inserter need it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * layout.c - read layouts, stocks and mark profiles from layouts/<name>.ini.
  */

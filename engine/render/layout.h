@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * layout.h - layouts, envelope stocks and inserter-mark profiles, read from layouts/<name>.ini.
  *

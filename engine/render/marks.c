@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * marks.c - what the inserter reads: DataMatrix payloads with a check digit, OMR mark bits,
  * and the module geometry of DataMatrix and Code 128 symbols from zint's vector API.

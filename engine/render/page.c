@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * page.c - a sender's page made ready for print, with qpdf's C API.
  *

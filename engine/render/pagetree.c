@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pagetree.c - walk a sender's /Pages tree with caps, before qpdf builds its page list.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pdfpage.h - qpdf-level pieces shared inside engine/render only: the bounded page-tree walk
  * (pagetree.c) and a sender's page made ready for print (page.c), used both by the job's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * preflight.c - PDF acceptance for print, with qpdf's C API on the in-memory document.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * proof.c - the proof's own layer over a letter's pages (trykk proof): what an operator
  * checks a proof for, drawn in thin coloured lines with labels, never printed.

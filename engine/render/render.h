@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * render.h - everything that looks inside the sender's PDFs. For intake: the preflight that
  * decides whether a document can be printed as the sender made it.

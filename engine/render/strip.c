@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strip.c - the mark area of every sheet front of a letter, side by side on one page.
  *

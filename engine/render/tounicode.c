@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tounicode.c - a valid ToUnicode CMap for the envelope stream (libharu).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * returns.c - record one returned piece and handle it as its letter's sender instructed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * returns.h - returned mail: match a scanned return code to its letter and handle it as the
  * sender instructed (print-production.md §11).

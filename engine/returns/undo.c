@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * undo.c - take back a mis-scanned return on the day it was recorded.
  *

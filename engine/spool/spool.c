@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spool.c - names, claim, moves and start-up housekeeping of the spool directories.
  *

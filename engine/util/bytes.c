@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bytes.c - owned byte buffers; the wiping variant is for decrypted content.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * day.c - a calendar day as an operator types it: YYYY-MM-DD or DD.MM.YYYY, a real date.
  */

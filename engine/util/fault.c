@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fault.c - deterministic fault injection for the crash and I/O-error sweeps.
  *

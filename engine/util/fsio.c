@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fsio.c - the only place trykk creates, renames and removes files.
  *

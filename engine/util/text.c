@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * text.c - small validators for identifiers that end up in file names or comparisons.
  */

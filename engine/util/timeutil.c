@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * timeutil.c - the engine's clock and RFC 3339 formatting.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * util.h - small shared pieces: logging, byte buffers, atomic file I/O, base64, time,
  * fault injection. Allocation uses GLib (g_malloc aborts on exhaustion), so callers never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xmlsafe.c - hardened libxml2 parsing and small XPath helpers.
  */

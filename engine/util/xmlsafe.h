@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xmlsafe.h - the one way trykk parses XML from outside.
  *

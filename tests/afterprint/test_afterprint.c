@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_afterprint.c - the life of letters after printing, through the real trykk binary:
  * dispatch (handover note, leveringskvittering), returned mail (EA codes, shredding, the

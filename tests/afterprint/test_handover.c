@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_handover.c - a posting day as Posten sees it, through the real trykk binary: the day's
  * one handover note (CSV and PDF text) checked against the day's pieces, reprints included;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_states.c - the whole life of a print job and its letters as an operator sees it,
  * through the real trykk binary: OPEN -> CLOSED (published) -> PRINTED -> RECONCILED ->

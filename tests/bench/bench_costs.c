@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_costs.c - a quarter of 100,000 letters (or argv[1]): settle every posting day and the
  * period, then export the CSV through the real command. Prints the time of each step.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fixture.c - see fixture.h.
  */
@@ -71,6 +72,25 @@ void fx_init(struct fixture *f, const char *extra_config)
     write_config(f, extra_config);
     g_assert_cmpint(fx_trykk(f, NULL, init, NULL), ==, 0);
     g_date_time_unref(now);
+}
+
+void fx_digdir_root(struct fixture *f, const char *tmpl)
+{
+    char *anchor, *pem;
+
+    memset(f, 0, sizeof *f);
+    f->root = g_dir_make_tmp(tmpl, NULL);
+    g_assert_nonnull(f->root);
+    f->spool = g_build_filename(f->root, "spool", NULL);
+    f->conf = g_build_filename(f->root, "trykk.conf", NULL);
+    anchor = g_build_filename(f->root, "anchors", NULL);
+    g_mkdir(anchor, 0700);
+    g_free(anchor);
+    anchor = g_build_filename(f->root, "anchors", "pinned-signer.pem", NULL);
+    pem = fx_read(FX_DIGDIR_SAMPLE "avsender-signer-cert.pem");
+    g_assert_true(g_file_set_contents(anchor, pem, -1, NULL));
+    g_free(pem);
+    g_free(anchor);
 }
 
 static void rm_tree(const char *path)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fixture.h - what the tests share: a private test root with its own CA, sending agencies,
  * provider key and certificate, trust anchors, configuration and spool; letters built by the
@@ -19,6 +20,11 @@ struct fixture {
 };
 
 void fx_init(struct fixture *f, const char *extra_config);
+/* Digdir's 2023 sample (FX_DIGDIR_SAMPLE): a fresh root named after tmpl with the root,
+ * spool and conf paths set (no configuration written) and anchors/ holding the sample's
+ * signer, pinned (its certificate has expired; check at the message's time). */
+#define FX_DIGDIR_SAMPLE TRYKK_SHARED_DIR "/conformance/digdir-2023-utskrift/"
+void fx_digdir_root(struct fixture *f, const char *tmpl);
 void fx_free(struct fixture *f);
 /* A valid letter from FX_SENDER to us; callers change fields for their case. */
 void fx_letter(struct fixture *f, struct forge_letter *l);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * costs_fx.c - planned letters straight into a ledger, for the cost tests and benchmark.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * costs_fx.h - a spool whose ledger holds planned letters made directly (no intake), for the
  * cost tests and the cost benchmark: the money code only needs what planning recorded.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_costs.c - money, tariffs, cost rows, settlements and the finance export.
  *

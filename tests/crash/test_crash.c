@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_crash.c - kill -9 in the middle of `trykk run`, restart, and check that every entry
  * was processed exactly once (architecture.md invariants 1-3, reliability.md T1/T2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_hostile_core.c - hostile input against the engine itself: message ids that try to
  * take another letter's place, packages that try to reserve one, entries that kill the

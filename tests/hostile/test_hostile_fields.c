@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_hostile_fields.c - strings that would move what is printed in the envelope window or
  * take over an operator's terminal: control, C1, line-separator and direction characters in

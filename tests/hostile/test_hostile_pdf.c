@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_hostile_pdf.c - PDFs made to hurt the engine or to hide its content, end to end.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_hostile_perm.c - permissions of secrets and trust, carrier caps, CMS ciphers, XAdES
  * wrapping, spool lock errors and a job whose stock changed while it was closing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * outputs.h - looking at printed output the way a print room would: text positions
  * (pdftotext -bbox), DataMatrix codes (pdftoppm at 300 dpi + dmtxread), ink per plate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_proof.c - what an operator and a prepress operator get besides the print: the proof
  * (placeholder before the job closes, the real piece code after, the overlay of window, fold

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_render.c - what comes out of the printer, checked the way a print room would.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_window.c - what shows through the window, and what the inserter reads, from pixels.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_digdir.c - Digdir's official 2023 print sample, end to end through the real binary.
  *
@@ -23,18 +24,7 @@ static void setup(void)
     char *conf, *anchor, *pem;
     const char *init[] = {"init", NULL};
 
-    memset(&fx, 0, sizeof fx);
-    fx.root = g_dir_make_tmp("trykk-digdir-XXXXXX", NULL);
-    fx.spool = g_build_filename(fx.root, "spool", NULL);
-    fx.conf = g_build_filename(fx.root, "trykk.conf", NULL);
-    anchor = g_build_filename(fx.root, "anchors", NULL);
-    g_mkdir(anchor, 0700);
-    g_free(anchor);
-    anchor = g_build_filename(fx.root, "anchors", "pinned-signer.pem", NULL);
-    pem = fx_read(SAMPLE "avsender-signer-cert.pem");
-    g_assert_true(g_file_set_contents(anchor, pem, -1, NULL));
-    g_free(pem);
-    g_free(anchor);
+    fx_digdir_root(&fx, "trykk-digdir-XXXXXX");
     /* the shared sample key is world-readable (0444); trykk takes only a 0600 copy */
     anchor = g_build_filename(fx.root, "eksempel-key.pem", NULL);
     pem = fx_read(SAMPLE "eksempel-key.pem");

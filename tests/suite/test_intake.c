@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_intake.c - real forsendelser through the real binary, one run, every outcome checked.
  *

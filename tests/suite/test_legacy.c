@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_legacy.c - carrier (c), the SDP 1.0 XML business message, end to end through the real
  * binary: signed legacy messages are accepted and printed exactly like the same letter in

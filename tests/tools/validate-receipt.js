@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // validate-receipt.js - validate receipt JWTs against Digdir's official JSON schemas (draft-07).
 //
 //   node validate-receipt.js SCHEMA_DIR FILE.jwt...

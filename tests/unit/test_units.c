@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_units.c - edge cases of the small pieces: strict base64, atomic publish, the
  * business-message field rules (address oneOf, lengths, enums, defaults), zip entry names,
