@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * inkbatch.c - sender ink under the inserter marks, for a whole planning batch at once.
  *
