@@ -59,9 +59,10 @@ build() {
   local werror=$1 tests=${2:-OFF}
   local san=OFF
   [ "${SANITIZE:-0}" = 1 ] && san=ON
-  # The tests need ../shared (or TRYKK_SHARED_DIR); the engine and the demo do not.
+  # The suites that read the conformance material need ../shared (or TRYKK_SHARED_DIR); the
+  # others, the engine and the demo do not. The test hooks only in the test build.
   cmake -S . -B "$build_dir" -DENABLE_WERROR="$werror" -DENABLE_SANITIZERS="$san" \
-    -DBUILD_TESTING="$tests" >/dev/null
+    -DBUILD_TESTING="$tests" -DTRYKK_TEST_HOOKS="$tests" >/dev/null
   cmake --build "$build_dir" -j "$jobs"
 }
 
@@ -95,7 +96,8 @@ fuzz_summary() {
 fuzz_all() {
   local secs=${1:-60} dir=${FUZZ_BUILD_DIR:-build-fuzz} t failed=0 summary=""
   install_pkgs "${build_pkgs[@]}" clang libclang-rt-14-dev
-  CC=clang cmake -S . -B "$dir" -DENABLE_FUZZING=ON -DBUILD_TESTING=OFF >/dev/null
+  CC=clang cmake -S . -B "$dir" -DENABLE_FUZZING=ON -DBUILD_TESTING=OFF \
+    -DTRYKK_TEST_HOOKS=ON >/dev/null
   cmake --build "$dir" -j "$jobs" --target "${fuzz_targets[@]/#/fuzz_}"
   # Library start-up state kept until exit is suppressed (fuzz/lsan.supp); engine leaks fail.
   export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"

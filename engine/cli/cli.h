@@ -55,6 +55,7 @@ int cmd_init(struct config *c, int argc, char **argv);
 int cmd_run(struct config *c, int argc, char **argv);
 int cmd_status(struct config *c, int argc, char **argv);
 int cmd_show(struct config *c, int argc, char **argv);
+/* Runs trykk-demo from beside this binary (the demo is a program of its own). */
 int cmd_demo(struct config *c, int argc, char **argv);
 int cmd_jobs(struct config *c, int argc, char **argv);
 int cmd_job(struct config *c, int argc, char **argv);
@@ -79,8 +80,6 @@ int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */
 int costs_print_summary(struct config *c, const char *period);
 char *costs_current_quarter(void);
-/* The demo after printing: reconcile, dispatch, a few returns, the receipts. */
-int demo_after_print(struct engine *e, struct config *c, const char *dir);
 
 /* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render. */
 int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err);

@@ -136,7 +136,7 @@ static char *tariffs_dir(struct config *c)
     if (t && *g_strstrip(t))
         path = g_canonicalize_filename(t, c->dir);
     else
-        path = g_build_filename(TRYKK_LAYOUTS_DIR, "tariffs", NULL);
+        path = g_build_filename(layouts_shipped_dir(), "tariffs", NULL);
     g_free(t);
     return path;
 }

@@ -174,7 +174,7 @@ static int files(struct print_setup *ps, GKeyFile *kf, char **err)
 int costs_setup_load(struct costs_setup *cs, GKeyFile *kf, const char *dir, char **err)
 {
     char *t = get(kf, "costs", "tariffs");
-    char *path = !t ? g_build_filename(TRYKK_LAYOUTS_DIR, "tariffs", NULL)
+    char *path = !t ? g_build_filename(layouts_shipped_dir(), "tariffs", NULL)
                     : g_canonicalize_filename(t, dir);
     int mva = 25, rc = integer(kf, "costs", "mva_percent", 25, 0, 100, &mva, err);
 

@@ -5,6 +5,7 @@
 #ifndef TRYKK_LEDGER_INTERNAL_H
 #define TRYKK_LEDGER_INTERNAL_H
 
+#include <glib.h>
 #include <jansson.h>
 #include <sqlite3.h>
 

@@ -12,11 +12,20 @@
 #include <pango/pangofc-fontmap.h>
 #include "render.h"
 
+static const char *fonts_shipped_dir(void)
+{
+    static char *dir;
+
+    if (!dir)
+        dir = g_build_filename(data_dir(), "fonts", NULL);
+    return dir;
+}
+
 const char *fonts_dir(void)
 {
     const char *env = getenv("TRYKK_FONTS_DIR");
 
-    return env && *env ? env : TRYKK_FONTS_DIR;
+    return env && *env ? env : fonts_shipped_dir();
 }
 
 PangoFontMap *fonts_map(void)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "layout.h"
+#include "../util/util.h"
 
 struct kf {
     GKeyFile *kf;
@@ -14,11 +15,20 @@ struct kf {
     bool bad;
 };
 
+const char *layouts_shipped_dir(void)
+{
+    static char *dir;
+
+    if (!dir)
+        dir = g_build_filename(data_dir(), "layouts", NULL);
+    return dir;
+}
+
 const char *layouts_dir(void)
 {
     const char *env = getenv("TRYKK_LAYOUTS_DIR");
 
-    return env && *env ? env : TRYKK_LAYOUTS_DIR;
+    return env && *env ? env : layouts_shipped_dir();
 }
 
 static int kf_open(struct kf *k, const char *name, char **err)

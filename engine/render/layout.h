@@ -76,6 +76,8 @@ struct marks {
 double layout_line_mm(const struct layout *l);
 /* The smallest x of any mark: nearer the edge many cut-sheet printers cannot print. */
 #define MARKS_MIN_X_MM 5.0
+/* layouts/ as shipped (data_dir), and the one in use: TRYKK_LAYOUTS_DIR, else the shipped. */
+const char *layouts_shipped_dir(void);
 const char *layouts_dir(void);
 int layout_load(struct layout *l, const char *name, char **err);
 void layout_free(struct layout *l);

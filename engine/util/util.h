@@ -49,7 +49,8 @@ bool bytes_has_prefix(const struct bytes *b, const char *prefix);
  * TRYKK_CRASH_AT=N makes the N-th fault point kill the process with SIGKILL, exactly as
  * an operator's kill -9 would; TRYKK_FAIL_AT=N makes it fail with -EIO. Every write, fsync,
  * rename, unlink and database commit on a letter's path is a fault point, so a test can
- * sweep N = 1, 2, ... over a whole run. Returns 0 or a negative errno value. */
+ * sweep N = 1, 2, ... over a whole run. Returns 0 or a negative errno value. Test builds
+ * only (TRYKK_TEST_HOOKS): a release build always returns 0. */
 int fault_point(const char *what);
 
 /* ---- atomic file I/O (fsio.c) ---------------------------------------------------------
@@ -72,9 +73,14 @@ char *b64url_encode(const void *data, size_t len);
 int b64_decode_strict(const char *s, size_t len, bool skip_xml_space, struct bytes *out);
 char *b64_encode(const void *data, size_t len);
 
+/* ---- shipped data (datadir.c) ---------------------------------------------------------
+ * The directory holding layouts/ and fonts/: <bindir>/../share/trykk for an installed
+ * binary, else the source tree. Computed once; never freed. */
+const char *data_dir(void);
+
 /* ---- time (timeutil.c) -----------------------------------------------------------------
- * time_now() honours TRYKK_NOW (ISO 8601 with offset) so tests and replays can pin the
- * clock; otherwise it is the system clock in local time. */
+ * time_now() is the system clock in local time; in a test build (TRYKK_TEST_HOOKS) TRYKK_NOW
+ * (ISO 8601 with offset) pins it. */
 GDateTime *time_now(void);
 char *time_rfc3339(GDateTime *t);
 /* day.c: YYYY-MM-DD or DD.MM.YYYY, a real date, into out as YYYY-MM-DD; false otherwise. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cmd_demo_life.c - the demo's second half: what happens to the letters after printing.
+ * life.c - the demo's second half: what happens to the letters after printing.
  *
  * The inserter "sees" every piece (one arrives damaged and is reprinted), every job is
  * dispatched today, a few pieces come back (shredded under MAKULERING_MED_MELDING,
@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "cli.h"
+#include "demo.h"
 #include "../returns/returns.h"
 
 /* An inserter log of the job: every piece OK, except `damaged` (a piece code or NULL). */
