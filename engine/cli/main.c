@@ -75,6 +75,10 @@ int main(int argc, char **argv)
 
     setlocale(LC_ALL, "");
     harden();
+    /* before anything allocates in OpenSSL: the parser child needs to know when its memory
+     * limit, not the sender, made OpenSSL fail (pipeline/isolate.c) */
+    if (!crypto_watch_allocations())
+        log_warn("OpenSSL allocated before its allocator could be watched");
     usage = usage_text();
     g_option_context_set_summary(ctx, usage);
     g_option_context_add_main_entries(ctx, entries, NULL);

@@ -118,4 +118,9 @@ int xmldsig_verify(xmlDocPtr doc, xmlNodePtr business, X509 **signer, STACK_OF(X
 /* Sign doc the same way; the ds:Signature becomes business's first child. */
 int xmldsig_sign(xmlDocPtr doc, xmlNodePtr business, EVP_PKEY *key, X509 *cert);
 
+/* allocwatch.c: route OpenSSL's allocator through a watcher (call first thing in main;
+ * false when OpenSSL has already allocated); whether an allocation was refused since. */
+bool crypto_watch_allocations(void);
+bool crypto_allocation_refused(void);
+
 #endif

@@ -215,16 +215,18 @@ int isolate_confine(const struct isolate_limits *lim, int report_fd)
 /*
  * A library that meets RLIMIT_DATA sees an allocation fail and reports its own error (OpenSSL
  * "cms-invalid", qpdf "pdf-invalid"), which would blame the sender for our limit. When a
- * phase failed and the child's peak resident size came within a quarter of the limit, the
- * failure is the limit's: reported as resource-limit, the library's code kept in the detail.
+ * phase failed and OpenSSL was refused memory, or the child's peak resident size came
+ * within a quarter of the limit, the failure is the limit's: reported as resource-limit, the library's code kept in the detail.
  */
 static void blame_the_limit(const struct isolate_limits *lim, struct verdict_info *v)
 {
     struct rusage ru;
     char was[sizeof v->r.detail];
 
-    if (!MEMORY_LIMIT_WORKS || v->r.verdict != VERDICT_FAILED || getrusage(RUSAGE_SELF, &ru) < 0 ||
-        (size_t)ru.ru_maxrss * 1024 < lim->memory / 4 * 3)
+    if (!MEMORY_LIMIT_WORKS || v->r.verdict != VERDICT_FAILED || getrusage(RUSAGE_SELF, &ru) < 0)
+        return;
+    /* RLIMIT_DATA counts address space, not resident pages: OpenSSL's own word is surer */
+    if (!crypto_allocation_refused() && (size_t)ru.ru_maxrss * 1024 < lim->memory / 4 * 3)
         return;
     g_snprintf(was, sizeof was, "%s", v->r.code);
     reason_fail(&v->r, "resource-limit", "verification reached its memory limit of %zu MiB "
