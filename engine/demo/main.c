@@ -13,6 +13,7 @@ int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     umask(077);
+    crypto_watch_allocations(); /* as trykk does: the parser child's limit is recognised */
     g_set_prgname("trykk");
     log_set_level(LOG_INFO);
     argv[0] = (char *)"demo";
