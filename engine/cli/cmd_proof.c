@@ -17,8 +17,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "cli.h"
 
 #define PIECE_CODE_LEN 11
@@ -31,41 +29,6 @@ struct proof {
     bool placeholder;     /* the job has not closed: no piece code yet */
     struct bytes sheets, face;
 };
-
-static int to_png(const struct bytes *pdf, const char *dir, const char *name, int dpi,
-                  char **err)
-{
-    char *prefix = g_build_filename(dir, name, NULL), res[16];
-    char *argv[] = {PDFTOPPM, "-q", "-png", "-r", res, "-", prefix, NULL};
-    GError *gerr = NULL;
-    GPid pid;
-    int in_fd, status = 0;
-    size_t off = 0;
-
-    g_snprintf(res, sizeof res, "%d", dpi);
-    if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                                  &in_fd, NULL, NULL, &gerr)) {
-        *err = g_strdup_printf("cannot run pdftoppm: %s", gerr->message);
-        g_error_free(gerr);
-        g_free(prefix);
-        return -1;
-    }
-    while (off < pdf->len) {
-        ssize_t w = write(in_fd, pdf->data + off, pdf->len - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    close(in_fd);
-    waitpid(pid, &status, 0);
-    g_spawn_close_pid(pid);
-    g_free(prefix);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        *err = g_strdup("pdftoppm could not render the proof");
-        return -1;
-    }
-    return 0;
-}
 
 /* The letter and job to show for anything ledger_resolve_letter knows; a piece code (or
  * EA code, DataMatrix text) shows that piece's own job, a reprint included. */
@@ -157,9 +120,9 @@ static int write_out(const struct proof *pf, const char *dir, int dpi, bool pdf,
     if (rc < 0)
         *err = g_strdup_printf("cannot create the proof directory %s", dir);
     if (rc == 0)
-        rc = to_png(&pf->sheets, dir, "page", dpi, err);
+        rc = render_png(&pf->sheets, dir, "page", dpi, err);
     if (rc == 0 && pf->face.len)
-        rc = to_png(&pf->face, dir, "envelope", dpi, err);
+        rc = render_png(&pf->face, dir, "envelope", dpi, err);
     if (rc == 0 && pdf &&
         (fsio_publish(dir, "proof.pdf", pf->sheets.data, pf->sheets.len, 0) < 0 ||
          (pf->face.len &&
