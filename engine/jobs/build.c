@@ -156,21 +156,10 @@ int render_setup_for(struct print_setup *ps, const struct job_row *j, struct ren
     return 0;
 }
 
-/* Remove a build directory and the files in it (one level: that is all it holds). */
+/* Remove a build directory and the files in it (fsio: it is the only place files go). */
 static void remove_build(const char *jobs, const char *name)
 {
-    char *dir = g_build_filename(jobs, name, NULL);
-    DIR *d = opendir(dir);
-    struct dirent *de;
-
-    while (d && (de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            unlinkat(dirfd(d), de->d_name, 0);
-    if (d)
-        closedir(d);
-    rmdir(dir);
-    fsio_fsync_dir(jobs);
-    g_free(dir);
+    fsio_remove_tree(jobs, name);
 }
 
 struct job_files {

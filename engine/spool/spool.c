@@ -333,28 +333,12 @@ int spool_remove_temporaries(struct spool *s)
 }
 
 /*
- * spool_remove - remove a letter's entry (a carrier file, or a directory of carrier files,
- * no deeper) from dir, then fsync dir. 0 also when it is already gone.
+ * spool_remove - remove a letter's entry (a carrier file, or a directory of carrier files)
+ * from dir, then fsync dir. 0 also when it is already gone.
  */
 int spool_remove(const char *dir, const char *letter_id)
 {
-    char *path;
-    GDir *d;
-    const char *name;
-    int rc = 0;
-
     if (!spool_id_ok(letter_id))
         log_panic("refusing a path for letter id \"%s\"", letter_id);
-    path = g_build_filename(dir, letter_id, NULL);
-    if ((d = g_dir_open(path, 0, NULL))) {
-        while (rc == 0 && (name = g_dir_read_name(d)))
-            rc = fsio_unlink(path, name);
-        g_dir_close(d);
-        if (rc == 0 && rmdir(path) < 0)
-            rc = -errno;
-    } else if (unlink(path) < 0 && errno != ENOENT) {
-        rc = -errno;
-    }
-    g_free(path);
-    return rc == 0 ? fsio_fsync_dir(dir) : rc;
+    return fsio_remove_tree(dir, letter_id);
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_units.c - edge cases of the small pieces: strict base64, atomic publish, the
- * business-message field rules (address oneOf, lengths, enums, defaults), zip entry names,
- * letter ids and organisation numbers.
+ * test_units.c - edge cases of the small pieces: strict base64, atomic publish, removing a
+ * directory tree, the business-message field rules (address oneOf, lengths, enums,
+ * defaults), zip entry names, letter ids and organisation numbers.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include "forge/forge.h"
 #include "intake/asice.h"
@@ -105,6 +106,44 @@ static int check(const char *mottaker, const char *extra, char *posttype)
 }
 
 #define NO "{\"navn\":\"A\",\"adresselinje1\":\"B 1\",\"postnummer\":\"1234\",\"poststed\":\"X\"}"
+
+/* A tree goes, a symbolic link inside it is removed and not followed, too deep is refused. */
+static void test_remove_tree(void)
+{
+    char *dir = g_dir_make_tmp("trykk-unit-XXXXXX", NULL);
+    char *keep = g_build_filename(dir, "keep", NULL), *kept = g_build_filename(keep, "f", NULL);
+    char *deep = g_build_filename(dir, "d", "a", "b", "c", "d", "e", "f", "g", "h", NULL);
+    char *link = g_build_filename(dir, "t", "sub", "link", NULL);
+    char *file = g_build_filename(dir, "t", "sub", "file", NULL);
+    char *one = g_build_filename(dir, "one", NULL);
+
+    g_assert_cmpint(g_mkdir_with_parents(keep, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(kept, "x", 1, NULL));
+    g_assert_cmpint(fsio_mkdirs(file, 0700), ==, 0);
+    g_assert_cmpint(g_rmdir(file), ==, 0);
+    g_assert_true(g_file_set_contents(file, "x", 1, NULL));
+    g_assert_cmpint(symlink(keep, link), ==, 0);
+    g_assert_cmpint(fsio_remove_tree(dir, "t"), ==, 0);
+    g_assert_false(fsio_exists(dir, "t"));
+    g_assert_true(g_file_test(kept, G_FILE_TEST_IS_REGULAR)); /* the link was not followed */
+    g_assert_cmpint(fsio_remove_tree(dir, "t"), ==, 0);       /* already gone */
+    g_assert_true(g_file_set_contents(one, "x", 1, NULL));
+    g_assert_cmpint(fsio_remove_tree(dir, "one"), ==, 0);     /* a plain file */
+    g_assert_false(fsio_exists(dir, "one"));
+    g_assert_cmpint(g_mkdir_with_parents(deep, 0700), ==, 0);
+    g_assert_cmpint(fsio_remove_tree(dir, "d"), ==, -ELOOP);
+    g_assert_cmpint(fsio_remove_tree(dir, "keep"), ==, 0);
+    g_assert_cmpint(g_rmdir(deep), ==, 0); /* only the innermost level was too deep */
+    g_assert_cmpint(fsio_remove_tree(dir, "d"), ==, 0);
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
+    g_free(one);
+    g_free(file);
+    g_free(link);
+    g_free(deep);
+    g_free(kept);
+    g_free(keep);
+    g_free(dir);
+}
 
 static void test_message_rules(void)
 {
@@ -245,6 +284,7 @@ int main(int argc, char **argv)
     g_test_add_func("/util/b64url", test_b64url);
     g_test_add_func("/util/b64-strict", test_b64_strict);
     g_test_add_func("/util/publish", test_publish);
+    g_test_add_func("/util/remove-tree", test_remove_tree);
     g_test_add_func("/intake/message-rules", test_message_rules);
     g_test_add_func("/intake/message-lengths", test_message_lengths);
     g_test_add_func("/intake/zip-names", test_zip_names);
