@@ -173,7 +173,7 @@ static void document_identification(struct rules *k, struct message *m, json_t *
     m->created = str(k, o, "creationDateAndTime", p, 0);
     if (k->failed)
         return;
-    if (strcmp(tv, "1.0") != 0)
+    if (g_strcmp0(tv, "1.0") != 0) /* tv is required (members), so set here */
         fail(k, "%s.typeVersion must be 1.0", p);
     else if (!text_is_uuid(m->message_id))
         fail(k, "%s.instanceIdentifier must be a UUID", p);
