@@ -14,6 +14,16 @@ struct costs_opts {
     gboolean json;
 };
 
+static const struct cli_usage costs_usage = {
+    "costs",
+    "export --period P [--sender ORG] [--dialect rfc|excel-no] [--out FILE]\n"
+    "summary --period P [--sender ORG] [--json]",
+    "costs export: one CSV row per letter of the period (ids, dates, sender fields, layout, "
+    "colour, envelope, pages, sheets, weight band, posttype, zone, print price, discount, "
+    "postage, return fees, totals ex and incl. MVA; no names or addresses). costs summary: "
+    "the same figures per sender and fakturaReferanse, and in total. P: 2026-Q4 or 2026-11.",
+    NULL};
+
 static int parse(int *argc, char ***argv, struct costs_opts *o)
 {
     GOptionEntry entries[] = {
@@ -25,15 +35,9 @@ static int parse(int *argc, char ***argv, struct costs_opts *o)
          "FILE"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &o->json, "summary as JSON", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("costs export|summary --period P [--sender ORG] ...",
-        "costs export: one CSV row per letter of the period (ids, dates, sender fields, layout, "
-        "colour, envelope, pages, sheets, weight band, posttype, zone, print price, discount, "
-        "postage, return fees, totals ex and incl. MVA; no names or addresses). costs summary: "
-        "the same figures per sender and fakturaReferanse, and in total. P: 2026-Q4 or "
-        "2026-11.", NULL);
+    GOptionContext *ctx = cli_command(&costs_usage, entries);
     gboolean ok;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     ok = cli_parse(ctx, argc, argv);
     g_option_context_free(ctx);
     return ok ? 0 : -1;
@@ -209,9 +213,7 @@ int cmd_costs(struct config *c, int argc, char **argv)
 
     if (parse(&argc, &argv, &o) < 0 || argc != 2 ||
         (strcmp(argv[1], "export") != 0 && strcmp(argv[1], "summary") != 0))
-        fprintf(stderr, "usage: trykk costs export --period P [--sender ORG] [--dialect "
-                        "rfc|excel-no] [--out FILE]\n"
-                        "       trykk costs summary --period P [--sender ORG] [--json]\n");
+        cli_usage_error(&costs_usage);
     else
         rc = strcmp(argv[1], "export") == 0 ? export(c, &o) : summary(c, &o);
     opts_free(&o);

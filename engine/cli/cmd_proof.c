@@ -150,6 +150,13 @@ static void say_done(const struct proof *pf, const char *dir)
                pf->face.len ? " and envelope-1.png" : "");
 }
 
+static const struct cli_usage proof_usage = {
+    "proof", "LETTER [--out DIR] [--dpi 36-600] [--overlay] [--pdf]",
+    "PNG pages of one planned letter as its job prints it. LETTER: letter id, message id, "
+    "piece code, EA code or a sheet's DataMatrix text. Before the letter's job closes its "
+    "piece code is a placeholder and every page says so. The pages show personal data: delete "
+    "them after use.", NULL};
+
 int cmd_proof(struct config *c, int argc, char **argv)
 {
     char *out = NULL, *err = NULL;
@@ -162,26 +169,14 @@ int cmd_proof(struct config *c, int argc, char **argv)
          "draw the envelope window, the fold lines and the mark zone", NULL},
         {"pdf", 0, 0, G_OPTION_ARG_NONE, &pdf, "also write proof.pdf (and envelope.pdf)", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("proof LETTER [--out DIR] [--dpi N] [--overlay] [--pdf]",
-                                      "PNG pages of one planned letter as its job prints it. "
-                                      "LETTER: letter id, message id, piece code, EA code or a "
-                                      "sheet's DataMatrix text. Before the letter's job closes "
-                                      "its piece code is a placeholder and every page says so. "
-                                      "The pages show personal data: delete them after use.",
-                                      entries);
+    GOptionContext *ctx = cli_command(&proof_usage, entries);
     struct engine e;
     struct print_setup ps;
     struct proof pf = {0};
 
-    if (!cli_parse(ctx, &argc, &argv)) {
+    if (!cli_parse(ctx, &argc, &argv) || argc != 2 || dpi < 36 || dpi > 600) {
         g_option_context_free(ctx);
-        return rc;
-    }
-    if (argc != 2 || dpi < 36 || dpi > 600) {
-        fprintf(stderr, "usage: trykk proof LETTER [--out DIR] [--dpi 36-600] [--overlay] "
-                        "[--pdf] (try --help)\n");
-        g_option_context_free(ctx);
-        return rc;
+        return cli_usage_error(&proof_usage);
     }
     if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");

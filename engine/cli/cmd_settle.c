@@ -99,6 +99,13 @@ static int period(struct settle_ctx *x, const char *p)
     return 0;
 }
 
+static const struct cli_usage settle_usage = {
+    "settle", "day DATE|--pending\nperiod 2026-Q4|2026-11",
+    "settle day: the postage of a posting day (DATE, YYYY-MM-DD, a day that is over) or of "
+    "every past day that waits; a settled day is locked and a re-run changes nothing. settle "
+    "period: the quantity discount of a quarter or month, from the whole service's volume; "
+    "locked like a day.", NULL};
+
 int cmd_settle(struct config *c, int argc, char **argv)
 {
     struct settle_ctx x;
@@ -108,25 +115,15 @@ int cmd_settle(struct config *c, int argc, char **argv)
     GOptionEntry entries[] = {{"pending", 0, 0, G_OPTION_ARG_NONE, &pending, "settle day: every "
                                "past posting day that waits", NULL},
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("settle day DATE|--pending | settle period 2026-Q4|2026-11",
-        "settle day: the postage of a posting day (DATE, YYYY-MM-DD, a day that is over) or of "
-        "every past day that waits; a settled day is locked and a re-run changes nothing. "
-        "settle period: the quantity discount of a quarter or month, from the whole service's "
-        "volume; locked like a day.", entries);
+    GOptionContext *ctx = cli_command(&settle_usage, entries);
     bool ok = cli_parse(ctx, &argc, &argv);
     int rc;
 
     g_option_context_free(ctx);
-    if (!ok)
-        return EXIT_USAGE;
-    if (argc != (pending ? 2 : 3) || (strcmp(argv[1], "day") != 0 &&
-                                       strcmp(argv[1], "period") != 0) ||
-        (pending && strcmp(argv[1], "day") != 0)) {
-        fprintf(stderr, "usage: trykk settle day DATE|--pending   postage of a posting day\n"
-                        "       trykk settle period 2026-Q4|2026-11  quantity discount of a "
-                        "quarter or month\n");
-        return EXIT_USAGE;
-    }
+    if (!ok || argc != (pending ? 2 : 3) ||
+        (strcmp(argv[1], "day") != 0 && strcmp(argv[1], "period") != 0) ||
+        (pending && strcmp(argv[1], "day") != 0))
+        return cli_usage_error(&settle_usage);
     arg = pending ? "--pending" : argv[2]; /* days() takes it as its argument */
     if (strcmp(argv[1], "day") == 0 ? !pending && !cli_date_arg("settle day", arg)
                                     : period_parse(arg, first, last) < 0) {

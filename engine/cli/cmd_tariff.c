@@ -122,24 +122,24 @@ static int list(struct config *c)
     return 0;
 }
 
+static const struct cli_usage tariff_usage = {
+    "tariff", "check FILE...\nlist",
+    "tariff check: validate print tariffs or postage tables before installing them (amounts, "
+    "every layout, colour and envelope priced, brackets ascending; a print tariff's worked "
+    "examples are priced by it). tariff list: the installed files and which one holds today.",
+    NULL};
+
 int cmd_tariff(struct config *c, int argc, char **argv)
 {
-    GOptionContext *ctx = cli_options("tariff check FILE... | tariff list", "tariff check: "
-        "validate print tariffs or postage tables before installing them (amounts, every "
-        "layout, colour and envelope priced, brackets ascending; a print tariff's worked "
-        "examples are priced by it). tariff list: the installed files and which one holds "
-        "today.", NULL);
+    GOptionContext *ctx = cli_command(&tariff_usage, NULL);
     bool ok = cli_parse(ctx, &argc, &argv);
 
     g_option_context_free(ctx);
     if (!ok)
-        return EXIT_USAGE;
+        return cli_usage_error(&tariff_usage);
     if (argc >= 3 && strcmp(argv[1], "check") == 0)
         return check(argc, argv);
     if (argc == 2 && strcmp(argv[1], "list") == 0)
         return list(c);
-    fprintf(stderr, "usage: trykk tariff check FILE...   validate tariff or postage files\n"
-                    "       trykk tariff list            the installed files, and which holds "
-                    "today\n");
-    return EXIT_USAGE;
+    return cli_usage_error(&tariff_usage);
 }

@@ -281,6 +281,12 @@ static int print_costs(struct config *c, const char *dir)
     return rc;
 }
 
+static const struct cli_usage demo_usage = {
+    "demo", "[--dir DIR] [--letters N>=8]",
+    "Build a demo installation (generated keys, a spool, varied letters, some broken on "
+    "purpose), run it, close, reconcile and dispatch its jobs, record some returns, and show "
+    "the receipts and the quarter's costs.", NULL};
+
 int demo_run(int argc, char **argv)
 {
     char *dir = NULL, *conf = NULL, *spool, *err = NULL;
@@ -289,18 +295,14 @@ int demo_run(int argc, char **argv)
         {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir, "where to build the demo (default ./demo)", "DIR"},
         {"letters", 'n', 0, G_OPTION_ARG_INT, &letters, "how many forsendelser (default 36)", "N"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("demo [--dir DIR] [--letters N]",
-        "Build a demo installation (generated keys, a spool, varied letters, some broken on "
-        "purpose), run it, close, reconcile and dispatch its jobs, record some returns, and "
-        "show the receipts and the quarter's costs.", NULL);
+    GOptionContext *ctx = cli_command(&demo_usage, entries);
     struct demo d = {0};
     struct config dc;
     struct engine e;
     struct run_stats st = {0};
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc > 1 || letters < 8) {
-        fprintf(stderr, "usage: trykk demo [--dir DIR] [--letters N>=8]\n");
+        cli_usage_error(&demo_usage);
         goto out;
     }
     d.dir = g_canonicalize_filename(dir ? dir : "demo", NULL);
