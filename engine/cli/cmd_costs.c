@@ -54,7 +54,7 @@ static void opts_free(struct costs_opts *o)
 static int load(struct config *c, struct costs_opts *o, struct cost_report *r, bool note)
 {
     struct engine e = {0};
-    struct costs_setup cs;
+    struct costs_setup cs = {0};
     char first[11], last[11], *err = NULL, *org = NULL;
     int rc = -1;
 
@@ -98,7 +98,7 @@ static int write_out(const char *out, GString *csv)
 
 static int export(struct config *c, struct costs_opts *o)
 {
-    struct cost_report r;
+    struct cost_report r = {0};
     enum csv_dialect d = CSV_RFC;
     GString *csv;
     int rc;
@@ -151,7 +151,7 @@ static void group_line(const char *sender, const char *ref, const struct cost_gr
 
 static int summary(struct config *c, struct costs_opts *o)
 {
-    struct cost_report r;
+    struct cost_report r = {0};
     guint i;
 
     if (load(c, o, &r, false) < 0)

@@ -11,7 +11,7 @@
 
 static int one(struct engine *e, const char *job, const char *day, const char *reason)
 {
-    struct dispatch_report r;
+    struct dispatch_report r = {0};
     char *err = NULL;
     int rc = jobs_dispatch(e, job, day, reason, &r, &err);
 
@@ -49,7 +49,7 @@ int cmd_dispatch(struct config *c, int argc, char **argv)
         {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (required with --force)", "TEXT"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = cli_command(&dispatch_usage, entries);
-    struct engine e;
+    struct engine e = {0};
     int rc = EXIT_USAGE, i;
 
     if (!cli_parse(ctx, &argc, &argv) || argc < 2 ||

@@ -25,7 +25,7 @@ static const char handover_help[] =
 
 static int make(struct config *c, const char *day, const char *out)
 {
-    struct engine e;
+    struct engine e = {0};
     struct handover_day d = {0};
     char *err = NULL, *dir = NULL;
     int rc = EXIT_LETTERS;

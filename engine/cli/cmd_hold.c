@@ -14,7 +14,7 @@
 /* A job name (J…) names a job; anything else a letter. */
 static bool names_job(struct engine *e, const char *key)
 {
-    struct job_row j;
+    struct job_row j = {0};
     bool found = ledger_resolve_job(e->ledger, key, &j) == 0;
 
     if (found)
@@ -62,7 +62,7 @@ static int hold_cmd(struct config *c, int argc, char **argv, bool hold)
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     const struct cli_usage *u = hold ? &hold_usage : &release_usage;
     GOptionContext *ctx = cli_command(u, hold ? entries : NULL);
-    struct engine e;
+    struct engine e = {0};
     int rc = EXIT_USAGE;
 
     if (!cli_parse(ctx, &argc, &argv) || argc != 2 || (hold && (!reason || !*reason))) {

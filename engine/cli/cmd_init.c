@@ -42,7 +42,7 @@ int cmd_init(struct config *c, int argc, char **argv)
         {"anchors", 0, 0, G_OPTION_ARG_FILENAME, &anchors, "trust anchor directory", "DIR"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = cli_command(&init_usage, entries);
-    struct spool s;
+    struct spool s = {0};
     struct ledger *l = NULL;
     int rc = EXIT_USAGE;
 

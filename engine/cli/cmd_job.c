@@ -62,7 +62,7 @@ static int job_show(struct config *c, int argc, char **argv, GOptionContext *ctx
     GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
     struct engine e = {0};
-    struct job_row j;
+    struct job_row j = {0};
     char *err = NULL;
     int rc = EXIT_LETTERS;
 
@@ -138,8 +138,8 @@ static int job_close(struct config *c, int argc, char **argv, GOptionContext *ct
     gboolean all = FALSE;
     GOptionEntry entries[] = {{"all", 0, 0, G_OPTION_ARG_NONE, &all, "every open job that is "
                                "not held", NULL}, {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
@@ -160,7 +160,7 @@ static int job_close(struct config *c, int argc, char **argv, GOptionContext *ct
 
 static int job_printed(struct config *c, int argc, char **argv, GOptionContext *ctx, bool *usage)
 {
-    struct engine e;
+    struct engine e = {0};
     char *err = NULL, *name = NULL;
     int rc = EXIT_USAGE, r;
 
@@ -185,7 +185,7 @@ static int job_printed(struct config *c, int argc, char **argv, GOptionContext *
 /* How many letters a cancel would withdraw, for the question. */
 static int letters_of(struct engine *e, const char *key, char **name)
 {
-    struct job_row j;
+    struct job_row j = {0};
     int n;
 
     if (ledger_resolve_job(e->ledger, key, &j) != 0)
@@ -235,7 +235,7 @@ static int job_cancel(struct config *c, int argc, char **argv, GOptionContext *c
         {"yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "do not ask (needed when not on a terminal)",
          NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    struct engine e;
+    struct engine e = {0};
     int rc = EXIT_USAGE;
 
     g_option_context_add_main_entries(ctx, entries, NULL);

@@ -34,7 +34,7 @@ struct proof {
  * EA code, DataMatrix text) shows that piece's own job, a reprint included. */
 static int resolve(struct engine *e, const char *key, struct proof *pf, char **err)
 {
-    struct piece_ref ref;
+    struct piece_ref ref = {0};
     struct letter_state ls = {0};
     char code[PIECE_CODE_LEN + 1], *piece = NULL, *letter = NULL;
     const char *kind;
@@ -68,7 +68,7 @@ static int resolve(struct engine *e, const char *key, struct proof *pf, char **e
  * closed (its code, sheet position and marks), else with a placeholder code. */
 static int render_letter(struct engine *e, struct print_setup *ps, struct proof *pf, char **err)
 {
-    struct render_stats st;
+    struct render_stats st = {0};
     struct piece_set set = {0};
     GPtrArray *rows;
     guint i;
@@ -170,8 +170,8 @@ int cmd_proof(struct config *c, int argc, char **argv)
         {"pdf", 0, 0, G_OPTION_ARG_NONE, &pdf, "also write proof.pdf (and envelope.pdf)", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = cli_command(&proof_usage, entries);
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     struct proof pf = {0};
 
     if (!cli_parse(ctx, &argc, &argv) || argc != 2 || dpi < 36 || dpi > 600) {

@@ -39,7 +39,7 @@ int retention_config(struct config *c, int *days, int *months, char **err)
 
 int purge_print(struct engine *e, int days, int months)
 {
-    struct purge_stats st;
+    struct purge_stats st = {0};
     int rc = purge_run(e, days, months, &st);
 
     printf("purge (%d days after dispatch, return or cancellation; history %d months): %d "
@@ -79,8 +79,8 @@ static void print_plan(const struct purge_plan *p, int days, int months)
 
 static int dry_run(struct config *c, int days, int months)
 {
-    struct engine e;
-    struct purge_plan p;
+    struct engine e = {0};
+    struct purge_plan p = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 

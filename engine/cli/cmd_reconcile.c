@@ -46,8 +46,8 @@ int cmd_reconcile(struct config *c, int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = cli_command(&reconcile_usage, entries);
     struct reconcile_report rep = {0};
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc = EXIT_USAGE, r;
 

@@ -24,8 +24,8 @@ int cmd_reprint(struct config *c, int argc, char **argv)
          "letter's history)", "TEXT"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = cli_command(&reprint_usage, entries);
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     int rc = EXIT_USAGE, r;
 
     if (!cli_parse(ctx, &argc, &argv) || argc != 2 || !reason || !*reason) {

@@ -24,7 +24,7 @@ static int scan(struct engine *e, struct print_setup *ps, char **argv,
 {
     const char *reason = o->reason ? return_reason(o->reason) : "OTHER";
     char *day = o->date ? g_strdup(o->day) : day_today(), *err = NULL;
-    struct return_result r;
+    struct return_result r = {0};
     int rc = EXIT_LETTERS;
 
     if (returns_record(e, ps, argv[0], reason, day, "scan", &r, &err) == 0) {
@@ -51,7 +51,7 @@ static int scan(struct engine *e, struct print_setup *ps, char **argv,
 static int import(struct engine *e, struct print_setup *ps, char **argv,
                   const struct returns_opts *o)
 {
-    struct import_stats st;
+    struct import_stats st = {0};
     char *day = day_today(), *err = NULL;
     int rc = returns_import(e, ps, argv[0], day, &st, &err);
 
@@ -91,7 +91,7 @@ static int forwarded(struct engine *e, struct print_setup *ps, char **argv,
 static int undo(struct engine *e, struct print_setup *ps, char **argv,
                 const struct returns_opts *o)
 {
-    struct return_result r;
+    struct return_result r = {0};
     char *err = NULL;
     int rc = returns_undo(e, ps, argv[0], &r, &err);
 
@@ -218,8 +218,8 @@ static int check_day_option(const char *name, const char *value, char out[11])
 
 static int run_sub(struct config *c, const struct sub *s, char **argv, struct returns_opts *o)
 {
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 

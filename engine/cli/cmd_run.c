@@ -90,8 +90,8 @@ int cmd_run(struct config *c, int argc, char **argv)
         {"watch", 'w', 0, G_OPTION_ARG_NONE, &watch_mode, "keep running", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = cli_command(&run_usage, entries);
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     struct run_stats st = {0};
     char *err = NULL;
     int rc = EXIT_USAGE, retention[2];

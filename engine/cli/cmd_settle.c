@@ -38,7 +38,7 @@ static void close_ctx(struct settle_ctx *x)
 
 static int one_day(struct settle_ctx *x, const char *day)
 {
-    struct settle_result r;
+    struct settle_result r = {0};
     char *err = NULL, *total;
     const struct postage_table *pt = postage_for(&x->cs.tariffs, day);
 
@@ -80,7 +80,7 @@ static int days(struct settle_ctx *x, const char *day)
 
 static int period(struct settle_ctx *x, const char *p)
 {
-    struct settle_result r;
+    struct settle_result r = {0};
     char *err = NULL, *total;
 
     if (settle_period(x->e.ledger, &x->cs.tariffs, p, x->today, x->at, &r, &err) < 0) {
@@ -108,7 +108,7 @@ static const struct cli_usage settle_usage = {
 
 int cmd_settle(struct config *c, int argc, char **argv)
 {
-    struct settle_ctx x;
+    struct settle_ctx x = {0};
     char *err = NULL, first[11], last[11];
     const char *arg;
     gboolean pending = FALSE;

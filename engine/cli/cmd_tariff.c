@@ -25,7 +25,7 @@ static void examples(const struct tariff *t)
         for (c = 0; c < 2; c++) {
             struct cost_input in = {ex[i].layout, c ? "FARGE" : "SORT_HVIT", ex[i].envelope,
                                     "B", NULL, ex[i].pages, 0, 0};
-            struct print_price p;
+            struct print_price p = {0};
             char *err = NULL;
             price_print(t, &in, &p, &err);
             m[c] = money_format(p.base_ore + p.sheets_ore + p.broker_ore, '.');
@@ -93,7 +93,7 @@ static int check(int argc, char **argv)
 
 static int list(struct config *c)
 {
-    struct costs_setup cs;
+    struct costs_setup cs = {0};
     char *err = NULL, *today = NULL;
     GDateTime *now = time_now();
     guint i;

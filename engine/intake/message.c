@@ -464,7 +464,7 @@ static json_t *token_claims(const char *token)
 {
     const char *d1 = token ? strchr(token, '.') : NULL;
     const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    struct bytes raw;
+    struct bytes raw = {0};
     json_t *claims;
 
     if (!d2 || b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &raw) < 0)

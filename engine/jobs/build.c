@@ -171,7 +171,7 @@ struct job_files {
 static int make_files(struct engine *e, struct print_setup *ps, const struct job_row *j,
                       struct job_files *f, char **err)
 {
-    struct render_setup rs;
+    struct render_setup rs = {0};
     struct piece_set set = {0}; /* freed below even when render_pieces never ran */
     GPtrArray *rows = ledger_job_pieces(e->ledger, j->id);
     int rc = render_setup_for(ps, j, &rs, err);
@@ -232,7 +232,7 @@ static int commit_closed(struct engine *e, const struct job_row *j, int pages)
 
 int jobs_build(struct engine *e, struct print_setup *ps, long long job_id, char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     struct job_files f = {0};
     int rc, pages = -1;
 

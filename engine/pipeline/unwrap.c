@@ -130,7 +130,7 @@ static void write_line(int fd, json_t *o)
 {
     char *s = json_dumps(o, JSON_COMPACT);
     size_t len = s ? strlen(s) : 0, off = 0;
-    struct sigpipe_guard guard;
+    struct sigpipe_guard guard = {0};
 
     sigpipe_block(&guard); /* a child that died gets no answer; write() sees EPIPE */
     while (s && off <= len) {

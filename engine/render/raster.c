@@ -103,7 +103,7 @@ static int pump(const struct raster_job *job, int in_fd, int out_fd, GByteArray 
 int raster_run(const struct raster_job *job, const char *what, GByteArray *out, char **err)
 {
     GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL;
-    struct sigpipe_guard guard;
+    struct sigpipe_guard guard = {0};
     GError *gerr = NULL;
     GPid pid;
     int in_fd, out_fd, status = 0, rc;

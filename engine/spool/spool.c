@@ -23,7 +23,7 @@ static const char *const subdirs[] = {"tmp", "incoming", "active", "accepted", "
 
 static int check_dir(const char *path, char **err)
 {
-    struct stat st;
+    struct stat st = {0};
 
     if (lstat(path, &st) < 0) {
         *err = g_strdup_printf("spool directory %s is missing (run `trykk init`)", path);
@@ -202,7 +202,7 @@ GPtrArray *spool_list(const char *dir)
 static int fchmod_at(int dfd, const char *name, bool dir_ok)
 {
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    struct stat st;
+    struct stat st = {0};
     int rc = 0;
 
     if (fd < 0)
@@ -287,7 +287,7 @@ int spool_set_mtime(const char *dir, const char *name, gint64 unix_time)
 gint64 spool_mtime(const char *dir, const char *name)
 {
     char *path = g_build_filename(dir, name, NULL);
-    struct stat st;
+    struct stat st = {0};
     gint64 t = lstat(path, &st) == 0 ? (gint64)st.st_mtime : 0;
 
     g_free(path);

@@ -195,7 +195,7 @@ static int remove_dir_at(int dfd, const char *name, int depth)
 
 static int remove_at(int dfd, const char *name, int depth)
 {
-    struct stat st;
+    struct stat st = {0};
     int rc;
 
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -224,7 +224,7 @@ int fsio_remove_tree(const char *dir, const char *name)
 bool fsio_exists(const char *dir, const char *name)
 {
     char *path = g_build_filename(dir, name, NULL);
-    struct stat st;
+    struct stat st = {0};
     bool found = lstat(path, &st) == 0;
 
     g_free(path);
@@ -238,7 +238,7 @@ bool fsio_exists(const char *dir, const char *name)
 int fsio_read_at(int dirfd, const char *name, size_t cap, struct bytes *out)
 {
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
+    struct stat st = {0};
     size_t got = 0;
     int rc = 0;
 
