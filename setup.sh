@@ -60,9 +60,10 @@ build() {
   local san=OFF
   [ "${SANITIZE:-0}" = 1 ] && san=ON
   # The suites that read the conformance material need ../shared (or TRYKK_SHARED_DIR); the
-  # others, the engine and the demo do not. The test hooks only in the test build.
+  # others, the engine and the demo do not. The test hooks, and gcc -fanalyzer over the
+  # engine (the CTest `analyzer`), only in the test build.
   cmake -S . -B "$build_dir" -DENABLE_WERROR="$werror" -DENABLE_SANITIZERS="$san" \
-    -DBUILD_TESTING="$tests" -DTRYKK_TEST_HOOKS="$tests" >/dev/null
+    -DBUILD_TESTING="$tests" -DTRYKK_TEST_HOOKS="$tests" -DENABLE_ANALYZER="$tests" >/dev/null
   cmake --build "$build_dir" -j "$jobs"
 }
 

@@ -41,6 +41,21 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err);
 /* options.c: a command's options with a usage line, description and --help (exit 0). */
 GOptionContext *cli_options(const char *usage, const char *summary,
                             const GOptionEntry *entries);
+/* What a command says about itself: under --help, and when it is used wrongly. */
+struct cli_usage {
+    const char *name;    /* "handover", "job close" */
+    const char *args;    /* its operands and options, "DAY [--out DIR]"; forms of a command
+                          * used in several ways one a line */
+    const char *summary; /* what it does, one paragraph */
+    const char *help;    /* a longer description (cli_help) with the exit status; NULL: the
+                          * common exit status line */
+};
+/* "NAME FORM1 | NAME FORM2 …", newly allocated. */
+char *cli_usage_text(const struct cli_usage *u);
+/* The options of command u (cli_options, and cli_help when u->help). */
+GOptionContext *cli_command(const struct cli_usage *u, const GOptionEntry *entries);
+/* "usage: trykk NAME ARGS (try `trykk NAME --help`)" on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const struct cli_usage *u);
 /* false (message on stderr) on a bad option */
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv);
 /* true when value is NULL or a real date; else a message naming what, false */

@@ -14,6 +14,16 @@ struct costs_opts {
     gboolean json;
 };
 
+static const struct cli_usage costs_usage = {
+    "costs",
+    "export --period P [--sender ORG] [--dialect rfc|excel-no] [--out FILE]\n"
+    "summary --period P [--sender ORG] [--json]",
+    "costs export: one CSV row per letter of the period (ids, dates, sender fields, layout, "
+    "colour, envelope, pages, sheets, weight band, posttype, zone, print price, discount, "
+    "postage, return fees, totals ex and incl. MVA; no names or addresses). costs summary: "
+    "the same figures per sender and fakturaReferanse, and in total. P: 2026-Q4 or 2026-11.",
+    NULL};
+
 static int parse(int *argc, char ***argv, struct costs_opts *o)
 {
     GOptionEntry entries[] = {
@@ -25,15 +35,9 @@ static int parse(int *argc, char ***argv, struct costs_opts *o)
          "FILE"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &o->json, "summary as JSON", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("costs export|summary --period P [--sender ORG] ...",
-        "costs export: one CSV row per letter of the period (ids, dates, sender fields, layout, "
-        "colour, envelope, pages, sheets, weight band, posttype, zone, print price, discount, "
-        "postage, return fees, totals ex and incl. MVA; no names or addresses). costs summary: "
-        "the same figures per sender and fakturaReferanse, and in total. P: 2026-Q4 or "
-        "2026-11.", NULL);
+    GOptionContext *ctx = cli_command(&costs_usage, entries);
     gboolean ok;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     ok = cli_parse(ctx, argc, argv);
     g_option_context_free(ctx);
     return ok ? 0 : -1;
@@ -50,7 +54,7 @@ static void opts_free(struct costs_opts *o)
 static int load(struct config *c, struct costs_opts *o, struct cost_report *r, bool note)
 {
     struct engine e = {0};
-    struct costs_setup cs;
+    struct costs_setup cs = {0};
     char first[11], last[11], *err = NULL, *org = NULL;
     int rc = -1;
 
@@ -94,7 +98,7 @@ static int write_out(const char *out, GString *csv)
 
 static int export(struct config *c, struct costs_opts *o)
 {
-    struct cost_report r;
+    struct cost_report r = {0};
     enum csv_dialect d = CSV_RFC;
     GString *csv;
     int rc;
@@ -147,7 +151,7 @@ static void group_line(const char *sender, const char *ref, const struct cost_gr
 
 static int summary(struct config *c, struct costs_opts *o)
 {
-    struct cost_report r;
+    struct cost_report r = {0};
     guint i;
 
     if (load(c, o, &r, false) < 0)
@@ -209,9 +213,7 @@ int cmd_costs(struct config *c, int argc, char **argv)
 
     if (parse(&argc, &argv, &o) < 0 || argc != 2 ||
         (strcmp(argv[1], "export") != 0 && strcmp(argv[1], "summary") != 0))
-        fprintf(stderr, "usage: trykk costs export --period P [--sender ORG] [--dialect "
-                        "rfc|excel-no] [--out FILE]\n"
-                        "       trykk costs summary --period P [--sender ORG] [--json]\n");
+        cli_usage_error(&costs_usage);
     else
         rc = strcmp(argv[1], "export") == 0 ? export(c, &o) : summary(c, &o);
     opts_free(&o);

@@ -11,7 +11,7 @@
 
 static int one(struct engine *e, const char *job, const char *day, const char *reason)
 {
-    struct dispatch_report r;
+    struct dispatch_report r = {0};
     char *err = NULL;
     int rc = jobs_dispatch(e, job, day, reason, &r, &err);
 
@@ -32,6 +32,13 @@ static int one(struct engine *e, const char *job, const char *day, const char *r
     return rc;
 }
 
+static const struct cli_usage dispatch_usage = {
+    "dispatch", "JOB... [--day DATE] [--force --reason TEXT]",
+    "State that reconciled jobs were handed to the postal operator on a day (default today): "
+    "their letters are POSTED with that posting day, each gets a leveringskvittering, and the "
+    "handover note is written. Once per job; a partly reconciled job only with --force and a "
+    "reason (missing pieces are never posted); a held job not at all.", NULL};
+
 int cmd_dispatch(struct config *c, int argc, char **argv)
 {
     gboolean force = FALSE;
@@ -41,19 +48,13 @@ int cmd_dispatch(struct config *c, int argc, char **argv)
         {"force", 0, 0, G_OPTION_ARG_NONE, &force, "dispatch a partly reconciled job", NULL},
         {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (required with --force)", "TEXT"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("dispatch JOB... [--day DATE] [--force --reason TEXT]",
-        "State that reconciled jobs were handed to the postal operator on a day (default "
-        "today): their letters are POSTED with that posting day, each gets a "
-        "leveringskvittering, and the handover note is written. Once per job; a partly "
-        "reconciled job only with --force and a reason (missing pieces are never posted); a "
-        "held job not at all.", NULL);
-    struct engine e;
+    GOptionContext *ctx = cli_command(&dispatch_usage, entries);
+    struct engine e = {0};
     int rc = EXIT_USAGE, i;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc < 2 ||
         force != (reason != NULL && *reason)) {
-        fprintf(stderr, "usage: trykk dispatch JOB... [--day DATE] [--force --reason TEXT]\n");
+        cli_usage_error(&dispatch_usage);
     } else if (!cli_date_arg("--day", day)) {
     } else if (engine_setup(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);

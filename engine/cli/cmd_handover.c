@@ -25,7 +25,7 @@ static const char handover_help[] =
 
 static int make(struct config *c, const char *day, const char *out)
 {
-    struct engine e;
+    struct engine e = {0};
     struct handover_day d = {0};
     char *err = NULL, *dir = NULL;
     int rc = EXIT_LETTERS;
@@ -59,6 +59,10 @@ static int make(struct config *c, const char *day, const char *out)
     return rc;
 }
 
+static const struct cli_usage handover_usage = {
+    "handover", "DAY [--out DIR]", "the posting day's handover note for Posten (PDF and CSV)",
+    handover_help};
+
 int cmd_handover(struct config *c, int argc, char **argv)
 {
     char *out = NULL, day[11];
@@ -66,21 +70,15 @@ int cmd_handover(struct config *c, int argc, char **argv)
         {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "write the two files into DIR (default "
          "<spool>/handover)", "DIR"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("handover DAY");
-    GError *ge = NULL;
+    GOptionContext *ctx = cli_command(&handover_usage, entries);
     int rc = EXIT_USAGE;
 
-    cli_help(ctx, "the posting day's handover note for Posten (PDF and CSV)", handover_help);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &ge))
-        fprintf(stderr, "trykk: handover: %s (try `trykk handover --help`)\n", ge->message);
-    else if (argc != 2)
-        fprintf(stderr, "usage: trykk handover DAY [--out DIR] (try `trykk handover --help`)\n");
+    if (!cli_parse(ctx, &argc, &argv) || argc != 2)
+        cli_usage_error(&handover_usage);
     else if (!day_parse(argv[1], day))
         fprintf(stderr, "trykk: '%s' is not a day (YYYY-MM-DD or DD.MM.YYYY)\n", argv[1]);
     else
         rc = make(c, day, out);
-    g_clear_error(&ge);
     g_free(out);
     g_option_context_free(ctx);
     return rc;

@@ -14,7 +14,7 @@
 /* A job name (J…) names a job; anything else a letter. */
 static bool names_job(struct engine *e, const char *key)
 {
-    struct job_row j;
+    struct job_row j = {0};
     bool found = ledger_resolve_job(e->ledger, key, &j) == 0;
 
     if (found)
@@ -41,6 +41,18 @@ static int hold_one(struct engine *e, const char *key, const char *reason)
     return rc == 0 ? 0 : EXIT_LETTERS;
 }
 
+static const struct cli_usage hold_usage = {
+    "hold", "JOB|LETTER --reason TEXT",
+    "Stop a letter or a job where it is. A held letter is not planned, and is taken out of "
+    "the open job it is in (a letter in a closing or published job is refused: hold its "
+    "job). A held job is not closed at the cut-off or by job close, and not dispatched. "
+    "LETTER: letter id, message id, piece code or EA code; JOB: its name or J and its number.",
+    NULL};
+static const struct cli_usage release_usage = {
+    "release", "JOB|LETTER",
+    "Let a held letter or job go on: a letter is planned by the next trykk run, a job closes "
+    "or is dispatched again.", NULL};
+
 static int hold_cmd(struct config *c, int argc, char **argv, bool hold)
 {
     char *reason = NULL, *err = NULL;
@@ -48,23 +60,13 @@ static int hold_cmd(struct config *c, int argc, char **argv, bool hold)
         {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (required; recorded in the "
          "letters' history)", "TEXT"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = hold
-        ? cli_options("hold JOB|LETTER --reason TEXT", "Stop a letter or a job where it is. A "
-                      "held letter is not planned, and is taken out of the open job it is in "
-                      "(a letter in a closing or published job is refused: hold its job). A "
-                      "held job is not closed at the cut-off or by job close, and not "
-                      "dispatched. LETTER: letter id, message id, piece code or EA code; JOB: "
-                      "its name or J and its number.", entries)
-        : cli_options("release JOB|LETTER", "Let a held letter or job go on: a letter is "
-                      "planned by the next trykk run, a job closes or is dispatched again.",
-                      NULL);
-    struct engine e;
+    const struct cli_usage *u = hold ? &hold_usage : &release_usage;
+    GOptionContext *ctx = cli_command(u, hold ? entries : NULL);
+    struct engine e = {0};
     int rc = EXIT_USAGE;
 
-    if (!cli_parse(ctx, &argc, &argv)) {
-    } else if (argc != 2 || (hold && (!reason || !*reason))) {
-        fprintf(stderr, "usage: trykk %s (try --help)\n",
-                hold ? "hold JOB|LETTER --reason TEXT" : "release JOB|LETTER");
+    if (!cli_parse(ctx, &argc, &argv) || argc != 2 || (hold && (!reason || !*reason))) {
+        cli_usage_error(u);
     } else if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);

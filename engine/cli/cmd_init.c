@@ -28,6 +28,10 @@ static int write_config(struct config *c, const char *path, char *orgnr, char *k
     return rc;
 }
 
+static const struct cli_usage init_usage = {
+    "init", "[--orgnr N] [--key K] [--cert C] [--anchors DIR]",
+    "Create the spool (0700), the database and a commented trykk.conf.", NULL};
+
 int cmd_init(struct config *c, int argc, char **argv)
 {
     char *orgnr = NULL, *key = NULL, *cert = NULL, *anchors = NULL, *err = NULL, *db;
@@ -37,15 +41,13 @@ int cmd_init(struct config *c, int argc, char **argv)
         {"cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "our certificate", "CERT"},
         {"anchors", 0, 0, G_OPTION_ARG_FILENAME, &anchors, "trust anchor directory", "DIR"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("init [--orgnr N --key K --cert C --anchors DIR]",
-        "Create the spool (0700), the database and a commented trykk.conf.", NULL);
-    struct spool s;
+    GOptionContext *ctx = cli_command(&init_usage, entries);
+    struct spool s = {0};
     struct ledger *l = NULL;
     int rc = EXIT_USAGE;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc > 1) {
-        fprintf(stderr, "usage: trykk init [--orgnr N] [--key K] [--cert C] [--anchors DIR]\n");
+        cli_usage_error(&init_usage);
     } else if (spool_open(&s, c->spool_root, true, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else {

@@ -15,7 +15,8 @@
 #include "cli.h"
 
 struct sub {
-    const char *name, *usage, *summary;
+    const char *name;
+    struct cli_usage u;
     int (*run)(struct config *c, int argc, char **argv, GOptionContext *ctx, bool *usage_error);
 };
 
@@ -61,7 +62,7 @@ static int job_show(struct config *c, int argc, char **argv, GOptionContext *ctx
     GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
     struct engine e = {0};
-    struct job_row j;
+    struct job_row j = {0};
     char *err = NULL;
     int rc = EXIT_LETTERS;
 
@@ -137,8 +138,8 @@ static int job_close(struct config *c, int argc, char **argv, GOptionContext *ct
     gboolean all = FALSE;
     GOptionEntry entries[] = {{"all", 0, 0, G_OPTION_ARG_NONE, &all, "every open job that is "
                                "not held", NULL}, {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
@@ -159,7 +160,7 @@ static int job_close(struct config *c, int argc, char **argv, GOptionContext *ct
 
 static int job_printed(struct config *c, int argc, char **argv, GOptionContext *ctx, bool *usage)
 {
-    struct engine e;
+    struct engine e = {0};
     char *err = NULL, *name = NULL;
     int rc = EXIT_USAGE, r;
 
@@ -184,7 +185,7 @@ static int job_printed(struct config *c, int argc, char **argv, GOptionContext *
 /* How many letters a cancel would withdraw, for the question. */
 static int letters_of(struct engine *e, const char *key, char **name)
 {
-    struct job_row j;
+    struct job_row j = {0};
     int n;
 
     if (ledger_resolve_job(e->ledger, key, &j) != 0)
@@ -234,7 +235,7 @@ static int job_cancel(struct config *c, int argc, char **argv, GOptionContext *c
         {"yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "do not ask (needed when not on a terminal)",
          NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    struct engine e;
+    struct engine e = {0};
     int rc = EXIT_USAGE;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -254,16 +255,18 @@ static int job_cancel(struct config *c, int argc, char **argv, GOptionContext *c
 }
 
 static const struct sub subs[] = {
-    {"show", "job show JOB [--json]", "The job (state, hold, days, times) and its pieces: piece "
-     "code, letter id, sheets, weight (g), envelope, state, the piece it reprints.", job_show},
-    {"close", "job close JOB | job close --all", "Close open jobs now (otherwise they close at "
-     "the cut-off or when full) and publish them in jobs/. A held job is not closed.",
+    {"show", {"job show", "JOB [--json]", "The job (state, hold, days, times) and its pieces: "
+     "piece code, letter id, sheets, weight (g), envelope, state, the piece it reprints.",
+     NULL}, job_show},
+    {"close", {"job close", "JOB\n--all", "Close open jobs now (otherwise they close at the "
+     "cut-off or when full) and publish them in jobs/. A held job is not closed.", NULL},
      job_close},
-    {"printed", "job printed JOB", "Confirm that a published (CLOSED) job came off the printer: "
-     "it and its letters become PRINTED. Reconciling a job confirms it too.", job_printed},
-    {"cancel", "job cancel JOB --reason TEXT [--yes]", "Withdraw a published job before "
+    {"printed", {"job printed", "JOB", "Confirm that a published (CLOSED) job came off the "
+     "printer: it and its letters become PRINTED. Reconciling a job confirms it too.", NULL},
+     job_printed},
+    {"cancel", {"job cancel", "JOB --reason TEXT [--yes]", "Withdraw a published job before "
      "dispatch: its letters are CANCELLED and their senders get feil SERVER with the reason. "
-     "Asks for the job's name on a terminal; elsewhere --yes is required.", job_cancel},
+     "Asks for the job's name on a terminal; elsewhere --yes is required.", NULL}, job_cancel},
 };
 
 static void overview(FILE *f)
@@ -271,8 +274,11 @@ static void overview(FILE *f)
     size_t i;
 
     fprintf(f, "usage: trykk job SUBCOMMAND ...  (trykk job SUBCOMMAND --help)\n\n");
-    for (i = 0; i < G_N_ELEMENTS(subs); i++)
-        fprintf(f, "  trykk %s\n      %s\n", subs[i].usage, subs[i].summary);
+    for (i = 0; i < G_N_ELEMENTS(subs); i++) {
+        char *usage = cli_usage_text(&subs[i].u);
+        fprintf(f, "  trykk %s\n      %s\n", usage, subs[i].u.summary);
+        g_free(usage);
+    }
     fprintf(f, "\nA job is named as trykk jobs shows it, or by J and its number (J9).\n");
 }
 
@@ -287,11 +293,11 @@ int cmd_job(struct config *c, int argc, char **argv)
     }
     for (i = 0; argc >= 2 && i < G_N_ELEMENTS(subs); i++) {
         if (strcmp(argv[1], subs[i].name) == 0) {
-            GOptionContext *ctx = cli_options(subs[i].usage, subs[i].summary, NULL);
+            GOptionContext *ctx = cli_command(&subs[i].u, NULL);
             bool usage = false;
             rc = subs[i].run(c, argc - 1, argv + 1, ctx, &usage);
             if (usage)
-                fprintf(stderr, "usage: trykk %s (try --help)\n", subs[i].usage);
+                cli_usage_error(&subs[i].u);
             g_option_context_free(ctx);
             return rc;
         }

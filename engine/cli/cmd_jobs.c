@@ -88,6 +88,13 @@ static bool known_state(char *s)
     return !s;
 }
 
+static const struct cli_usage jobs_usage = {
+    "jobs", "[--state S] [--day D] [--json]",
+    "Print jobs, oldest first: state (OPEN, CLOSING, CLOSED = published, PRINTED, RECONCILED, "
+    "DISPATCHED, CANCELLED), whether an operator holds it, layout, envelope, colour, posttype "
+    "(A/B), posting day, letters, sheets, the job it reprints, and the directory of its "
+    "files.", NULL};
+
 int cmd_jobs(struct config *c, int argc, char **argv)
 {
     gboolean as_json = FALSE;
@@ -99,18 +106,13 @@ int cmd_jobs(struct config *c, int argc, char **argv)
          "dispatched job was handed over, else the day it is planned for)", "YYYY-MM-DD"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("jobs [--state S] [--day D] [--json]",
-        "Print jobs, oldest first: state (OPEN, CLOSING, CLOSED = published, PRINTED, "
-        "RECONCILED, DISPATCHED, CANCELLED), whether an operator holds it, layout, envelope, "
-        "colour, posttype (A/B), posting day, letters, sheets, the job it reprints, and the "
-        "directory of its files.", entries);
+    GOptionContext *ctx = cli_command(&jobs_usage, entries);
     struct engine e = {0};
     int rc = EXIT_USAGE;
 
     e.spool.lock_fd = -1;
-    if (!cli_parse(ctx, &argc, &argv)) {
-    } else if (argc > 1) {
-        fprintf(stderr, "trykk: jobs takes no arguments (try --help)\n");
+    if (!cli_parse(ctx, &argc, &argv) || argc > 1) {
+        cli_usage_error(&jobs_usage);
     } else if (!known_state(state)) {
         fprintf(stderr, "trykk: '%s' is not a job state (try --help)\n", state);
     } else if (!cli_date_arg("--day", day)) {

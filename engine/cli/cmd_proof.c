@@ -17,8 +17,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "cli.h"
 
 #define PIECE_CODE_LEN 11
@@ -32,46 +30,11 @@ struct proof {
     struct bytes sheets, face;
 };
 
-static int to_png(const struct bytes *pdf, const char *dir, const char *name, int dpi,
-                  char **err)
-{
-    char *prefix = g_build_filename(dir, name, NULL), res[16];
-    char *argv[] = {PDFTOPPM, "-q", "-png", "-r", res, "-", prefix, NULL};
-    GError *gerr = NULL;
-    GPid pid;
-    int in_fd, status = 0;
-    size_t off = 0;
-
-    g_snprintf(res, sizeof res, "%d", dpi);
-    if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                                  &in_fd, NULL, NULL, &gerr)) {
-        *err = g_strdup_printf("cannot run pdftoppm: %s", gerr->message);
-        g_error_free(gerr);
-        g_free(prefix);
-        return -1;
-    }
-    while (off < pdf->len) {
-        ssize_t w = write(in_fd, pdf->data + off, pdf->len - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    close(in_fd);
-    waitpid(pid, &status, 0);
-    g_spawn_close_pid(pid);
-    g_free(prefix);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        *err = g_strdup("pdftoppm could not render the proof");
-        return -1;
-    }
-    return 0;
-}
-
 /* The letter and job to show for anything ledger_resolve_letter knows; a piece code (or
  * EA code, DataMatrix text) shows that piece's own job, a reprint included. */
 static int resolve(struct engine *e, const char *key, struct proof *pf, char **err)
 {
-    struct piece_ref ref;
+    struct piece_ref ref = {0};
     struct letter_state ls = {0};
     char code[PIECE_CODE_LEN + 1], *piece = NULL, *letter = NULL;
     const char *kind;
@@ -105,7 +68,7 @@ static int resolve(struct engine *e, const char *key, struct proof *pf, char **e
  * closed (its code, sheet position and marks), else with a placeholder code. */
 static int render_letter(struct engine *e, struct print_setup *ps, struct proof *pf, char **err)
 {
-    struct render_stats st;
+    struct render_stats st = {0};
     struct piece_set set = {0};
     GPtrArray *rows;
     guint i;
@@ -157,9 +120,9 @@ static int write_out(const struct proof *pf, const char *dir, int dpi, bool pdf,
     if (rc < 0)
         *err = g_strdup_printf("cannot create the proof directory %s", dir);
     if (rc == 0)
-        rc = to_png(&pf->sheets, dir, "page", dpi, err);
+        rc = render_png(&pf->sheets, dir, "page", dpi, err);
     if (rc == 0 && pf->face.len)
-        rc = to_png(&pf->face, dir, "envelope", dpi, err);
+        rc = render_png(&pf->face, dir, "envelope", dpi, err);
     if (rc == 0 && pdf &&
         (fsio_publish(dir, "proof.pdf", pf->sheets.data, pf->sheets.len, 0) < 0 ||
          (pf->face.len &&
@@ -187,6 +150,13 @@ static void say_done(const struct proof *pf, const char *dir)
                pf->face.len ? " and envelope-1.png" : "");
 }
 
+static const struct cli_usage proof_usage = {
+    "proof", "LETTER [--out DIR] [--dpi 36-600] [--overlay] [--pdf]",
+    "PNG pages of one planned letter as its job prints it. LETTER: letter id, message id, "
+    "piece code, EA code or a sheet's DataMatrix text. Before the letter's job closes its "
+    "piece code is a placeholder and every page says so. The pages show personal data: delete "
+    "them after use.", NULL};
+
 int cmd_proof(struct config *c, int argc, char **argv)
 {
     char *out = NULL, *err = NULL;
@@ -199,26 +169,14 @@ int cmd_proof(struct config *c, int argc, char **argv)
          "draw the envelope window, the fold lines and the mark zone", NULL},
         {"pdf", 0, 0, G_OPTION_ARG_NONE, &pdf, "also write proof.pdf (and envelope.pdf)", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("proof LETTER [--out DIR] [--dpi N] [--overlay] [--pdf]",
-                                      "PNG pages of one planned letter as its job prints it. "
-                                      "LETTER: letter id, message id, piece code, EA code or a "
-                                      "sheet's DataMatrix text. Before the letter's job closes "
-                                      "its piece code is a placeholder and every page says so. "
-                                      "The pages show personal data: delete them after use.",
-                                      entries);
-    struct engine e;
-    struct print_setup ps;
+    GOptionContext *ctx = cli_command(&proof_usage, entries);
+    struct engine e = {0};
+    struct print_setup ps = {0};
     struct proof pf = {0};
 
-    if (!cli_parse(ctx, &argc, &argv)) {
+    if (!cli_parse(ctx, &argc, &argv) || argc != 2 || dpi < 36 || dpi > 600) {
         g_option_context_free(ctx);
-        return rc;
-    }
-    if (argc != 2 || dpi < 36 || dpi > 600) {
-        fprintf(stderr, "usage: trykk proof LETTER [--out DIR] [--dpi 36-600] [--overlay] "
-                        "[--pdf] (try --help)\n");
-        g_option_context_free(ctx);
-        return rc;
+        return cli_usage_error(&proof_usage);
     }
     if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");

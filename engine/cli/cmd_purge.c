@@ -39,7 +39,7 @@ int retention_config(struct config *c, int *days, int *months, char **err)
 
 int purge_print(struct engine *e, int days, int months)
 {
-    struct purge_stats st;
+    struct purge_stats st = {0};
     int rc = purge_run(e, days, months, &st);
 
     printf("purge (%d days after dispatch, return or cancellation; history %d months): %d "
@@ -79,8 +79,8 @@ static void print_plan(const struct purge_plan *p, int days, int months)
 
 static int dry_run(struct config *c, int days, int months)
 {
-    struct engine e;
-    struct purge_plan p;
+    struct engine e = {0};
+    struct purge_plan p = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
@@ -112,6 +112,9 @@ static const char purge_help[] =
     "Exit status: 0 done, 1 the purge (or the dry run) could not finish, 2 usage or "
     "configuration.";
 
+static const struct cli_usage purge_usage = {
+    "purge", "[--dry-run]", "remove personal data past its retention", purge_help};
+
 int cmd_purge(struct config *c, int argc, char **argv)
 {
     gboolean dry = FALSE;
@@ -119,19 +122,13 @@ int cmd_purge(struct config *c, int argc, char **argv)
         {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry, "list what would be purged; change nothing",
          NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("purge");
+    GOptionContext *ctx = cli_command(&purge_usage, entries);
     struct engine e = {.spool.lock_fd = -1};
-    GError *ge = NULL;
     char *err = NULL;
     int days, months, rc = EXIT_USAGE;
 
-    cli_help(ctx, "remove personal data past its retention", purge_help);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &ge) || argc != 1) {
-        fprintf(stderr, "%s%susage: trykk purge [--dry-run] (try `trykk purge --help`)\n",
-                ge ? "trykk: purge: " : "", ge ? ge->message : "");
-        if (ge)
-            fputc('\n', stderr);
+    if (!cli_parse(ctx, &argc, &argv) || argc != 1) {
+        cli_usage_error(&purge_usage);
     } else if (retention_config(c, &days, &months, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else if (dry) {
@@ -144,7 +141,6 @@ int cmd_purge(struct config *c, int argc, char **argv)
         engine_teardown(&e);
         crypto_shutdown();
     }
-    g_clear_error(&ge);
     g_option_context_free(ctx);
     g_free(err);
     return rc;

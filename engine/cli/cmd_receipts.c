@@ -30,21 +30,23 @@ static json_t *waiting(struct engine *e)
     return a;
 }
 
+static const struct cli_usage receipts_usage = {
+    "receipts", "[--json]",
+    "Receipts waiting in outbox/ for the broker to collect, and any committed but not yet "
+    "published.", NULL};
+
 int cmd_receipts(struct config *c, int argc, char **argv)
 {
     gboolean as_json = FALSE;
     GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("receipts [--json]",
-        "Receipts waiting in outbox/ for the broker to collect, and any committed but not yet "
-        "published.", NULL);
+    GOptionContext *ctx = cli_command(&receipts_usage, entries);
     struct engine e = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc != 1) {
-        fprintf(stderr, "usage: trykk receipts [--json]\n");
+        cli_usage_error(&receipts_usage);
     } else if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else {

@@ -30,6 +30,13 @@ static void print_report(const char *job, const struct reconcile_report *r)
     putchar('\n');
 }
 
+static const struct cli_usage reconcile_usage = {
+    "reconcile", "JOB SCAN-LOG [--force] [--json]",
+    "Check a published job against the inserter's log (one line per envelope: piece "
+    "code[,OK|DAMAGED]). Every piece becomes OK, MISSING, DUPLICATED or DAMAGED; missing and "
+    "damaged pieces are reprinted once in a reprint job. Reading the log confirms the job was "
+    "printed; the job becomes RECONCILED.", NULL};
+
 int cmd_reconcile(struct config *c, int argc, char **argv)
 {
     gboolean force = FALSE, as_json = FALSE;
@@ -37,22 +44,16 @@ int cmd_reconcile(struct config *c, int argc, char **argv)
         {"force", 0, 0, G_OPTION_ARG_NONE, &force, "reprint above the reprint limit", NULL},
         {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "JSON output", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("reconcile JOB SCAN-LOG [--force] [--json]",
-        "Check a published job against the inserter's log (one line per envelope: piece "
-        "code[,OK|DAMAGED]). Every piece becomes OK, MISSING, DUPLICATED or DAMAGED; missing "
-        "and damaged pieces are reprinted once in a reprint job. Reading the log confirms the "
-        "job was printed; the job becomes RECONCILED.", NULL);
+    GOptionContext *ctx = cli_command(&reconcile_usage, entries);
     struct reconcile_report rep = {0};
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc = EXIT_USAGE, r;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc != 3) {
-        fprintf(stderr, "usage: trykk reconcile JOB SCAN-LOG [--force] [--json]\n");
         g_option_context_free(ctx);
-        return rc;
+        return cli_usage_error(&reconcile_usage);
     }
     if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);

@@ -10,6 +10,12 @@
 #include <stdio.h>
 #include "cli.h"
 
+static const struct cli_usage reprint_usage = {
+    "reprint", "PIECE --reason TEXT",
+    "Print one piece of a printed or reconciled job again, in a reprint job of its own "
+    "published at once. PIECE: the piece code printed on the sheet (or its EA code). A piece "
+    "is reprinted once; to print it yet again, reprint the piece of its reprint job.", NULL};
+
 int cmd_reprint(struct config *c, int argc, char **argv)
 {
     char *reason = NULL, *err = NULL, *child = NULL;
@@ -17,17 +23,13 @@ int cmd_reprint(struct config *c, int argc, char **argv)
         {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (required; recorded in the "
          "letter's history)", "TEXT"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("reprint PIECE --reason TEXT", "Print one piece of a "
-        "printed or reconciled job again, in a reprint job of its own published at once. "
-        "PIECE: the piece code printed on the sheet (or its EA code). A piece is reprinted "
-        "once; to print it yet again, reprint the piece of its reprint job.", entries);
-    struct engine e;
-    struct print_setup ps;
+    GOptionContext *ctx = cli_command(&reprint_usage, entries);
+    struct engine e = {0};
+    struct print_setup ps = {0};
     int rc = EXIT_USAGE, r;
 
-    if (!cli_parse(ctx, &argc, &argv)) {
-    } else if (argc != 2 || !reason || !*reason) {
-        fprintf(stderr, "usage: trykk reprint PIECE --reason TEXT (try --help)\n");
+    if (!cli_parse(ctx, &argc, &argv) || argc != 2 || !reason || !*reason) {
+        cli_usage_error(&reprint_usage);
     } else if (print_engine_setup(&e, &ps, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);

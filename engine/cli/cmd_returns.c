@@ -24,7 +24,7 @@ static int scan(struct engine *e, struct print_setup *ps, char **argv,
 {
     const char *reason = o->reason ? return_reason(o->reason) : "OTHER";
     char *day = o->date ? g_strdup(o->day) : day_today(), *err = NULL;
-    struct return_result r;
+    struct return_result r = {0};
     int rc = EXIT_LETTERS;
 
     if (returns_record(e, ps, argv[0], reason, day, "scan", &r, &err) == 0) {
@@ -51,7 +51,7 @@ static int scan(struct engine *e, struct print_setup *ps, char **argv,
 static int import(struct engine *e, struct print_setup *ps, char **argv,
                   const struct returns_opts *o)
 {
-    struct import_stats st;
+    struct import_stats st = {0};
     char *day = day_today(), *err = NULL;
     int rc = returns_import(e, ps, argv[0], day, &st, &err);
 
@@ -91,7 +91,7 @@ static int forwarded(struct engine *e, struct print_setup *ps, char **argv,
 static int undo(struct engine *e, struct print_setup *ps, char **argv,
                 const struct returns_opts *o)
 {
-    struct return_result r;
+    struct return_result r = {0};
     char *err = NULL;
     int rc = returns_undo(e, ps, argv[0], &r, &err);
 
@@ -154,11 +154,13 @@ static int list(struct engine *e, struct print_setup *ps, char **argv,
 enum { OPT_SCAN = 1, OPT_LIST = 2 };
 
 static const struct sub {
-    const char *name, *args, *summary, *description;
+    const char *name;
+    struct cli_usage u;  /* "returns NAME", its arguments, summary and description */
     int nargs, opts;
     int (*run)(struct engine *, struct print_setup *, char **, const struct returns_opts *);
 } subs[] = {
-    {"scan", "CODE", "record one returned piece by its EA barcode or its piece code",
+    {"scan", {"returns scan", "CODE",
+     "record one returned piece by its EA barcode or its piece code",
      "CODE is the EA return barcode (2, agreement, level, 0, piece code) or the 11-digit piece "
      "code. Under MAKULERING_MED_MELDING the piece is to be shredded: the letter becomes "
      "RETURNED, the return fee is charged and a returpostkvittering is sent to the broker once "
@@ -166,30 +168,31 @@ static const struct sub {
      "DIREKTE_RETUR it is listed for forwarding. The date may not be in the future nor before "
      "the piece's posting day. A piece scanned again changes nothing.\n\n"
      "Exit status: 0 recorded (or recorded before), 1 no such piece or refused (nothing "
-     "recorded), 2 usage or a malformed date.", 1, OPT_SCAN, scan},
-    {"import", "FILE", "record a scan station's file of returned pieces",
+     "recorded), 2 usage or a malformed date."}, 1, OPT_SCAN, scan},
+    {"import", {"returns import", "FILE", "record a scan station's file of returned pieces",
      "One piece per line: CODE[,REASON[,DATE]] (',' or ';', fields may be quoted, a header "
      "line is skipped); REASON unknown, moved, refused or other (default other), DATE "
      "YYYY-MM-DD or DD.MM.YYYY (default today), checked as for scan. Each line is recorded on "
      "its own; bad lines are reported by number and the rest are recorded. Importing a file "
      "again records nothing twice.\n\n"
      "Exit status: 0 every line recorded, 1 some line failed or the file cannot be read, 2 "
-     "usage.", 1, 0, import},
-    {"list", "", "list returned pieces (those to forward with the return address)",
+     "usage."}, 1, 0, import},
+    {"list", {"returns list", "", "list returned pieces (those to forward with the return address)",
      "Every recorded return from --since on, oldest first; a DIREKTE_RETUR piece is shown with "
      "its sender's return address to forward it to.\n\n"
-     "Exit status: 0, 2 usage or a malformed date.", 0, OPT_LIST, list},
-    {"forwarded", "LETTER", "record that a DIREKTE_RETUR piece was sent on to its sender (LETTER: letter id, message id, piece or EA code)",
+     "Exit status: 0, 2 usage or a malformed date."}, 0, OPT_LIST, list},
+    {"forwarded", {"returns forwarded", "LETTER", "record that a DIREKTE_RETUR piece was sent "
+     "on to its sender (LETTER: letter id, message id, piece or EA code)",
      "LETTER is the letter id shown by `trykk returns list`.\n\n"
      "Exit status: 0 recorded, 1 no returned piece of that letter waits to be forwarded, 2 "
-     "usage.", 1, 0, forwarded},
-    {"undo", "CODE", "take back a mis-scanned return, on the day it was recorded",
+     "usage."}, 1, 0, forwarded},
+    {"undo", {"returns undo", "CODE", "take back a mis-scanned return, on the day it was recorded",
      "CODE as for scan. The return is removed, the letter is POSTED again, the return fee is "
      "taken back by a correcting cost row, and its returpostkvittering (held until the day is "
      "over) is never sent; the history records the undo. Refused on a later day, once the "
      "receipt was published, or after the piece was forwarded.\n\n"
      "Exit status: 0 undone, 1 no such piece, no return recorded, or refused (nothing "
-     "changed), 2 usage.", 1, 0, undo},
+     "changed), 2 usage."}, 1, 0, undo},
 };
 
 static char *overview(void)
@@ -198,8 +201,8 @@ static char *overview(void)
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(subs); i++)
-        g_string_append_printf(s, "  trykk returns %-9s %-6s  %s\n", subs[i].name, subs[i].args,
-                               subs[i].summary);
+        g_string_append_printf(s, "  trykk returns %-9s %-6s  %s\n", subs[i].name,
+                               subs[i].u.args, subs[i].u.summary);
     g_string_append(s, "\n`trykk returns SUBCOMMAND --help` says more. Exit status: 0 done, 1 "
                        "not found or refused, 2 usage.\n");
     return g_string_free(s, FALSE);
@@ -215,8 +218,8 @@ static int check_day_option(const char *name, const char *value, char out[11])
 
 static int run_sub(struct config *c, const struct sub *s, char **argv, struct returns_opts *o)
 {
-    struct engine e;
-    struct print_setup ps;
+    struct engine e = {0};
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
@@ -245,30 +248,21 @@ static int parse_sub(struct config *c, const struct sub *s, int argc, char **arg
         {"since", 0, 0, G_OPTION_ARG_STRING, &o.since, "returns from this day on", "DATE"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "JSON output", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    char *param = g_strdup_printf("returns %s %s", s->name, s->args);
-    GOptionContext *ctx = g_option_context_new(param);
-    GError *ge = NULL;
+    GOptionContext *ctx = cli_command(&s->u, s->opts == OPT_SCAN   ? scan_entries
+                                             : s->opts == OPT_LIST ? list_entries
+                                                                   : NULL);
     int rc = EXIT_USAGE;
 
-    cli_help(ctx, s->summary, s->description);
-    if (s->opts)
-        g_option_context_add_main_entries(ctx, s->opts == OPT_SCAN ? scan_entries : list_entries,
-                                          NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &ge))
-        fprintf(stderr, "trykk: returns %s: %s (try `trykk returns %s --help`)\n", s->name,
-                ge->message, s->name);
-    else if (argc != 1 + s->nargs)
-        fprintf(stderr, "usage: trykk %s (try `trykk returns %s --help`)\n", param, s->name);
+    if (!cli_parse(ctx, &argc, &argv) || argc != 1 + s->nargs)
+        cli_usage_error(&s->u);
     else if (o.reason && !return_reason(o.reason))
         fprintf(stderr, "trykk: --reason must be unknown, moved, refused or other\n");
     else if (check_day_option("--date", o.date, o.day) == 0 &&
              check_day_option("--since", o.since, o.since_day) == 0)
         rc = run_sub(c, s, argv + 1, &o);
-    g_clear_error(&ge);
     g_free(o.reason);
     g_free(o.date);
     g_free(o.since);
-    g_free(param);
     g_option_context_free(ctx);
     return rc;
 }

@@ -78,25 +78,26 @@ static int watch(struct engine *e, struct print_setup *ps, const int retention[2
     return 0;
 }
 
+static const struct cli_usage run_usage = {
+    "run", "[--watch]",
+    "Recover, then verify everything in incoming/, plan accepted letters into print jobs and "
+    "close the jobs that are due; --watch keeps going (inotify) until SIGINT or SIGTERM.", NULL};
+
 int cmd_run(struct config *c, int argc, char **argv)
 {
     gboolean watch_mode = FALSE;
     GOptionEntry entries[] = {
         {"watch", 'w', 0, G_OPTION_ARG_NONE, &watch_mode, "keep running", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("run [--watch]",
-        "Recover, then verify everything in incoming/, plan accepted letters into print jobs "
-        "and close the jobs that are due; --watch keeps going (inotify) until SIGINT or "
-        "SIGTERM.", NULL);
-    struct engine e;
-    struct print_setup ps;
+    GOptionContext *ctx = cli_command(&run_usage, entries);
+    struct engine e = {0};
+    struct print_setup ps = {0};
     struct run_stats st = {0};
     char *err = NULL;
     int rc = EXIT_USAGE, retention[2];
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc > 1) {
-        fprintf(stderr, "usage: trykk run [--watch]\n");
+        cli_usage_error(&run_usage);
     } else if (retention_config(c, &retention[0], &retention[1], &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else if (print_engine_setup(&e, &ps, c, &err) < 0) {

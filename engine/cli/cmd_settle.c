@@ -38,7 +38,7 @@ static void close_ctx(struct settle_ctx *x)
 
 static int one_day(struct settle_ctx *x, const char *day)
 {
-    struct settle_result r;
+    struct settle_result r = {0};
     char *err = NULL, *total;
     const struct postage_table *pt = postage_for(&x->cs.tariffs, day);
 
@@ -80,7 +80,7 @@ static int days(struct settle_ctx *x, const char *day)
 
 static int period(struct settle_ctx *x, const char *p)
 {
-    struct settle_result r;
+    struct settle_result r = {0};
     char *err = NULL, *total;
 
     if (settle_period(x->e.ledger, &x->cs.tariffs, p, x->today, x->at, &r, &err) < 0) {
@@ -99,34 +99,31 @@ static int period(struct settle_ctx *x, const char *p)
     return 0;
 }
 
+static const struct cli_usage settle_usage = {
+    "settle", "day DATE|--pending\nperiod 2026-Q4|2026-11",
+    "settle day: the postage of a posting day (DATE, YYYY-MM-DD, a day that is over) or of "
+    "every past day that waits; a settled day is locked and a re-run changes nothing. settle "
+    "period: the quantity discount of a quarter or month, from the whole service's volume; "
+    "locked like a day.", NULL};
+
 int cmd_settle(struct config *c, int argc, char **argv)
 {
-    struct settle_ctx x;
+    struct settle_ctx x = {0};
     char *err = NULL, first[11], last[11];
     const char *arg;
     gboolean pending = FALSE;
     GOptionEntry entries[] = {{"pending", 0, 0, G_OPTION_ARG_NONE, &pending, "settle day: every "
                                "past posting day that waits", NULL},
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("settle day DATE|--pending | settle period 2026-Q4|2026-11",
-        "settle day: the postage of a posting day (DATE, YYYY-MM-DD, a day that is over) or of "
-        "every past day that waits; a settled day is locked and a re-run changes nothing. "
-        "settle period: the quantity discount of a quarter or month, from the whole service's "
-        "volume; locked like a day.", entries);
+    GOptionContext *ctx = cli_command(&settle_usage, entries);
     bool ok = cli_parse(ctx, &argc, &argv);
     int rc;
 
     g_option_context_free(ctx);
-    if (!ok)
-        return EXIT_USAGE;
-    if (argc != (pending ? 2 : 3) || (strcmp(argv[1], "day") != 0 &&
-                                       strcmp(argv[1], "period") != 0) ||
-        (pending && strcmp(argv[1], "day") != 0)) {
-        fprintf(stderr, "usage: trykk settle day DATE|--pending   postage of a posting day\n"
-                        "       trykk settle period 2026-Q4|2026-11  quantity discount of a "
-                        "quarter or month\n");
-        return EXIT_USAGE;
-    }
+    if (!ok || argc != (pending ? 2 : 3) ||
+        (strcmp(argv[1], "day") != 0 && strcmp(argv[1], "period") != 0) ||
+        (pending && strcmp(argv[1], "day") != 0))
+        return cli_usage_error(&settle_usage);
     arg = pending ? "--pending" : argv[2]; /* days() takes it as its argument */
     if (strcmp(argv[1], "day") == 0 ? !pending && !cli_date_arg("settle day", arg)
                                     : period_parse(arg, first, last) < 0) {

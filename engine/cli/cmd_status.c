@@ -13,12 +13,25 @@ static GOptionEntry json_entry[] = {
     {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "machine-readable output", NULL},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
 
-static int parse(int *argc, char ***argv, const char *usage, const char *summary)
+static const struct cli_usage status_usage = {
+    "status", "[--json]",
+    "Letters per state, and what waits in incoming/, active/, deferred/ and outbox/.", NULL};
+static const struct cli_usage show_usage = {
+    "show", "[--json] LETTER",
+    "One letter: state, hold, reason, sender, the sender's print instructions, layout, "
+    "envelope, posting day, addresses, documents, its pieces and jobs, history with details, "
+    "receipts and costs; never document content. LETTER: letter id, message id, the piece "
+    "code printed on its sheet, its EA return code or a sheet's DataMatrix text.", NULL};
+
+/* 0 when the options are good and there are operands + 1 arguments; else the usage, -1. */
+static int parse(int *argc, char ***argv, const struct cli_usage *u, int operands)
 {
-    GOptionContext *ctx = cli_options(usage, summary, json_entry);
-    bool ok = cli_parse(ctx, argc, argv);
+    GOptionContext *ctx = cli_command(u, json_entry);
+    bool ok = cli_parse(ctx, argc, argv) && *argc == operands + 1;
 
     g_option_context_free(ctx);
+    if (!ok)
+        cli_usage_error(u);
     return ok ? 0 : -1;
 }
 
@@ -39,11 +52,8 @@ int cmd_status(struct config *c, int argc, char **argv)
     const char *k;
     json_t *v;
 
-    if (parse(&argc, &argv, "status [--json]", "Letters per state, and what waits in "
-              "incoming/, active/, deferred/ and outbox/.") < 0 || argc > 1) {
-        fprintf(stderr, "usage: trykk status [--json]\n");
+    if (parse(&argc, &argv, &status_usage, 0) < 0)
         return EXIT_USAGE;
-    }
     if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         g_free(err);
@@ -185,14 +195,8 @@ int cmd_show(struct config *c, int argc, char **argv)
     json_t *o;
     int rc = 0;
 
-    if (parse(&argc, &argv, "show [--json] LETTER", "One letter: state, hold, "
-              "reason, sender, the sender's print instructions, layout, envelope, posting "
-              "day, addresses, documents, its pieces and jobs, history with details, receipts "
-              "and costs; never document content. LETTER: letter id, message id, the piece "
-              "code printed on its sheet, its EA return code or a sheet's DataMatrix text.") < 0 || argc != 2) {
-        fprintf(stderr, "usage: trykk show [--json] LETTER (try --help)\n");
+    if (parse(&argc, &argv, &show_usage, 1) < 0)
         return EXIT_USAGE;
-    }
     if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         g_free(err);

@@ -25,7 +25,7 @@ static void examples(const struct tariff *t)
         for (c = 0; c < 2; c++) {
             struct cost_input in = {ex[i].layout, c ? "FARGE" : "SORT_HVIT", ex[i].envelope,
                                     "B", NULL, ex[i].pages, 0, 0};
-            struct print_price p;
+            struct print_price p = {0};
             char *err = NULL;
             price_print(t, &in, &p, &err);
             m[c] = money_format(p.base_ore + p.sheets_ore + p.broker_ore, '.');
@@ -93,7 +93,7 @@ static int check(int argc, char **argv)
 
 static int list(struct config *c)
 {
-    struct costs_setup cs;
+    struct costs_setup cs = {0};
     char *err = NULL, *today = NULL;
     GDateTime *now = time_now();
     guint i;
@@ -122,24 +122,24 @@ static int list(struct config *c)
     return 0;
 }
 
+static const struct cli_usage tariff_usage = {
+    "tariff", "check FILE...\nlist",
+    "tariff check: validate print tariffs or postage tables before installing them (amounts, "
+    "every layout, colour and envelope priced, brackets ascending; a print tariff's worked "
+    "examples are priced by it). tariff list: the installed files and which one holds today.",
+    NULL};
+
 int cmd_tariff(struct config *c, int argc, char **argv)
 {
-    GOptionContext *ctx = cli_options("tariff check FILE... | tariff list", "tariff check: "
-        "validate print tariffs or postage tables before installing them (amounts, every "
-        "layout, colour and envelope priced, brackets ascending; a print tariff's worked "
-        "examples are priced by it). tariff list: the installed files and which one holds "
-        "today.", NULL);
+    GOptionContext *ctx = cli_command(&tariff_usage, NULL);
     bool ok = cli_parse(ctx, &argc, &argv);
 
     g_option_context_free(ctx);
     if (!ok)
-        return EXIT_USAGE;
+        return cli_usage_error(&tariff_usage);
     if (argc >= 3 && strcmp(argv[1], "check") == 0)
         return check(argc, argv);
     if (argc == 2 && strcmp(argv[1], "list") == 0)
         return list(c);
-    fprintf(stderr, "usage: trykk tariff check FILE...   validate tariff or postage files\n"
-                    "       trykk tariff list            the installed files, and which holds "
-                    "today\n");
-    return EXIT_USAGE;
+    return cli_usage_error(&tariff_usage);
 }

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = g_option_context_new(NULL);
     GError *gerr = NULL;
-    struct config cfg;
+    struct config cfg = {0};
     size_t i;
     int rc = EXIT_USAGE;
 

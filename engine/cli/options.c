@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * options.c - one way for every command to take its options: a usage line, a description
- * and the options under --help (exit 0), a clear message and exit 2 for a bad option, and
- * the operator's confirmation of what cannot be undone.
+ * and the options under --help (exit 0), a clear message and exit 2 for a bad option, the
+ * same usage line for every command (cli_usage_error), and the operator's confirmation of
+ * what cannot be undone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,42 @@ GOptionContext *cli_options(const char *usage, const char *summary,
     if (entries)
         g_option_context_add_main_entries(ctx, entries, NULL);
     return ctx;
+}
+
+char *cli_usage_text(const struct cli_usage *u)
+{
+    char **forms = g_strsplit(u->args, "\n", -1), *sep = g_strconcat(" | ", u->name, " ", NULL);
+    char *all = g_strjoinv(sep, forms);
+    char *text = *all ? g_strconcat(u->name, " ", all, NULL) : g_strdup(u->name);
+
+    g_free(all);
+    g_free(sep);
+    g_strfreev(forms);
+    return text;
+}
+
+GOptionContext *cli_command(const struct cli_usage *u, const GOptionEntry *entries)
+{
+    char *usage = cli_usage_text(u);
+    GOptionContext *ctx = cli_options(usage, u->summary, entries);
+
+    if (u->help)
+        cli_help(ctx, u->summary, u->help);
+    g_free(usage);
+    return ctx;
+}
+
+int cli_usage_error(const struct cli_usage *u)
+{
+    char **forms = g_strsplit(u->args, "\n", -1);
+    guint i, n = MAX(g_strv_length(forms), 1); /* "" splits into no form at all */
+
+    for (i = 0; i < n; i++)
+        fprintf(stderr, "%s trykk %s%s%s", i ? "\n      " : "usage:", u->name,
+                forms[i] && *forms[i] ? " " : "", forms[i] ? forms[i] : "");
+    fprintf(stderr, " (try `trykk %s --help`)\n", u->name);
+    g_strfreev(forms);
+    return EXIT_USAGE;
 }
 
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv)

@@ -31,7 +31,7 @@ static bool is_uri(const char *v)
 
 static int check_secret(const char *what, const char *path, char **err)
 {
-    struct stat st;
+    struct stat st = {0};
 
     if (!path || is_uri(path))
         return 0;
@@ -74,7 +74,7 @@ static int check_trusted(const char *what, const char *path, const struct stat *
 
 static int check_trusted_path(const char *what, const char *path, char **err)
 {
-    struct stat st;
+    struct stat st = {0};
 
     if (stat(path, &st) < 0) {
         *err = g_strdup_printf("config: %s %s: %s", what, path, g_strerror(errno));

@@ -23,7 +23,7 @@ int fingerprint_check(const char *method, const char *value_b64, const struct by
                       struct reason *r)
 {
     unsigned char md[32];
-    struct bytes want;
+    struct bytes want = {0};
     bool same;
 
     if (!method || strcmp(method, SHA256_URI) != 0) {
@@ -117,7 +117,7 @@ static int tlv_at(const unsigned char *p, const unsigned char *limit, struct tlv
 /* The end of an indefinite-length element whose content starts at p: after its EOC. */
 static const unsigned char *eoc_end(const unsigned char *p, const unsigned char *limit, int depth)
 {
-    struct tlv c;
+    struct tlv c = {0};
 
     while (p && limit - p >= 2 && (p[0] != 0 || p[1] != 0))
         p = tlv_at(p, limit, &c, depth + 1) == 0 ? c.end : NULL;
@@ -157,7 +157,7 @@ static int tlv_first(const struct tlv *parent, struct tlv *c)
 static int enveloped_parts(const struct bytes *in, struct tlv *ris, struct tlv *eci)
 {
     const unsigned char *end = in->data + in->len;
-    struct tlv ci, oid, x0, env, v, ri;
+    struct tlv ci = {0}, oid = {0}, x0 = {0}, env = {0}, v = {0}, ri = {0};
 
     if (tlv_at(in->data, end, &ci, 0) < 0 || tlv_first(&ci, &oid) < 0 ||
         tlv_next(&oid, ci.end, &x0) < 0 || tlv_first(&x0, &env) < 0 ||
@@ -171,7 +171,7 @@ static int enveloped_parts(const struct bytes *in, struct tlv *ris, struct tlv *
 
 static int content_cipher(const struct bytes *in, int *nid)
 {
-    struct tlv ri, eci, ct, alg, a;
+    struct tlv ri = {0}, eci = {0}, ct = {0}, alg = {0}, a = {0};
     const unsigned char *q;
     ASN1_OBJECT *o;
 
@@ -254,7 +254,7 @@ static int oaep_hashes(const X509_ALGOR *alg, int *md, int *mgf1, struct reason 
 
 static int encrypted_key(const struct bytes *in, int index, struct bytes *out)
 {
-    struct tlv ris, eci, ri, f;
+    struct tlv ris = {0}, eci = {0}, ri = {0}, f = {0};
     int i;
 
     if (enveloped_parts(in, &ris, &eci) < 0 || tlv_first(&ris, &ri) < 0)
@@ -325,7 +325,7 @@ static int token_decrypt(CMS_ContentInfo *cms, const struct keypair *kp, int ind
     CMS_RecipientInfo *ri = sk_CMS_RecipientInfo_value(CMS_get0_RecipientInfos(cms), index);
     X509_ALGOR *alg = NULL;
     struct bytes enc, cek = {0};
-    struct tlv ris, eci;
+    struct tlv ris = {0}, eci = {0};
     CMS_ContentInfo *ed = NULL;
     int md, mgf1, rc = -1;
 

@@ -31,7 +31,7 @@ int jws_split(struct jws *j, const char *s, size_t len)
 
 static json_t *decode_json(const char *s, size_t len, size_t cap)
 {
-    struct bytes raw;
+    struct bytes raw = {0};
     json_t *v;
     json_error_t jerr;
 
@@ -67,7 +67,7 @@ static const EVP_MD *alg_md(const char *alg)
 
 static X509 *x5c_cert(json_t *item)
 {
-    struct bytes der;
+    struct bytes der = {0};
     X509 *cert;
     const char *s = json_string_value(item);
 
@@ -122,7 +122,7 @@ static int check_rsa_key(X509 *signer, struct reason *r)
 static int verify_sig(const struct jws *j, X509 *signer, const EVP_MD *md, struct reason *r)
 {
     const char *sig_b64 = j->input + j->dot2 + 1;
-    struct bytes sig;
+    struct bytes sig = {0};
     EVP_MD_CTX *ctx;
     int ok;
 

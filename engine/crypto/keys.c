@@ -70,7 +70,7 @@ X509 *cert_from_der(const unsigned char *der, size_t len)
 
 int cert_load(X509 **out, const char *path, char **err)
 {
-    struct bytes b;
+    struct bytes b = {0};
     BIO *bio;
     int rc = fsio_read_file(path, 1 << 20, &b);
 

@@ -201,7 +201,7 @@ static int find_slot(const struct p11_uri *u, CK_SLOT_ID *out, CK_TOKEN_INFO *in
 /* The PIN: the file's first line, or the environment variable. NULL when neither is set. */
 static char *read_pin(char **err)
 {
-    struct bytes b;
+    struct bytes b = {0};
     char *pin, *nl;
     int rc;
 
@@ -255,7 +255,7 @@ int p11_session(const struct p11_uri *u, CK_SESSION_HANDLE *out, char **err)
 {
     CK_TOKEN_INFO info;
     CK_SLOT_ID slot;
-    struct token t;
+    struct token t = {0};
     char *label;
     guint i;
     CK_RV rv;

@@ -247,7 +247,7 @@ static EVP_PKEY *make_pkey(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o, const char *
 
 int p11_key_load(EVP_PKEY **out, const char *uri, char **err)
 {
-    struct p11_uri u;
+    struct p11_uri u = {0};
     CK_SESSION_HANDLE s;
     CK_OBJECT_HANDLE o;
     int rc = -1;

@@ -21,7 +21,7 @@ struct trust {
 
 static int add_file(struct trust *t, const char *path)
 {
-    struct bytes b;
+    struct bytes b = {0};
     BIO *bio;
     X509 *c;
     int added = 0;

@@ -284,7 +284,7 @@ static bool cert_digest_matches(X509 *cert, const EVP_MD *md, const char *b64)
     unsigned char *der = NULL, out[EVP_MAX_MD_SIZE];
     unsigned int outlen = 0;
     int n = i2d_X509(cert, &der);
-    struct bytes want;
+    struct bytes want = {0};
     bool ok = false;
 
     if (n > 0 && EVP_Digest(der, (size_t)n, out, &outlen, md, NULL) == 1 &&
@@ -316,7 +316,7 @@ static int check_signer(struct sigdoc *d, X509 *signer, struct reason *r)
                     "the business message");
         rc = -1;
     } else if (leaf) {
-        struct bytes der;
+        struct bytes der = {0};
         X509 *c = NULL;
         if (b64_decode_strict(leaf, strlen(leaf), true, &der) == 0) {
             c = cert_from_der(der.data, der.len);
@@ -409,7 +409,7 @@ static int parse_sigdoc(struct sigdoc *d, const struct bytes *xml, struct reason
 
 int xades_verify(const struct xades_package *pkg, X509 *signer, struct reason *r)
 {
-    struct sigdoc d;
+    struct sigdoc d = {0};
     int rc = parse_sigdoc(&d, pkg->signatures_xml, r);
 
     if (rc == 0)

@@ -165,7 +165,7 @@ int xades_sign(const struct xades_package *pkg, EVP_PKEY *key, X509 *cert,
                                             : "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
     GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>");
     GHashTable *refs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    struct reason r;
+    struct reason r = {0};
     int rc = 0;
 
     g_string_append_printf(x, "<XAdESSignatures xmlns=\"%s\"><Signature xmlns=\"" NS_DS

@@ -111,7 +111,7 @@ static int write_setup(struct demo *d, char **conf)
                                              0600, NULL))
         rc = -1;
     if (rc == 0) {
-        struct spool s;
+        struct spool s = {0};
         char *err = NULL;
         rc = spool_open(&s, spool, true, &err);
         g_free(err);
@@ -183,9 +183,9 @@ static int drop_letters(struct demo *d, const char *spool, int n)
     int i, rc = 0;
 
     for (i = 0; i < n && rc == 0; i++) {
-        struct forge_letter l;
+        struct forge_letter l = {0};
         char *jwt = NULL, *name, kind;
-        struct bytes cms;
+        struct bytes cms = {0};
         bool defect = i >= n - (int)G_N_ELEMENTS(defects) - 1 && i < n - 1;
         vary(d, &l, i);
         if (defect)
@@ -207,7 +207,7 @@ static int drop_letters(struct demo *d, const char *spool, int n)
         bytes_free(&cms);
     }
     if (rc == 0) { /* and one file that is not a forsendelse at all */
-        struct bytes junk;
+        struct bytes junk = {0};
         bytes_set(&junk, "this is not a forsendelse\n", 26);
         rc = forge_drop(spool, "stray-file.txt", 'a', "", &junk);
         bytes_free(&junk);
@@ -238,7 +238,7 @@ static void report(struct engine *e, const struct run_stats *st, const char *dir
 /* Plan the accepted letters, close every job now, and list the published jobs. */
 static int print_jobs(struct engine *e, struct config *c, const char *dir)
 {
-    struct print_setup ps;
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc = 0;
 
@@ -281,6 +281,12 @@ static int print_costs(struct config *c, const char *dir)
     return rc;
 }
 
+static const struct cli_usage demo_usage = {
+    "demo", "[--dir DIR] [--letters N>=8]",
+    "Build a demo installation (generated keys, a spool, varied letters, some broken on "
+    "purpose), run it, close, reconcile and dispatch its jobs, record some returns, and show "
+    "the receipts and the quarter's costs.", NULL};
+
 int demo_run(int argc, char **argv)
 {
     char *dir = NULL, *conf = NULL, *spool, *err = NULL;
@@ -289,18 +295,14 @@ int demo_run(int argc, char **argv)
         {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir, "where to build the demo (default ./demo)", "DIR"},
         {"letters", 'n', 0, G_OPTION_ARG_INT, &letters, "how many forsendelser (default 36)", "N"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = cli_options("demo [--dir DIR] [--letters N]",
-        "Build a demo installation (generated keys, a spool, varied letters, some broken on "
-        "purpose), run it, close, reconcile and dispatch its jobs, record some returns, and "
-        "show the receipts and the quarter's costs.", NULL);
+    GOptionContext *ctx = cli_command(&demo_usage, entries);
     struct demo d = {0};
-    struct config dc;
-    struct engine e;
+    struct config dc = {0};
+    struct engine e = {0};
     struct run_stats st = {0};
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc > 1 || letters < 8) {
-        fprintf(stderr, "usage: trykk demo [--dir DIR] [--letters N>=8]\n");
+        cli_usage_error(&demo_usage);
         goto out;
     }
     d.dir = g_canonicalize_filename(dir ? dir : "demo", NULL);

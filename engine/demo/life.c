@@ -45,7 +45,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
     for (pass = 0; pass < 2; pass++) { /* the second pass meets the reprint job */
         ids = ledger_jobs_in_state(e->ledger, "CLOSED", NULL);
         for (i = 0; i < ids->len; i++) {
-            struct job_row j;
+            struct job_row j = {0};
             struct reconcile_report r = {0}; /* freed below even when reconcile never ran */
             char *err = NULL, *log;
             if (ledger_job_by_id(e->ledger, g_array_index(ids, long long, i), &j) != 0)
@@ -67,8 +67,8 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
     }
     ids = ledger_jobs_in_state(e->ledger, "RECONCILED", NULL);
     for (i = 0; i < ids->len; i++) {
-        struct job_row j;
-        struct dispatch_report d;
+        struct job_row j = {0};
+        struct dispatch_report d = {0};
         char *err = NULL;
         if (ledger_job_by_id(e->ledger, g_array_index(ids, long long, i), &j) != 0)
             continue;
@@ -96,7 +96,7 @@ static void some_returns(struct engine *e, struct print_setup *ps)
     char *today = day_today();
 
     json_array_foreach(jobs, k, j) {
-        struct job_row row;
+        struct job_row row = {0};
         GPtrArray *rows;
         guint i;
         if (ledger_job_get(e->ledger, json_string_value(json_object_get(j, "job")), &row) != 0)
@@ -105,7 +105,7 @@ static void some_returns(struct engine *e, struct print_setup *ps)
         for (i = 0; i < rows->len; i++) {
             const struct piece_row *p = rows->pdata[i];
             bool makulering = g_strcmp0(p->return_handling, "MAKULERING_MED_MELDING") == 0;
-            struct return_result r;
+            struct return_result r = {0};
             char *err = NULL, *code;
             if (strcmp(p->state, "POSTED") != 0 || (makulering ? shred >= 2 : forward >= 1))
                 continue;
@@ -157,7 +157,7 @@ static void receipts_summary(struct engine *e)
 
 int demo_after_print(struct engine *e, struct config *c, const char *dir)
 {
-    struct print_setup ps;
+    struct print_setup ps = {0};
     char *err = NULL;
     int rc;
 

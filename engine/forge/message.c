@@ -148,7 +148,7 @@ static void add_documents(const struct forge_letter *l, GArray *entries, GPtrArr
     int n = l->documents > 0 ? l->documents : 1, i;
 
     for (i = 0; i < n; i++) {
-        struct bytes pdf;
+        struct bytes pdf = {0};
         char *name = i == 0 ? g_strdup("brev.pdf") : g_strdup_printf("vedlegg %d.pdf", i);
         if (forge_pdf_make(&l->pdf, &pdf) < 0)
             log_panic("cannot make a test PDF");
@@ -159,7 +159,7 @@ static void add_documents(const struct forge_letter *l, GArray *entries, GPtrArr
 
 static void add_defects(const struct forge_letter *l, GArray *entries)
 {
-    struct bytes b;
+    struct bytes b = {0};
 
     if (l->bomb_bytes) {
         b.data = g_malloc0(l->bomb_bytes + 1);
@@ -213,7 +213,7 @@ static void add_namespaced_id(GArray *entries)
 
 static void after_signing(const struct forge_letter *l, GArray *entries)
 {
-    struct bytes b;
+    struct bytes b = {0};
     guint i;
 
     if (l->change_pdf_after_signing) {
@@ -240,7 +240,7 @@ static int build_zip(const struct forge_letter *l, struct bytes *zip)
     GArray *entries = g_array_new(FALSE, TRUE, sizeof(struct forge_entry));
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     char *manifest, *av;
-    struct bytes b, sig;
+    struct bytes b = {0}, sig = {0};
     int rc;
 
     bytes_set(&b, "application/vnd.etsi.asic-e+zip", 31);
@@ -269,7 +269,7 @@ static int build_zip(const struct forge_letter *l, struct bytes *zip)
 
 int forge_letter_build(const struct forge_letter *l, char **jwt, struct bytes *cms)
 {
-    struct bytes zip;
+    struct bytes zip = {0};
     json_t *msg;
 
     if (build_zip(l, &zip) < 0 || forge_encrypt_with(&zip, l->provider_cert, l->cipher, cms) < 0)

@@ -207,7 +207,7 @@ static int rewrite(const struct forge_pdf *o, struct bytes *pdf)
         if (o->force_version)
             qpdf_force_pdf_version(q, o->force_version);
         if (!(qpdf_write(q) & QPDF_ERRORS)) {
-            struct bytes w;
+            struct bytes w = {0};
             bytes_set(&w, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
             bytes_free(pdf);
             *pdf = w;

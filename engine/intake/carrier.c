@@ -114,7 +114,7 @@ static int read_dir(struct carrier *c, const char *path, const struct carrier_li
     if (rc == 0 && c->kind == CARRIER_DIR)
         strip_jwt(&c->jwt);
     if (rc == 0 && (rc = read_member(dfd, CMS_NAME, lim->max_package, &c->cms, r)) == -EFBIG) {
-        struct stat st;
+        struct stat st = {0};
         c->cms_oversize = fstatat(dfd, CMS_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (size_t)st.st_size
                                                                                 : lim->max_package + 1;
         rc = 0;
@@ -230,7 +230,7 @@ static int read_xml(struct carrier *c, const char *path, const struct carrier_li
                     struct reason *r)
 {
     size_t cap = carrier_xml_cap(lim);
-    struct bytes raw;
+    struct bytes raw = {0};
     int rc = fsio_read_file(path, cap, &raw);
 
     c->kind = CARRIER_XML;
@@ -252,7 +252,7 @@ static int read_xml(struct carrier *c, const char *path, const struct carrier_li
 int carrier_read(struct carrier *c, const char *path, const struct carrier_limits *lim,
                  struct reason *r)
 {
-    struct stat st;
+    struct stat st = {0};
 
     memset(c, 0, sizeof *c);
     if (lstat(path, &st) < 0) {

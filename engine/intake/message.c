@@ -173,7 +173,7 @@ static void document_identification(struct rules *k, struct message *m, json_t *
     m->created = str(k, o, "creationDateAndTime", p, 0);
     if (k->failed)
         return;
-    if (strcmp(tv, "1.0") != 0)
+    if (g_strcmp0(tv, "1.0") != 0) /* tv is required (members), so set here */
         fail(k, "%s.typeVersion must be 1.0", p);
     else if (!text_is_uuid(m->message_id))
         fail(k, "%s.instanceIdentifier must be a UUID", p);
@@ -464,7 +464,7 @@ static json_t *token_claims(const char *token)
 {
     const char *d1 = token ? strchr(token, '.') : NULL;
     const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    struct bytes raw;
+    struct bytes raw = {0};
     json_t *claims;
 
     if (!d2 || b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &raw) < 0)

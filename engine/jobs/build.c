@@ -156,21 +156,10 @@ int render_setup_for(struct print_setup *ps, const struct job_row *j, struct ren
     return 0;
 }
 
-/* Remove a build directory and the files in it (one level: that is all it holds). */
+/* Remove a build directory and the files in it (fsio: it is the only place files go). */
 static void remove_build(const char *jobs, const char *name)
 {
-    char *dir = g_build_filename(jobs, name, NULL);
-    DIR *d = opendir(dir);
-    struct dirent *de;
-
-    while (d && (de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            unlinkat(dirfd(d), de->d_name, 0);
-    if (d)
-        closedir(d);
-    rmdir(dir);
-    fsio_fsync_dir(jobs);
-    g_free(dir);
+    fsio_remove_tree(jobs, name);
 }
 
 struct job_files {
@@ -182,7 +171,7 @@ struct job_files {
 static int make_files(struct engine *e, struct print_setup *ps, const struct job_row *j,
                       struct job_files *f, char **err)
 {
-    struct render_setup rs;
+    struct render_setup rs = {0};
     struct piece_set set = {0}; /* freed below even when render_pieces never ran */
     GPtrArray *rows = ledger_job_pieces(e->ledger, j->id);
     int rc = render_setup_for(ps, j, &rs, err);
@@ -243,7 +232,7 @@ static int commit_closed(struct engine *e, const struct job_row *j, int pages)
 
 int jobs_build(struct engine *e, struct print_setup *ps, long long job_id, char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     struct job_files f = {0};
     int rc, pages = -1;
 

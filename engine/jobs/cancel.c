@@ -25,7 +25,7 @@ static int cancel_piece(struct engine *e, const struct job_row *j, const struct 
 
 int jobs_cancel(struct engine *e, const char *job, const char *reason, int *letters, char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     GPtrArray *rows = NULL;
     GDateTime *now = time_now();
     char *at = time_rfc3339(now), *detaljer = NULL;

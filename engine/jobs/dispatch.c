@@ -112,7 +112,7 @@ static char *refusal(const struct job_row *j, const struct sorting *s)
 int jobs_dispatch(struct engine *e, const char *job, const char *day, const char *reason,
                   struct dispatch_report *rep, char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     struct sorting s = {0};
     GPtrArray *rows = NULL;
     GDateTime *now = time_now();

@@ -181,7 +181,7 @@ void handover_day_free(struct handover_day *d)
 int handover_day_load(struct handover_day *d, struct engine *e, const char *day, char **err)
 {
     GKeyFile *empty = g_key_file_new();
-    struct costs_setup cs;
+    struct costs_setup cs = {0};
     GDateTime *now = time_now();
     json_t *rows;
     int rc;
@@ -235,7 +235,7 @@ int handover_day_write(const struct handover_day *d, const char *dir, char **err
 
 int handover_publish_day(struct engine *e, const char *day, const char *dir, char **err)
 {
-    struct handover_day d;
+    struct handover_day d = {0};
     char *spool_dir = dir ? NULL : handover_dir(e);
     int rc = handover_day_load(&d, e, day, err);
 

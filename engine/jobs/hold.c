@@ -101,7 +101,7 @@ static bool holdable(const char *state)
 int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **name,
                   char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     GPtrArray *rows;
     GDateTime *now = time_now();
     char *at = time_rfc3339(now), *what;

@@ -187,7 +187,7 @@ static void due_of(struct print_setup *ps, GDateTime *now, char **due, char **da
 static long long job_for(struct engine *e, struct print_setup *ps, const struct job_key *k,
                          int sheets, const char *at, GDateTime *now)
 {
-    struct job_row j;
+    struct job_row j = {0};
     long long id;
     char *due, *day;
     int found = ledger_open_job(e->ledger, k, &j);
@@ -381,7 +381,7 @@ int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *
 
 int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     char *at;
     int rc;
 

@@ -190,7 +190,7 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
 int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
                    const char *log_path, bool force, struct reconcile_report *rep, char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     GPtrArray *rows = NULL;
     long long child = 0;
@@ -217,7 +217,7 @@ int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
         goto out;
     rc = reconcile_txn(e, ps, &j, rows, seen, rep, force, &child, err);
     if (rc == 0 && child > 0) {
-        struct job_row c;
+        struct job_row c = {0};
         if (ledger_job_by_id(e->ledger, child, &c) == 0) {
             rep->child = g_strdup(c.name);
             job_row_free(&c);
@@ -272,7 +272,7 @@ static int reprint_one(struct engine *e, struct print_setup *ps, const struct jo
         *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j->name,
                                ledger_error(e->ledger));
     if (rc == 0) {
-        struct job_row c;
+        struct job_row c = {0};
         if (ledger_job_by_id(e->ledger, id, &c) == 0) {
             *child = g_strdup(c.name);
             job_row_free(&c);
@@ -289,7 +289,7 @@ int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key
                        const char *reason, char **child, char **err)
 {
     char code[12];
-    struct piece_ref ref;
+    struct piece_ref ref = {0};
     struct job_row j = {0};
     GPtrArray *rows = NULL;
     struct piece_row *p;
@@ -328,7 +328,7 @@ int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key
 
 int jobs_printed(struct engine *e, const char *job, char **name, char **err)
 {
-    struct job_row j;
+    struct job_row j = {0};
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
     int rc = 1;

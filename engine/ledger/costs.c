@@ -88,8 +88,8 @@ static int insert_print(struct ledger *l, const char *id, const char *day, const
                         const struct tariff *t, const struct facts *f,
                         const struct cost_input *in, const struct tariff_set *ts)
 {
-    struct print_price p;
-    struct postage_class pc;
+    struct print_price p = {0};
+    struct postage_class pc = {0};
     long long postage;
     char *err = NULL, *org = text_orgnr_digits(f->avsender);
     int rc = price_print(t, in, &p, &err);
@@ -119,8 +119,8 @@ int costs_record_print(struct ledger *l, const struct tariff_set *ts, const char
                        const char *day, const char *at, char **err)
 {
     const struct tariff *t = tariff_for(ts, day);
-    struct facts f;
-    struct cost_input in;
+    struct facts f = {0};
+    struct cost_input in = {0};
     int rc;
 
     if (has_print_row(l, letter_id))

@@ -30,7 +30,7 @@ static const char *state_of(const struct decision *v, bool past_deadline)
 static bool past_deadline(struct engine *e, const char *id, const struct decision *v,
                           GDateTime *now)
 {
-    struct letter_state ls;
+    struct letter_state ls = {0};
     GDateTime *deadline = NULL;
     bool past;
 
@@ -105,7 +105,7 @@ static void to_row(struct address_row *a, const struct address *src)
 
 static int insert_details(struct engine *e, const char *id, const struct decision *v)
 {
-    struct address_row a;
+    struct address_row a = {0};
     guint i;
     int rc = 0;
 
@@ -180,7 +180,7 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
                       const struct decision *v, const char *state, GDateTime *now)
 {
     char *at = time_rfc3339(now);
-    struct letter_row row;
+    struct letter_row row = {0};
     struct receipt rc = {0};
     char *event = v->r.verdict == VERDICT_OK ? g_strdup("accepted")
                                              : g_strdup_printf("%s: %s", state, v->r.code);
@@ -303,7 +303,7 @@ static const struct place *place_of(const char *state)
  */
 enum outcome finish_letter(struct engine *e, const char *id)
 {
-    struct letter_state ls;
+    struct letter_state ls = {0};
     const struct place *p;
     const char *dir;
     int rc;

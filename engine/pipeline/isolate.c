@@ -220,7 +220,7 @@ int isolate_confine(const struct isolate_limits *lim, int report_fd)
  */
 static void blame_the_limit(const struct isolate_limits *lim, struct verdict_info *v)
 {
-    struct rusage ru;
+    struct rusage ru = {0};
     char was[sizeof v->r.detail];
 
     if (!MEMORY_LIMIT_WORKS || v->r.verdict != VERDICT_FAILED || getrusage(RUSAGE_SELF, &ru) < 0)
@@ -244,7 +244,7 @@ static void send_report(const struct verdict_info *v, int phase)
 _Noreturn static void child_main(struct engine *e, const char *path, int report_fd,
                                  int reply_fd)
 {
-    struct verdict_info v;
+    struct verdict_info v = {0};
     int lines = 0;
 
     signal(SIGXFSZ, SIG_IGN); /* a write to a file fails with EFBIG instead */

@@ -76,7 +76,7 @@ static int build(struct engine *e, const struct letter_party *p, const char *let
 int letter_receipt(struct engine *e, const char *letter_id, const char *type,
                    const char *feiltype, const char *detaljer, GDateTime *at, char **err)
 {
-    struct letter_party p;
+    struct letter_party p = {0};
     struct receipt r = {0};
     int rc = ledger_letter_party(e->ledger, letter_id, &p);
 

@@ -123,7 +123,7 @@ int run_recover(struct engine *e, struct run_stats *st)
     active = spool_list(e->spool.active);
     for (i = 0; i < active->len; i++) {
         const char *id = active->pdata[i];
-        struct letter_state ls;
+        struct letter_state ls = {0};
         int found = spool_id_ok(id) ? ledger_letter_state(e->ledger, id, &ls) : 2;
         enum outcome o = OUT_STOP;
         if (found == 1)
@@ -220,7 +220,7 @@ static bool check_duplicate(struct engine *e, struct decision *v)
 static enum outcome process(struct engine *e, const char *id, const char *entry_name)
 {
     char *path = g_build_filename(e->spool.active, id, NULL);
-    struct decision v;
+    struct decision v = {0};
     enum outcome o;
 
     isolate_verify(e, path, check_duplicate, &v);

@@ -12,11 +12,11 @@
  * key itself never. The content key goes over a pipe between the two processes only.
  */
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/objects.h>
+#include "../util/sigpipe.h"
 #include "pipeline.h"
 
 #define UNWRAP_MAX 4
@@ -130,8 +130,9 @@ static void write_line(int fd, json_t *o)
 {
     char *s = json_dumps(o, JSON_COMPACT);
     size_t len = s ? strlen(s) : 0, off = 0;
+    struct sigpipe_guard guard = {0};
 
-    signal(SIGPIPE, SIG_IGN); /* a child that died gets no answer; write() sees EPIPE */
+    sigpipe_block(&guard); /* a child that died gets no answer; write() sees EPIPE */
     while (s && off <= len) {
         ssize_t n = off < len ? write(fd, s + off, len - off) : write(fd, "\n", 1);
         if (n < 0 && errno == EINTR)
@@ -140,6 +141,7 @@ static void write_line(int fd, json_t *o)
             break;
         off += off < len ? (size_t)n : 1;
     }
+    sigpipe_restore(&guard);
     if (s)
         OPENSSL_cleanse(s, len);
     free(s);

@@ -28,7 +28,7 @@
 
 static int step_message(struct engine *e, struct verdict_info *v)
 {
-    struct jws j;
+    struct jws j = {0};
     json_t *payload;
 
     if (jws_split(&j, (const char *)v->carrier.jwt.data, v->carrier.jwt.len) < 0) {
@@ -208,7 +208,7 @@ static int check_documents(struct engine *e, struct verdict_info *v, struct asic
     for (i = 0; i < m->docs->len; i++) {
         struct manifest_doc *d = m->docs->pdata[i];
         struct doc_info info = {0};
-        struct pdf_info pi;
+        struct pdf_info pi = {0};
         const struct bytes *pdf;
         if (g_str_has_prefix(d->href, "META-INF/") || !asice_has(zip, d->href) ||
             asice_read(zip, d->href, &pdf, &v->r) < 0) {

@@ -55,7 +55,7 @@ void address_lines(const struct address *a, struct address_block *b)
 
 char *address_one_line(const char *keyword, const struct address *a)
 {
-    struct address_block b;
+    struct address_block b = {0};
     GString *s = g_string_new(keyword);
     int i;
 

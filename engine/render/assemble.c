@@ -225,7 +225,7 @@ static void prepare_pages(qpdf_data q, struct page_fix *sum)
     int i, n = qpdf_get_num_pages(q);
 
     for (i = 0; i < n; i++) {
-        struct page_fix f;
+        struct page_fix f = {0};
         page_prepare(q, qpdf_get_page_n(q, (size_t)i), &f);
         sum->flattened += f.flattened;
         sum->dropped += f.dropped;

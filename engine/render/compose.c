@@ -118,7 +118,7 @@ static double ea_line(struct deco *d, const char *code, double x, double y)
 static GPtrArray *return_parts(const struct render_piece *p)
 {
     GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
-    struct address_block b;
+    struct address_block b = {0};
     int i;
 
     address_lines(&p->return_addr, &b);
@@ -179,7 +179,7 @@ static void address_block(struct deco *d, const struct render_piece *p, struct r
 {
     const struct layout *l = d->rs->layout;
     const struct rect_mm *a = &d->address;
-    struct address_block rcp;
+    struct address_block rcp = {0};
     struct block_h h = {text_height_mm(l->font_family, l->return_pt), 0, layout_line_mm(l),
                         text_height_mm(l->font_family, l->font_pt)};
     bool ea = p->ea_code != NULL, ret = p->return_addr.navn && *p->return_addr.navn;

@@ -85,7 +85,7 @@ static void face_address(struct face *f, const struct render_piece *p)
 {
     const struct layout *l = f->rs->layout;
     struct rect_mm r = f->rs->stock->face_address;
-    struct address_block rcp;
+    struct address_block rcp = {0};
     double cols, rows;
 
     if (p->ea_code) {
@@ -174,7 +174,7 @@ static void face_return(struct face *f, const struct render_piece *p)
 {
     const struct layout *l = f->rs->layout;
     const struct stock *s = f->rs->stock;
-    struct address_block rb;
+    struct address_block rb = {0};
 
     address_lines(&p->return_addr, &rb);
     address_fit(&rb, l->font_family, l->font_pt, s->face_return.w);
@@ -242,7 +242,7 @@ static int faces_checked(const struct render_setup *rs, struct bytes *pdf, size_
                          const unsigned char *used, char **err)
 {
     struct pdf_limits lim = {0.5, (int)n, rs->stock->width, rs->stock->height};
-    struct pdf_info info;
+    struct pdf_info info = {0};
     struct reason r = {0};
     int rc = envelope_tounicode(pdf, used, err);
 

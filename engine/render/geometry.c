@@ -31,7 +31,7 @@ static struct rect_mm grow(struct rect_mm r, double by)
 /* The overlap of a and b (w, h <= 0 when they do not meet). */
 static struct rect_mm meet(struct rect_mm a, struct rect_mm b)
 {
-    struct rect_mm m;
+    struct rect_mm m = {0};
 
     m.x = MAX(a.x, b.x);
     m.y = MAX(a.y, b.y);
@@ -127,7 +127,7 @@ static int layout_items(const struct layout *l, struct item it[4])
  * of them the EA line with its barcode). */
 static int check_address(const struct layout *l, const struct stock *s, char **err)
 {
-    struct rect_mm a;
+    struct rect_mm a = {0};
     double pitch = layout_line_mm(l), ea = MAX(pitch, l->ea_bar_h + 0.3);
     double need = ea + (l->address_lines - 2) * pitch + text_height_mm(l->font_family, l->font_pt);
 
@@ -146,7 +146,7 @@ static int check_address(const struct layout *l, const struct stock *s, char **e
 int layout_geometry_check(const struct layout *l, const struct stock *const *stocks, int nstocks,
                           const struct marks *m, char **err)
 {
-    struct item it[4];
+    struct item it[4] = {0};
     int n = layout_items(l, it), i, s;
     struct rect_mm zone = grow(m->zone, m->knockout);
     char *what;

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 #include "pdfpage.h"
+#include "raster.h"
 
 struct ink_slot {
     struct bytes strip;  /* empty: the letter has no front */

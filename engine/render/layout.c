@@ -111,7 +111,7 @@ static char *str(struct kf *k, const char *group, const char *key, const char *d
 static struct rect_mm rect(struct kf *k, const char *group, const char *prefix, double w,
                            double h)
 {
-    struct rect_mm r;
+    struct rect_mm r = {0};
     char kx[40], ky[40], kw[40], kh[40];
 
     g_snprintf(kx, sizeof kx, "%sx_mm", prefix);
@@ -166,7 +166,7 @@ static void layout_parts(struct kf *k, struct layout *l)
 
 int layout_load(struct layout *l, const char *name, char **err)
 {
-    struct kf k;
+    struct kf k = {0};
     char *kind;
 
     memset(l, 0, sizeof *l);
@@ -221,7 +221,7 @@ static void stock_face(struct kf *k, struct stock *s)
 
 int stock_load(struct stock *s, const char *name, char **err)
 {
-    struct kf k;
+    struct kf k = {0};
     char *format;
 
     memset(s, 0, sizeof *s);
@@ -301,7 +301,7 @@ static void marks_geometry(struct kf *k, struct marks *m)
 
 int marks_load(struct marks *m, const char *name, char **err)
 {
-    struct kf k;
+    struct kf k = {0};
     char *kind;
 
     memset(m, 0, sizeof *m);

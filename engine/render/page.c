@@ -341,7 +341,7 @@ static qpdf_data quiet_qpdf(void)
 /* Page n of src copied into the empty dst as assembly places it (no engine overlay). */
 static int place_page(qpdf_data src, qpdf_data dst, int n, double w, double h, bool *turned)
 {
-    struct page_fix fix;
+    struct page_fix fix = {0};
     double box[4], cm[6];
     qpdf_oh page;
 

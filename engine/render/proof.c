@@ -111,7 +111,7 @@ static int draw_layer(const struct proof_request *q, int pages, double w, double
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(render_pdf_sink, buf, PT(w), PT(h));
     PangoContext *ctx = pango_font_map_create_context(fonts_map());
     PangoFontDescription *fd = pango_font_description_new();
-    struct layer ly;
+    struct layer ly = {0};
     cairo_status_t st;
     int i;
 

@@ -18,6 +18,10 @@
 #define PDFTOPPM "/usr/bin/pdftoppm"
 #endif
 
+/* raster.c: the pages of pdf as PNG files <dir>/<name>-<n>.png at dpi (pdftoppm), for a
+ * proof. -1 and *err when it fails. */
+int render_png(const struct bytes *pdf, const char *dir, const char *name, int dpi, char **err);
+
 struct pdf_info {
     int pages;
     char version[8];

@@ -39,7 +39,7 @@ static void invert(const double m[6], double v[6])
 /* Page n of src as tile s->tiles: its content as a form, drawn from A4 display space. */
 static int add_tile(struct strip *s, qpdf_data src, int n)
 {
-    struct page_fix fix;
+    struct page_fix fix = {0};
     qpdf_oh page = qpdf_get_page_n(src, (size_t)n), p, form, dict;
     double box[4], cm[6], inv[6], tw = PT(s->r.w), x0 = s->tiles * tw;
     unsigned char *buf = NULL;

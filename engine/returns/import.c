@@ -50,7 +50,7 @@ static int one_line(struct engine *e, const struct print_setup *ps, char f[3][FI
     const char *reason = n > 1 && *g_strstrip(f[1]) ? return_reason(f[1]) : "OTHER";
     char iso[11], *err = NULL;
     const char *day = today;
-    struct return_result r;
+    struct return_result r = {0};
     int rc = 0;
 
     if (n > 2 && *g_strstrip(f[2]))

@@ -86,7 +86,7 @@ int returns_record(struct engine *e, const struct print_setup *ps, const char *c
                    struct return_result *out, char **err)
 {
     char piece[16], *today = day_today();
-    struct piece_ref p;
+    struct piece_ref p = {0};
     int rc;
 
     memset(out, 0, sizeof *out);

@@ -66,7 +66,7 @@ int returns_undo(struct engine *e, const struct print_setup *ps, const char *cod
                  struct return_result *out, char **err)
 {
     char piece[16], *today = day_today();
-    struct piece_ref p;
+    struct piece_ref p = {0};
     json_t *r = NULL;
     int rc = -1;
 

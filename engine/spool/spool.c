@@ -23,7 +23,7 @@ static const char *const subdirs[] = {"tmp", "incoming", "active", "accepted", "
 
 static int check_dir(const char *path, char **err)
 {
-    struct stat st;
+    struct stat st = {0};
 
     if (lstat(path, &st) < 0) {
         *err = g_strdup_printf("spool directory %s is missing (run `trykk init`)", path);
@@ -202,7 +202,7 @@ GPtrArray *spool_list(const char *dir)
 static int fchmod_at(int dfd, const char *name, bool dir_ok)
 {
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    struct stat st;
+    struct stat st = {0};
     int rc = 0;
 
     if (fd < 0)
@@ -287,7 +287,7 @@ int spool_set_mtime(const char *dir, const char *name, gint64 unix_time)
 gint64 spool_mtime(const char *dir, const char *name)
 {
     char *path = g_build_filename(dir, name, NULL);
-    struct stat st;
+    struct stat st = {0};
     gint64 t = lstat(path, &st) == 0 ? (gint64)st.st_mtime : 0;
 
     g_free(path);
@@ -333,28 +333,12 @@ int spool_remove_temporaries(struct spool *s)
 }
 
 /*
- * spool_remove - remove a letter's entry (a carrier file, or a directory of carrier files,
- * no deeper) from dir, then fsync dir. 0 also when it is already gone.
+ * spool_remove - remove a letter's entry (a carrier file, or a directory of carrier files)
+ * from dir, then fsync dir. 0 also when it is already gone.
  */
 int spool_remove(const char *dir, const char *letter_id)
 {
-    char *path;
-    GDir *d;
-    const char *name;
-    int rc = 0;
-
     if (!spool_id_ok(letter_id))
         log_panic("refusing a path for letter id \"%s\"", letter_id);
-    path = g_build_filename(dir, letter_id, NULL);
-    if ((d = g_dir_open(path, 0, NULL))) {
-        while (rc == 0 && (name = g_dir_read_name(d)))
-            rc = fsio_unlink(path, name);
-        g_dir_close(d);
-        if (rc == 0 && rmdir(path) < 0)
-            rc = -errno;
-    } else if (unlink(path) < 0 && errno != ENOENT) {
-        rc = -errno;
-    }
-    g_free(path);
-    return rc == 0 ? fsio_fsync_dir(dir) : rc;
+    return fsio_remove_tree(dir, letter_id);
 }

@@ -7,8 +7,10 @@
  * replacing an existing file when asked), fsync the directory. A reader therefore sees a
  * complete file or none. On failure the temporary file is removed and the visible state is
  * unchanged. Temporary names start with a dot; every reader of a spool directory skips them
- * and recovery removes them.
+ * and recovery removes them. A directory is removed by walking it with openat/unlinkat, never
+ * through a symbolic link (a link is removed, not followed), to a bounded depth.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -146,10 +148,83 @@ int fsio_unlink(const char *dir, const char *name)
     return rc;
 }
 
+#define FSIO_TREE_DEPTH 8 /* a spool entry or a build directory is one level deep */
+
+/* The names in the directory fd (taken over and closed), "." and ".." left out. */
+static int list_names(int fd, GPtrArray *names)
+{
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    struct dirent *de;
+
+    if (fd < 0)
+        return -errno;
+    if (!d) {
+        int rc = -errno;
+        close(fd);
+        return rc;
+    }
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            g_ptr_array_add(names, g_strdup(de->d_name));
+    closedir(d);
+    return 0;
+}
+
+static int remove_at(int dfd, const char *name, int depth);
+
+/* Everything inside the directory name of dfd, then the directory itself. */
+static int remove_dir_at(int dfd, const char *name, int depth)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    GPtrArray *names;
+    int rc;
+    guint i;
+
+    if (fd < 0)
+        return -errno;
+    names = g_ptr_array_new_with_free_func(g_free);
+    rc = list_names(fcntl(fd, F_DUPFD_CLOEXEC, 0), names);
+    for (i = 0; rc == 0 && i < names->len; i++)
+        rc = remove_at(fd, names->pdata[i], depth + 1);
+    close(fd);
+    g_ptr_array_free(names, TRUE);
+    if (rc == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        rc = -errno;
+    return rc;
+}
+
+static int remove_at(int dfd, const char *name, int depth)
+{
+    struct stat st = {0};
+    int rc;
+
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : -errno;
+    if ((rc = fault_point("unlink")) < 0)
+        return rc;
+    if (S_ISDIR(st.st_mode))
+        return depth < FSIO_TREE_DEPTH ? remove_dir_at(dfd, name, depth) : -ELOOP;
+    if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
+        return -errno;
+    return 0;
+}
+
+int fsio_remove_tree(const char *dir, const char *name)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+
+    if (dfd < 0)
+        return -errno;
+    rc = remove_at(dfd, name, 0);
+    close(dfd);
+    return rc == 0 ? fsio_fsync_dir(dir) : rc;
+}
+
 bool fsio_exists(const char *dir, const char *name)
 {
     char *path = g_build_filename(dir, name, NULL);
-    struct stat st;
+    struct stat st = {0};
     bool found = lstat(path, &st) == 0;
 
     g_free(path);
@@ -163,7 +238,7 @@ bool fsio_exists(const char *dir, const char *name)
 int fsio_read_at(int dirfd, const char *name, size_t cap, struct bytes *out)
 {
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
+    struct stat st = {0};
     size_t got = 0;
     int rc = 0;
 

@@ -63,6 +63,9 @@ int fsio_mkdirs(const char *path, mode_t mode);
 int fsio_publish(const char *dir, const char *name, const void *data, size_t len, int flags);
 int fsio_move(const char *from_dir, const char *from, const char *to_dir, const char *to);
 int fsio_unlink(const char *dir, const char *name);
+/* Remove dir/name, a file or a directory tree (at most 8 levels), never following a symbolic
+ * link; then fsync dir. 0 also when it is already gone. */
+int fsio_remove_tree(const char *dir, const char *name);
 int fsio_read_file(const char *path, size_t cap, struct bytes *out);
 int fsio_read_at(int dirfd, const char *name, size_t cap, struct bytes *out);
 bool fsio_exists(const char *dir, const char *name);

@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_units.c - edge cases of the small pieces: strict base64, atomic publish, the
- * business-message field rules (address oneOf, lengths, enums, defaults), zip entry names,
- * letter ids and organisation numbers.
+ * test_units.c - edge cases of the small pieces: strict base64, atomic publish, removing a
+ * directory tree, the business-message field rules (address oneOf, lengths, enums,
+ * defaults), zip entry names, letter ids and organisation numbers, and the pdftoppm runner
+ * (render/raster.c) with stand-in children: one that stops reading early is no SIGPIPE for
+ * trykk and leaves SIGPIPE's disposition and the signal mask as they were; one that exits
+ * early or fails is reaped and reported; one that writes more than the cap is killed.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include "forge/forge.h"
 #include "intake/asice.h"
 #include "intake/intake.h"
+#include "render/raster.h"
 #include "spool/spool.h"
 #include "util/util.h"
 
@@ -105,6 +112,44 @@ static int check(const char *mottaker, const char *extra, char *posttype)
 }
 
 #define NO "{\"navn\":\"A\",\"adresselinje1\":\"B 1\",\"postnummer\":\"1234\",\"poststed\":\"X\"}"
+
+/* A tree goes, a symbolic link inside it is removed and not followed, too deep is refused. */
+static void test_remove_tree(void)
+{
+    char *dir = g_dir_make_tmp("trykk-unit-XXXXXX", NULL);
+    char *keep = g_build_filename(dir, "keep", NULL), *kept = g_build_filename(keep, "f", NULL);
+    char *deep = g_build_filename(dir, "d", "a", "b", "c", "d", "e", "f", "g", "h", NULL);
+    char *link = g_build_filename(dir, "t", "sub", "link", NULL);
+    char *file = g_build_filename(dir, "t", "sub", "file", NULL);
+    char *one = g_build_filename(dir, "one", NULL);
+
+    g_assert_cmpint(g_mkdir_with_parents(keep, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(kept, "x", 1, NULL));
+    g_assert_cmpint(fsio_mkdirs(file, 0700), ==, 0);
+    g_assert_cmpint(g_rmdir(file), ==, 0);
+    g_assert_true(g_file_set_contents(file, "x", 1, NULL));
+    g_assert_cmpint(symlink(keep, link), ==, 0);
+    g_assert_cmpint(fsio_remove_tree(dir, "t"), ==, 0);
+    g_assert_false(fsio_exists(dir, "t"));
+    g_assert_true(g_file_test(kept, G_FILE_TEST_IS_REGULAR)); /* the link was not followed */
+    g_assert_cmpint(fsio_remove_tree(dir, "t"), ==, 0);       /* already gone */
+    g_assert_true(g_file_set_contents(one, "x", 1, NULL));
+    g_assert_cmpint(fsio_remove_tree(dir, "one"), ==, 0);     /* a plain file */
+    g_assert_false(fsio_exists(dir, "one"));
+    g_assert_cmpint(g_mkdir_with_parents(deep, 0700), ==, 0);
+    g_assert_cmpint(fsio_remove_tree(dir, "d"), ==, -ELOOP);
+    g_assert_cmpint(fsio_remove_tree(dir, "keep"), ==, 0);
+    g_assert_cmpint(g_rmdir(deep), ==, 0); /* only the innermost level was too deep */
+    g_assert_cmpint(fsio_remove_tree(dir, "d"), ==, 0);
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
+    g_free(one);
+    g_free(file);
+    g_free(link);
+    g_free(deep);
+    g_free(kept);
+    g_free(keep);
+    g_free(dir);
+}
 
 static void test_message_rules(void)
 {
@@ -239,16 +284,119 @@ static void test_ids(void)
     g_assert_null(text_orgnr_digits("0088:991825827"));
 }
 
+static struct bytes big_input(size_t len)
+{
+    struct bytes b = {g_malloc0(len), len};
+
+    return b;
+}
+
+static bool pipe_blocked_or_pending(void)
+{
+    sigset_t mask, pending;
+
+    sigemptyset(&mask);
+    sigemptyset(&pending);
+    pthread_sigmask(SIG_BLOCK, NULL, &mask);
+    sigpending(&pending);
+    return sigismember(&mask, SIGPIPE) == 1 || sigismember(&pending, SIGPIPE) == 1;
+}
+
+static void assert_no_child_left(void)
+{
+    g_assert_cmpint(waitpid(-1, NULL, WNOHANG), ==, -1);
+    g_assert_cmpint(errno, ==, ECHILD);
+}
+
+/* raster: the child closes its stdin at once and stays a moment: our writes meet EPIPE. */
+static void test_raster_sigpipe(void)
+{
+    const char *argv[] = {"/bin/sh", "-c", "exec 0<&-; sleep 0.2", NULL};
+    struct bytes in = big_input(4 << 20);
+    struct raster_job job = {argv, &in, 1024, false};
+    struct sigaction before, after;
+    GByteArray *out = g_byte_array_new();
+    char *err = NULL;
+
+    g_assert_cmpint(sigaction(SIGPIPE, NULL, &before), ==, 0);
+    g_assert_true(before.sa_handler == SIG_DFL);
+    g_assert_cmpint(raster_run(&job, "the test", out, &err), ==, 0);
+    g_assert_null(err);
+    g_assert_cmpint(sigaction(SIGPIPE, NULL, &after), ==, 0);
+    g_assert_true(after.sa_handler == SIG_DFL);
+    g_assert_false(pipe_blocked_or_pending());
+    assert_no_child_left();
+    g_byte_array_free(out, TRUE);
+    bytes_free(&in);
+}
+
+/* A renderer that reads a little and fails, and one killed by a signal. */
+static void test_raster_early_exit(void)
+{
+    const char *fails[] = {"/bin/sh", "-c", "head -c 10 >/dev/null; exit 3", NULL};
+    const char *killed[] = {"/bin/sh", "-c", "kill -9 $$", NULL};
+    const char *missing[] = {"/nonexistent/pdftoppm", NULL};
+    struct bytes in = big_input(1 << 20);
+    struct raster_job job = {fails, &in, 1024, false};
+    GByteArray *out = g_byte_array_new();
+    char *err = NULL;
+
+    g_assert_cmpint(raster_run(&job, "the test", out, &err), ==, -1);
+    g_assert_nonnull(strstr(err, "could not render the test (bad exit)"));
+    g_clear_pointer(&err, g_free);
+    job.argv = killed;
+    g_assert_cmpint(raster_run(&job, "the test", out, &err), ==, -1);
+    g_clear_pointer(&err, g_free);
+    job.argv = missing;
+    g_assert_cmpint(raster_run(&job, "the test", out, &err), ==, -1);
+    g_assert_nonnull(strstr(err, "cannot run /nonexistent/pdftoppm"));
+    g_clear_pointer(&err, g_free);
+    g_assert_false(pipe_blocked_or_pending());
+    assert_no_child_left();
+    g_byte_array_free(out, TRUE);
+    bytes_free(&in);
+}
+
+/* Output within the cap comes back whole; past it the child is killed, nothing hangs. */
+static void test_raster_bounded(void)
+{
+    const char *echo[] = {"/bin/cat", NULL};
+    const char *flood[] = {"/bin/cat", "/dev/zero", NULL};
+    struct bytes in = {(unsigned char *)"hello", 5};
+    struct raster_job job = {echo, &in, 5, false};
+    GByteArray *out = g_byte_array_new();
+    char *err = NULL;
+
+    g_assert_cmpint(raster_run(&job, "the test", out, &err), ==, 0);
+    g_assert_cmpmem(out->data, out->len, "hello", 5);
+    g_byte_array_set_size(out, 0);
+    job.cap = 4;
+    g_assert_cmpint(raster_run(&job, "the test", out, &err), ==, -1);
+    g_clear_pointer(&err, g_free);
+    job.argv = flood;
+    job.cap = 1 << 20;
+    g_assert_cmpint(raster_run(&job, "the test", out, &err), ==, -1);
+    g_assert_nonnull(strstr(err, g_strerror(EFBIG)));
+    g_assert_cmpuint(out->len, <=, 1 << 20);
+    g_clear_pointer(&err, g_free);
+    assert_no_child_left();
+    g_byte_array_free(out, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/util/b64url", test_b64url);
     g_test_add_func("/util/b64-strict", test_b64_strict);
     g_test_add_func("/util/publish", test_publish);
+    g_test_add_func("/util/remove-tree", test_remove_tree);
     g_test_add_func("/intake/message-rules", test_message_rules);
     g_test_add_func("/intake/message-lengths", test_message_lengths);
     g_test_add_func("/intake/zip-names", test_zip_names);
     g_test_add_func("/intake/zip-duplicate-names", test_zip_duplicate_names);
     g_test_add_func("/spool/ids", test_ids);
+    g_test_add_func("/render/raster-sigpipe", test_raster_sigpipe);
+    g_test_add_func("/render/raster-early-exit", test_raster_early_exit);
+    g_test_add_func("/render/raster-bounded", test_raster_bounded);
     return g_test_run();
 }
