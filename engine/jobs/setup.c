@@ -171,29 +171,6 @@ static int files(struct print_setup *ps, GKeyFile *kf, char **err)
     return rc;
 }
 
-int costs_setup_load(struct costs_setup *cs, GKeyFile *kf, const char *dir, char **err)
-{
-    char *t = get(kf, "costs", "tariffs");
-    char *path = !t ? g_build_filename(layouts_shipped_dir(), "tariffs", NULL)
-                    : g_canonicalize_filename(t, dir);
-    int mva = 25, rc = integer(kf, "costs", "mva_percent", 25, 0, 100, &mva, err);
-
-    memset(cs, 0, sizeof *cs);
-    cs->mva_bp = mva * 100;
-    if (rc == 0)
-        rc = tariff_set_load(&cs->tariffs, path, err);
-    g_free(t);
-    g_free(path);
-    if (rc < 0)
-        costs_setup_free(cs);
-    return rc;
-}
-
-void costs_setup_free(struct costs_setup *cs)
-{
-    tariff_set_free(&cs->tariffs);
-}
-
 int print_setup_load(struct print_setup *ps, GKeyFile *kf, const char *dir, char **err)
 {
     char **groups = g_key_file_get_groups(kf, NULL);
