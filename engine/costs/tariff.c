@@ -35,15 +35,10 @@ static int bad(struct src *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static int bad(struct src *s, const char *fmt, ...)
 {
     va_list ap;
-    char *m;
 
-    if (*s->err)
-        return -1;
     va_start(ap, fmt);
-    m = g_strdup_vprintf(fmt, ap);
+    conf_error_v(&s->c, fmt, ap);
     va_end(ap);
-    conf_error(&s->c, "%s", m);
-    g_free(m);
     return -1;
 }
 

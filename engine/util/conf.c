@@ -15,36 +15,47 @@ static const char *where(const struct conf *c)
     return c->name ? c->name : "config";
 }
 
-int conf_error(struct conf *c, const char *fmt, ...)
+/* The one message format: "NAME: [SECTION] KEY WHAT", or without the key or section. */
+static int fail_v(struct conf *c, const char *section, const char *key, const char *fmt,
+                  va_list ap)
 {
-    va_list ap;
     char *m;
 
     if (*c->err)
         return -1;
-    va_start(ap, fmt);
     m = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    error_first(c->err, "%s: %s", where(c), m);
+    if (!section)
+        error_first(c->err, "%s: %s", where(c), m);
+    else if (!key)
+        error_first(c->err, "%s: [%s] %s", where(c), section, m);
+    else
+        error_first(c->err, "%s: [%s] %s %s", where(c), section, key, m);
     g_free(m);
+    return -1;
+}
+
+int conf_error_v(struct conf *c, const char *fmt, va_list ap)
+{
+    return fail_v(c, NULL, NULL, fmt, ap);
+}
+
+int conf_error(struct conf *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fail_v(c, NULL, NULL, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
 int conf_fail(struct conf *c, const char *section, const char *key, const char *fmt, ...)
 {
     va_list ap;
-    char *m;
 
-    if (*c->err)
-        return -1;
     va_start(ap, fmt);
-    m = g_strdup_vprintf(fmt, ap);
+    fail_v(c, section, key, fmt, ap);
     va_end(ap);
-    if (key)
-        error_first(c->err, "%s: [%s] %s %s", where(c), section, key, m);
-    else
-        error_first(c->err, "%s: [%s] %s", where(c), section, m);
-    g_free(m);
     return -1;
 }
 

@@ -16,6 +16,7 @@
 #ifndef TRYKK_UTIL_CONF_H
 #define TRYKK_UTIL_CONF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <glib.h>
 
@@ -32,6 +33,7 @@ int conf_fail(struct conf *c, const char *section, const char *key, const char *
     G_GNUC_PRINTF(4, 5);
 /* "NAME: MESSAGE", for what is not one key; -1. */
 int conf_error(struct conf *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+int conf_error_v(struct conf *c, const char *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
 /* The value with white space trimmed; NULL when absent or blank (g_free). */
 char *conf_string(struct conf *c, const char *section, const char *key);
 /* As conf_string; absent is an error ("is missing"). */
