@@ -31,6 +31,16 @@ static void assert_says(const char *err, const char *const *words)
         g_assert_nonnull(strstr(err, words[i]));
 }
 
+/* rc is a failure whose message is want (NULL: any); the message is cleared. */
+static void refused(int rc, char **err, const char *want)
+{
+    g_assert_cmpint(rc, ==, -1);
+    g_assert_nonnull(*err);
+    if (want)
+        g_assert_cmpstr(*err, ==, want);
+    g_clear_pointer(err, g_free);
+}
+
 /* A whole number out of range names file, section, key and the range; *out is the default. */
 static void test_range(void)
 {
@@ -62,26 +72,18 @@ static void test_bad_numbers(void)
     int i = 0;
     bool b = false;
 
-    g_assert_cmpint(conf_integer(&c, "a", "n", 3, 0, 100, &n), ==, -1);
+    refused(conf_integer(&c, "a", "n", 3, 0, 100, &n), &err,
+            "f.ini: [a] n must be a whole number from 0 to 100");
     g_assert_cmpint(n, ==, 3);
-    g_assert_cmpstr(err, ==, "f.ini: [a] n must be a whole number from 0 to 100");
-    g_clear_pointer(&err, g_free);
-    g_assert_cmpint(conf_integer(&c, "a", "m", 3, 0, 100, &n), ==, -1);
-    g_clear_pointer(&err, g_free);
-    g_assert_cmpint(conf_number(&c, "a", "d", 1, 0, 10, &d), ==, -1);
-    g_assert_cmpstr(err, ==, "f.ini: [a] d is not a number");
-    g_clear_pointer(&err, g_free);
-    g_assert_cmpint(conf_time_of_day(&c, "a", "t", 0, &i), ==, -1);
-    g_assert_cmpstr(err, ==, "f.ini: [a] t must be a time of day as HH:MM");
-    g_clear_pointer(&err, g_free);
-    g_assert_cmpint(conf_bool(&c, "a", "b", true, &b), ==, -1);
+    refused(conf_integer(&c, "a", "m", 3, 0, 100, &n), &err, NULL);
+    refused(conf_number(&c, "a", "d", 1, 0, 10, &d), &err, "f.ini: [a] d is not a number");
+    refused(conf_time_of_day(&c, "a", "t", 0, &i), &err,
+            "f.ini: [a] t must be a time of day as HH:MM");
+    refused(conf_bool(&c, "a", "b", true, &b), &err, NULL);
     g_assert_true(b);
-    g_clear_pointer(&err, g_free);
-    g_assert_cmpint(conf_choice(&c, "a", "w", (const char *const[]){"narrow", "tall", NULL}, 1,
-                                &i), ==, -1);
+    refused(conf_choice(&c, "a", "w", (const char *const[]){"narrow", "tall", NULL}, 1, &i),
+            &err, "f.ini: [a] w must be narrow or tall");
     g_assert_cmpint(i, ==, 1);
-    g_assert_cmpstr(err, ==, "f.ini: [a] w must be narrow or tall");
-    g_free(err);
     g_key_file_free(kf);
 }
 
@@ -96,9 +98,8 @@ static void test_number_range(void)
     g_assert_cmpint(conf_number(&c, "page", "height_mm", NAN, 100, 600, &d), ==, 0);
     g_assert_cmpfloat(d, ==, 297);
     g_assert_null(err);
-    g_assert_cmpint(conf_number(&c, "page", "width_mm", NAN, 100, 420, &d), ==, -1);
-    g_assert_cmpstr(err, ==, "normal.ini: [page] width_mm must lie between 100 and 420");
-    g_free(err);
+    refused(conf_number(&c, "page", "width_mm", NAN, 100, 420, &d), &err,
+            "normal.ini: [page] width_mm must lie between 100 and 420");
     g_key_file_free(kf);
 }
 
@@ -111,11 +112,9 @@ static void test_missing(void)
     double d = 0;
 
     g_assert_null(conf_required(&c, "font", "family"));
-    g_assert_cmpstr(err, ==, "eco.ini: [font] family is missing");
-    g_clear_pointer(&err, g_free);
-    g_assert_cmpint(conf_number(&c, "font", "size_pt", NAN, 10, 12, &d), ==, -1);
-    g_assert_cmpstr(err, ==, "eco.ini: [font] size_pt is missing");
-    g_clear_pointer(&err, g_free);
+    refused(-1, &err, "eco.ini: [font] family is missing");
+    refused(conf_number(&c, "font", "size_pt", NAN, 10, 12, &d), &err,
+            "eco.ini: [font] size_pt is missing");
     g_assert_cmpint(conf_number(&c, "font", "line_spacing", 1.15, 1, 1.5, &d), ==, 0);
     g_assert_cmpfloat(d, ==, 1.15);
     v = conf_string(&c, "nothing", "here");
@@ -344,17 +343,20 @@ static void test_setup_errors(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* the getters, on any file */
     g_test_add_func("/conf/range", test_range);
     g_test_add_func("/conf/bad-numbers", test_bad_numbers);
     g_test_add_func("/conf/number-range", test_number_range);
     g_test_add_func("/conf/missing", test_missing);
     g_test_add_func("/conf/first-error", test_first_error);
+    /* trykk.conf by its table */
     g_test_add_func("/conf/defaults", test_defaults);
     g_test_add_func("/conf/paths", test_paths);
+    g_test_add_func("/conf/setup-errors", test_setup_errors);
+    /* the file trykk init writes */
     g_test_add_func("/conf/written", test_written);
     g_test_add_func("/conf/written-unchanged", test_written_unchanged);
     g_test_add_func("/conf/written-examples", test_written_examples);
     g_test_add_func("/conf/written-setup", test_written_setup);
-    g_test_add_func("/conf/setup-errors", test_setup_errors);
     return g_test_run();
 }
