@@ -216,7 +216,8 @@ int stock_load(struct stock *s, const char *name, char **err)
         kf_fail(&k, "stock", "format", "must be C5 or C4");
     g_strlcpy(s->format, format, sizeof s->format);
     g_free(format);
-    s->window = g_key_file_get_boolean(k.kf, "stock", "window", NULL);
+    if (conf_bool(&k.c, "stock", "window", false, &s->window) < 0)
+        k.bad = true;
     s->width = num(&k, "stock", "width_mm", 100, 400, NAN);
     s->height = num(&k, "stock", "height_mm", 80, 300, NAN);
     s->weight_mg = (int)(num(&k, "stock", "weight_g", 0, 100, NAN) * 1000 + 0.5);
