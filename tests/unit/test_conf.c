@@ -324,6 +324,8 @@ static void test_setup_errors(void)
         {"[sender.910000001]\nlayout=wide\n", "config: [sender.910000001] layout must be normal "
                                               "or eco"},
         {"[sender.91000000]\n", "config: [sender.91000000] needs a 9-digit organisation number"},
+        {"[sender.910000001]\nc4=yes\n", "config: [sender.910000001] c4 must be false, true, 0 "
+                                          "or 1"},
     };
     size_t i;
 
