@@ -7,34 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "../util/conf.h"
 
 int retention_config(struct config *c, int *days, int *months, char **err)
 {
-    GError *ge = NULL;
+    struct conf r = {c->kf, NULL, c->dir, err};
 
-    *days = g_key_file_get_integer(c->kf, "retention", "days", &ge);
-    if (ge && ge->code == G_KEY_FILE_ERROR_INVALID_VALUE) {
-        *err = g_strdup("config [retention] days: a whole number of days");
-        g_error_free(ge);
-        return -1;
-    }
-    if (ge)
-        *days = 90;
-    g_clear_error(&ge);
-    *months = g_key_file_get_integer(c->kf, "retention", "history_months", &ge);
-    if (ge && ge->code == G_KEY_FILE_ERROR_INVALID_VALUE) {
-        *err = g_strdup("config [retention] history_months: a whole number of months");
-        g_error_free(ge);
-        return -1;
-    }
-    if (ge)
-        *months = 24;
-    g_clear_error(&ge);
-    if (*days < 0 || *days > 3650 || *months < 1 || *months > 120) {
-        *err = g_strdup("config [retention]: days from 0 to 3650, history_months from 1 to 120");
-        return -1;
-    }
-    return 0;
+    return conf_get_int(&r, "retention", "days", days) < 0 ||
+                   conf_get_int(&r, "retention", "history_months", months) < 0
+               ? -1
+               : 0;
 }
 
 int purge_print(struct engine *e, int days, int months)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "../util/conf.h"
 
 int config_load(struct config *c, const char *file, const char *spool, char **err)
 {
@@ -55,55 +56,66 @@ void config_free(struct config *c)
     memset(c, 0, sizeof *c);
 }
 
+/* Reading c: messages name the file (or say there is none). name is the caller's (g_free). */
+static struct conf reader(struct config *c, char **name, char **err)
+{
+    struct conf r = {c->kf, NULL, c->dir, err};
+
+    *name = c->file ? g_strdup_printf("config %s", c->file)
+                    : g_strdup("config (no file; run `trykk init`)");
+    r.name = *name;
+    return r;
+}
+
 static char *value(struct config *c, const char *group, const char *key)
 {
-    char *v = g_key_file_get_string(c->kf, group, key, NULL);
+    struct conf r = {c->kf, NULL, c->dir, NULL};
 
-    if (v && !*g_strstrip(v)) {
-        g_free(v);
-        v = NULL;
-    }
-    return v;
+    return conf_string(&r, group, key);
 }
 
 /* A path value; relative to the configuration file's directory. URIs are kept as they are. */
 char *config_path(struct config *c, const char *group, const char *key)
 {
-    char *v = value(c, group, key), *p;
+    struct conf r = {c->kf, NULL, c->dir, NULL};
 
-    if (!v || strstr(v, ":") || g_path_is_absolute(v))
-        return v;
-    p = g_canonicalize_filename(v, c->dir);
-    g_free(v);
-    return p;
+    return conf_path(&r, group, key);
 }
 
-static long number(struct config *c, const char *group, const char *key, long def, long min,
-                   long max, char **err)
+/* A whole number by its row in conf_table.c; the first error is kept in *err. */
+static int number(struct config *c, const char *group, const char *key, char **err)
 {
-    char *v = value(c, group, key), *end;
-    long n;
+    char *name;
+    struct conf r = reader(c, &name, err);
+    int n = 0;
 
-    if (!v)
-        return def;
-    n = strtol(v, &end, 10);
-    if (*end || n < min || n > max) {
-        if (!*err)
-            *err = g_strdup_printf("config: [%s] %s must be a number from %ld to %ld", group, key,
-                                   min, max);
-        n = def;
-    }
-    g_free(v);
+    conf_get_int(&r, group, key, &n);
+    g_free(name);
     return n;
 }
 
 static int need(struct config *c, const char *group, const char *key, char **out, char **err)
 {
-    if ((*out = config_path(c, group, key)))
-        return 0;
-    *err = g_strdup_printf("config%s%s: [%s] %s is not set", c->file ? " " : "",
-                           c->file ? c->file : " (no file; run `trykk init`)", group, key);
-    return -1;
+    char *name;
+    struct conf r = reader(c, &name, err);
+
+    *out = conf_get_string(&r, group, key);
+    if (!*out)
+        conf_fail(&r, group, key, "is not set");
+    g_free(name);
+    return *out ? 0 : -1;
+}
+
+/* [trust] check_time: now or message. */
+static enum check_time check_time(struct config *c, char **err)
+{
+    char *name;
+    struct conf r = reader(c, &name, err);
+    int i = 0;
+
+    conf_get_choice(&r, "trust", "check_time", &i);
+    g_free(name);
+    return i == 1 ? CHECK_MESSAGE : CHECK_NOW;
 }
 
 static int load_pair(struct keypair *kp, const char *key, const char *cert, char **err)
@@ -193,7 +205,7 @@ static int setup_keys(struct engine *e, struct config *c, char **err)
 
 static int setup_policy(struct engine *e, struct config *c, char **err)
 {
-    char *orgnr = value(c, "provider", "orgnr"), *anchors = NULL, *ct;
+    char *orgnr = value(c, "provider", "orgnr"), *anchors = NULL;
     int rc = 0;
 
     e->orgnr = text_orgnr_digits(orgnr);
@@ -213,31 +225,25 @@ static int setup_policy(struct engine *e, struct config *c, char **err)
     if (need(c, "trust", "anchors", &anchors, err) < 0 || trust_load(&e->trust, anchors, err) < 0)
         rc = -1;
     g_free(anchors);
-    ct = value(c, "trust", "check_time");
-    if (ct && strcmp(ct, "message") != 0 && strcmp(ct, "now") != 0 && !*err)
-        *err = g_strdup("config: [trust] check_time must be now or message");
-    e->check_time = ct && strcmp(ct, "message") == 0 ? CHECK_MESSAGE : CHECK_NOW;
-    g_free(ct);
-    e->max_skew_days = (int)number(c, "trust", "max_skew_days", 7, 0, 36500, err);
-    e->carrier_limits.max_package = (size_t)number(c, "limits", "max_package_mib", 50, 1, 1024,
-                                                   err) << 20;
+    e->check_time = check_time(c, err);
+    e->max_skew_days = number(c, "trust", "max_skew_days", err);
+    e->carrier_limits.max_package = (size_t)number(c, "limits", "max_package_mib", err) << 20;
     e->carrier_limits.max_message = 1 << 20;
-    e->zip_limits.max_entries = (size_t)number(c, "limits", "max_zip_entries", 1000, 10, 100000, err);
+    e->zip_limits.max_entries = (size_t)number(c, "limits", "max_zip_entries", err);
     e->zip_limits.max_total = 50 << 20;
-    e->zip_limits.max_ratio = (unsigned)number(c, "limits", "max_zip_ratio", 100, 2, 10000, err);
+    e->zip_limits.max_ratio = (unsigned)number(c, "limits", "max_zip_ratio", err);
     e->zip_limits.ratio_floor = 1 << 20;
-    e->page_tolerance_mm = (double)number(c, "limits", "page_tolerance_mm", 10, 0, 50, err);
-    e->max_pages = (int)number(c, "limits", "max_pages", 500, 1, 100000, err);
-    e->retry_deadline_hours = (int)number(c, "limits", "retry_deadline_hours", 24, 1, 720, err);
+    e->page_tolerance_mm = (double)number(c, "limits", "page_tolerance_mm", err);
+    e->max_pages = number(c, "limits", "max_pages", err);
+    e->retry_deadline_hours = number(c, "limits", "retry_deadline_hours", err);
     return rc < 0 || *err ? -1 : 0;
 }
 
 /* The bounded verification child (pipeline/isolate.c). */
 static int setup_isolate(struct engine *e, struct config *c, char **err)
 {
-    e->isolate.memory = (size_t)number(c, "limits", "worker_memory_mib", 448, 64, 65536, err)
-                        << 20;
-    e->isolate.cpu_seconds = (int)number(c, "limits", "worker_cpu_seconds", 60, 1, 3600, err);
+    e->isolate.memory = (size_t)number(c, "limits", "worker_memory_mib", err) << 20;
+    e->isolate.cpu_seconds = number(c, "limits", "worker_cpu_seconds", err);
     return *err ? -1 : 0;
 }
 
@@ -305,109 +311,11 @@ void engine_teardown(struct engine *e)
     memset(e, 0, sizeof *e);
 }
 
+/* The commented trykk.conf of `trykk init` (util/conf_table.c), with our values filled in. */
 char *config_text(const char *orgnr, const char *key, const char *cert, const char *anchors,
                   const char *root)
 {
-    return g_strdup_printf(
-        "# trykk configuration (GKeyFile). Relative paths are relative to this file.\n"
-        "\n"
-        "[provider]\n"
-        "# Our 9-digit organisation number; the SBDH receiver of every forsendelse.\n"
-        "orgnr=%s\n"
-        "# Decryption key (a file path, or a key on a PKCS#11 token such as\n"
-        "# pkcs11:token=LABEL;object=KEY-LABEL with [pkcs11] below) and the certificate\n"
-        "# senders encrypt to (published in KRR).\n"
-        "key=%s\n"
-        "cert=%s\n"
-        "# Receipt signing key and business certificate; default: key and cert above.\n"
-        "#sign_key=\n"
-        "#sign_cert=\n"
-        "# During a key rollover, the previous decryption key and certificate.\n"
-        "#previous_key=\n"
-        "#previous_cert=\n"
-        "# On the day's handover note for Posten: our name, address (lines separated by ';')\n"
-        "# and Posten's customer (agreement) number.\n"
-        "#name=Print provider AS\n"
-        "#address=Trykkeriveien 1;0150 OSLO\n"
-        "#customer_number=\n"
-        "\n"
-        "# Keys on a PKCS#11 token (an HSM, NSS softokn): the module to load, NSS's\n"
-        "# parameters, and the PIN from a 0600 file or an environment variable.\n"
-        "#[pkcs11]\n"
-        "#module=/usr/lib/x86_64-linux-gnu/libsoftokn3.so\n"
-        "#parameters=configdir='sql:/etc/trykk/nssdb' certPrefix='' keyPrefix='' "
-        "secmod='secmod.db' flags=readOnly\n"
-        "#pin_file=/etc/trykk/token.pin\n"
-        "#pin_env=TRYKK_TOKEN_PIN\n"
-        "\n"
-        "[trust]\n"
-        "# Directory of trust anchors (PEM or DER). A sender's leaf placed here is pinned.\n"
-        "anchors=%s\n"
-        "# When certificates must be valid: now, or message (the message's creation time,\n"
-        "# for replays of old messages) within max_skew_days of now.\n"
-        "check_time=now\n"
-        "max_skew_days=7\n"
-        "\n"
-        "[spool]\n"
-        "root=%s\n"
-        "\n"
-        "[limits]\n"
-        "max_package_mib=50\n"
-        "max_zip_entries=1000\n"
-        "max_zip_ratio=100\n"
-        "# pages per letter (all its documents); a PDF beyond it is refused before qpdf\n"
-        "# builds its page list\n"
-        "max_pages=500\n"
-        "page_tolerance_mm=10\n"
-        "# Our own failures are retried; past the message's expectedResponseDateTime (or this\n"
-        "# many hours after receipt) the letter is held and the sender gets feil SERVER.\n"
-        "retry_deadline_hours=24\n"
-        "\n"
-        "[render]\n"
-        "# Envelope stock: window (cover sheet or eco stamp shows through the window) or plain\n"
-        "# (windowless: the engine prints envelope faces). Files: layouts/stock-c5-<stock>.ini.\n"
-        "stock=window\n"
-        "# Inserter marks: datamatrix or omr (layouts/marks-<marks>.ini).\n"
-        "marks=datamatrix\n"
-        "# Open jobs close at this local time, or when full.\n"
-        "cutoff=20:00\n"
-        "max_job_sheets=5000\n"
-        "max_job_letters=500\n"
-        "sheet_weight_g=5\n"
-        "# Weight of the packaging of a manual-handling piece (too many sheets for C4).\n"
-        "manual_packaging_g=0\n"
-        "# A reconcile that would reprint more than this share of a job stops for an operator.\n"
-        "reprint_max_percent=5\n"
-        "\n"
-        "[handover]\n"
-        "# Pieces in one tray handed to Posten, per format (småbrev C5, storbrev C4 and manual).\n"
-        "#small_per_tray=400\n"
-        "#large_per_tray=100\n"
-        "\n"
-        "[ea]\n"
-        "# Bring EA agreement for MAKULERING_MED_MELDING: agreement number, service level (0-3),\n"
-        "# and the provider's EA return address (lines separated by ';').\n"
-        "#agreement=0999\n"
-        "#service_level=2\n"
-        "#return_address=Print provider AS;Returpost EA;Postboks 1;0001 OSLO\n"
-        "\n"
-        "[costs]\n"
-        "# Dated tariff files (default: the shipped layouts/tariffs; its postage table is an\n"
-        "# EXAMPLE to replace with the postal agreement).\n"
-        "#tariffs=tariffs\n"
-        "#mva_percent=25\n"
-        "\n"
-        "[retention]\n"
-        "# Personal data (names, addresses, the package, print files) is removed this many days\n"
-        "# after dispatch, return or cancellation; history after history_months.\n"
-        "days=90\n"
-        "history_months=24\n"
-        "\n"
-        "# Sender profiles by organisation number: layout normal or eco, a logo (PNG), whether\n"
-        "# C4 envelopes are allowed, and a return address that replaces the message's.\n"
-        "#[sender.910000001]\n"
-        "#layout=eco\n"
-        "#logo=logos/910000001.png\n"
-        "#c4=true\n"
-        "#return_address=Etaten;Postboks 10;0101 OSLO\n", orgnr, key, cert, anchors, root);
+    const char *const args[] = {orgnr, key, cert, anchors, root};
+
+    return conf_text(args, 5);
 }

@@ -130,15 +130,9 @@ static int check_keys(struct config *c, char **err)
 
 static char *tariffs_dir(struct config *c)
 {
-    char *t = g_key_file_get_string(c->kf, "costs", "tariffs", NULL);
-    char *path;
+    char *t = config_path(c, "costs", "tariffs");
 
-    if (t && *g_strstrip(t))
-        path = g_canonicalize_filename(t, c->dir);
-    else
-        path = g_build_filename(layouts_shipped_dir(), "tariffs", NULL);
-    g_free(t);
-    return path;
+    return t ? t : g_build_filename(layouts_shipped_dir(), "tariffs", NULL);
 }
 
 int config_check_file(struct config *c, char **err)

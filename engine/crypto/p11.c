@@ -14,6 +14,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include "p11.h"
+#include "../util/error.h"
 
 struct token {
     CK_SLOT_ID slot;
@@ -235,12 +236,9 @@ static int login(CK_SESSION_HANDLE s, const CK_TOKEN_INFO *info, const char *lab
 
     if (!(info->flags & CKF_LOGIN_REQUIRED))
         return 0;
-    if (!(pin = read_pin(err))) {
-        if (!*err)
-            *err = g_strdup_printf("PKCS#11 token %s needs a PIN: set [pkcs11] pin_file or pin_env",
-                                   label);
-        return -1;
-    }
+    if (!(pin = read_pin(err)))
+        return error_first(err, "PKCS#11 token %s needs a PIN: set [pkcs11] pin_file or pin_env",
+                           label);
     rv = mod.f->C_Login(s, CKU_USER, (CK_UTF8CHAR *)pin, strlen(pin));
     OPENSSL_cleanse(pin, strlen(pin));
     g_free(pin);

@@ -27,16 +27,6 @@ struct sender_profile {
     bool refuse_mark_ink;    /* mark_zone_ink = refuse: content under the marks goes MANUAL */
 };
 
-/* [costs] tariffs (a directory of dated tariff files; default layouts/tariffs),
- * mva_percent (default 25). */
-struct costs_setup {
-    struct tariff_set tariffs;
-    int mva_bp;
-};
-
-int costs_setup_load(struct costs_setup *cs, GKeyFile *kf, const char *dir, char **err);
-void costs_setup_free(struct costs_setup *cs);
-
 struct print_setup {
     struct layout normal, eco, windowless;
     struct stock c5, c4;

@@ -12,49 +12,7 @@
  */
 #include <string.h>
 #include "jobs.h"
-
-static char *get(GKeyFile *kf, const char *g, const char *k)
-{
-    char *v = g_key_file_get_string(kf, g, k, NULL);
-
-    if (v && !*g_strstrip(v)) {
-        g_free(v);
-        v = NULL;
-    }
-    return v;
-}
-
-static int integer(GKeyFile *kf, const char *g, const char *k, int def, int min, int max,
-                   int *out, char **err)
-{
-    char *v = get(kf, g, k), *end = NULL;
-    long n = def;
-
-    if (v)
-        n = strtol(v, &end, 10);
-    if (v && (*end || end == v || n < min || n > max)) {
-        *err = g_strdup_printf("config [%s] %s: a whole number from %d to %d", g, k, min, max);
-        g_free(v);
-        return -1;
-    }
-    g_free(v);
-    *out = (int)n;
-    return 0;
-}
-
-static char **lines(GKeyFile *kf, const char *g, const char *k)
-{
-    char *v = get(kf, g, k), **l;
-    int i;
-
-    if (!v)
-        return NULL;
-    l = g_strsplit(v, ";", 8);
-    for (i = 0; l[i]; i++)
-        g_strstrip(l[i]);
-    g_free(v);
-    return l;
-}
+#include "../util/conf.h"
 
 static void profile_free(void *p)
 {
@@ -66,86 +24,52 @@ static void profile_free(void *p)
     g_free(s);
 }
 
-/* key is absent (def) or one of the two words; false and *err when it is something else */
-static bool choice(GKeyFile *kf, const char *group, const char *key, const char *no,
-                   const char *yes, bool *out, char **err)
-{
-    char *v = get(kf, group, key);
-    bool ok = !v || strcmp(v, no) == 0 || strcmp(v, yes) == 0;
-
-    *out = v && strcmp(v, yes) == 0;
-    if (!ok)
-        *err = g_strdup_printf("config [%s] %s: %s or %s", group, key, no, yes);
-    g_free(v);
-    return ok;
-}
-
-static int sender(struct print_setup *ps, GKeyFile *kf, const char *group, const char *dir,
-                  char **err)
+static int sender(struct print_setup *ps, struct conf *c, const char *group)
 {
     struct sender_profile *s = g_new0(struct sender_profile, 1);
     const char *org = group + strlen("sender.");
-    char *layout = get(kf, group, "layout"), *logo = get(kf, group, "logo");
-    bool ok = choice(kf, group, "country_names", "norwegian", "english", &s->country_english,
-                     err) &&
-              choice(kf, group, "mark_zone_ink", "accept", "refuse", &s->refuse_mark_ink, err);
+    int layout = 0, english = 0, refuse = 0;
+    int rc = conf_get_choice(c, group, "country_names", &english);
 
-    s->name = get(kf, group, "name");
-    s->layout = layout && strcmp(layout, "eco") == 0 ? LAYOUT_ECO : LAYOUT_NORMAL;
-    s->c4 = !g_key_file_has_key(kf, group, "c4", NULL) ||
-            g_key_file_get_boolean(kf, group, "c4", NULL);
-    s->return_lines = lines(kf, group, "return_address");
-    if (logo)
-        s->logo = g_path_is_absolute(logo) ? g_strdup(logo) : g_build_filename(dir, logo, NULL);
+    rc |= conf_get_choice(c, group, "mark_zone_ink", &refuse);
+    rc |= conf_get_choice(c, group, "layout", &layout);
+    rc |= conf_get_bool(c, group, "c4", &s->c4);
+
+    s->country_english = english == 1;
+    s->refuse_mark_ink = refuse == 1;
+    s->name = conf_get_string(c, group, "name");
+    s->layout = layout == 1 ? LAYOUT_ECO : LAYOUT_NORMAL;
+    s->return_lines = conf_lines(c, group, "return_address");
+    s->logo = conf_get_string(c, group, "logo");
     g_hash_table_insert(ps->senders, g_strdup(org), s);
-    if (ok && ((layout && strcmp(layout, "eco") && strcmp(layout, "normal")) ||
-               strlen(org) != 9 || (s->logo && !g_file_test(s->logo, G_FILE_TEST_IS_REGULAR)))) {
-        *err = g_strdup_printf("config [%s]: needs a 9-digit organisation number, layout normal "
-                               "or eco, and a readable logo file", group);
-        ok = false;
-    }
-    g_free(layout);
-    g_free(logo);
-    return ok ? 0 : -1;
+    if (rc == 0 && (strlen(org) != 9 ||
+                    (s->logo && !g_file_test(s->logo, G_FILE_TEST_IS_REGULAR))))
+        rc = conf_fail(c, group, NULL, "needs a 9-digit organisation number and a readable "
+                       "logo file");
+    return rc < 0 ? -1 : 0;
 }
 
-static int cutoff(GKeyFile *kf, struct print_setup *ps, char **err)
+static int ea(struct print_setup *ps, struct conf *c)
 {
-    char *v = get(kf, "render", "cutoff");
-    unsigned h = 20, m = 0;
-    char extra;
-
-    if (v && (sscanf(v, "%u:%u%c", &h, &m, &extra) != 2 || h > 23 || m > 59)) {
-        *err = g_strdup("config [render] cutoff: a time of day as HH:MM");
-        g_free(v);
-        return -1;
-    }
-    g_free(v);
-    ps->cutoff_minutes = (int)(h * 60 + m);
-    return 0;
-}
-
-static int ea(struct print_setup *ps, GKeyFile *kf, char **err)
-{
-    char *agr = get(kf, "ea", "agreement");
+    char *agr = conf_get_string(c, "ea", "agreement");
 
     if (agr && (strlen(agr) != 4 || strspn(agr, "0123456789") != 4)) {
-        *err = g_strdup("config [ea] agreement: the 4-digit EA agreement number");
         g_free(agr);
-        return -1;
+        return conf_fail(c, "ea", "agreement", "must be the 4-digit EA agreement number");
     }
     g_strlcpy(ps->ea_agreement, agr ? agr : "", sizeof ps->ea_agreement);
     g_free(agr);
-    ps->ea_return = lines(kf, "ea", "return_address");
-    return integer(kf, "ea", "service_level", 2, 0, 3, &ps->ea_level, err);
+    ps->ea_return = conf_lines(c, "ea", "return_address");
+    return conf_get_int(c, "ea", "service_level", &ps->ea_level);
 }
 
-static int files(struct print_setup *ps, GKeyFile *kf, char **err)
+static int files(struct print_setup *ps, struct conf *cf, char **err)
 {
-    char *stock = get(kf, "render", "stock"), *marks = get(kf, "render", "marks");
-    char *c5 = g_strdup_printf("stock-c5-%s", stock ? stock : "window");
-    char *c4 = g_strdup_printf("stock-c4-%s", stock ? stock : "window");
-    char *mk = g_strdup_printf("marks-%s", marks ? marks : "datamatrix");
+    char *stock = conf_get_string(cf, "render", "stock");
+    char *marks = conf_get_string(cf, "render", "marks");
+    char *c5 = g_strdup_printf("stock-c5-%s", stock);
+    char *c4 = g_strdup_printf("stock-c4-%s", stock);
+    char *mk = g_strdup_printf("marks-%s", marks);
     const struct stock *stocks[2] = {&ps->c5, &ps->c4};
     int rc = layout_load(&ps->normal, "normal", err);
 
@@ -154,10 +78,9 @@ static int files(struct print_setup *ps, GKeyFile *kf, char **err)
     if (rc == 0) rc = stock_load(&ps->c5, c5, err);
     if (rc == 0) rc = stock_load(&ps->c4, c4, err);
     if (rc == 0) rc = marks_load(&ps->marks, mk, err);
-    if (rc == 0 && ps->c5.window != ps->c4.window) {
-        *err = g_strdup("config [render] stock: C5 and C4 stock must both have a window or not");
-        rc = -1;
-    }
+    if (rc == 0 && ps->c5.window != ps->c4.window)
+        rc = conf_fail(cf, "render", "stock", "must be C5 and C4 stock that both have a window "
+                       "or both not");
     /* everything the engine draws, against every window it can be printed for and the marks */
     if (rc == 0)
         rc = layout_geometry_check(&ps->normal, stocks, 2, &ps->marks, err) < 0 ||
@@ -171,53 +94,40 @@ static int files(struct print_setup *ps, GKeyFile *kf, char **err)
     return rc;
 }
 
-int costs_setup_load(struct costs_setup *cs, GKeyFile *kf, const char *dir, char **err)
+/* The [render] numbers, in the order they are checked. */
+static int render_numbers(struct print_setup *ps, struct conf *c)
 {
-    char *t = get(kf, "costs", "tariffs");
-    char *path = !t ? g_build_filename(layouts_shipped_dir(), "tariffs", NULL)
-                    : g_canonicalize_filename(t, dir);
-    int mva = 25, rc = integer(kf, "costs", "mva_percent", 25, 0, 100, &mva, err);
+    int w = 5, pack = 0;
+    int rc = conf_get_time(c, "render", "cutoff", &ps->cutoff_minutes) < 0 ||
+                     conf_get_int(c, "render", "sheet_weight_g", &w) < 0 ||
+                     conf_get_int(c, "render", "manual_packaging_g", &pack) < 0 ||
+                     conf_get_int(c, "render", "max_job_sheets", &ps->max_job_sheets) < 0 ||
+                     conf_get_int(c, "render", "max_job_letters", &ps->max_job_letters) < 0 ||
+                     conf_get_int(c, "render", "reprint_max_percent",
+                                  &ps->reprint_max_percent) < 0
+                 ? -1
+                 : 0;
 
-    memset(cs, 0, sizeof *cs);
-    cs->mva_bp = mva * 100;
-    if (rc == 0)
-        rc = tariff_set_load(&cs->tariffs, path, err);
-    g_free(t);
-    g_free(path);
-    if (rc < 0)
-        costs_setup_free(cs);
+    ps->sheet_weight_mg = w * 1000;
+    ps->manual_packaging_mg = pack * 1000;
     return rc;
-}
-
-void costs_setup_free(struct costs_setup *cs)
-{
-    tariff_set_free(&cs->tariffs);
 }
 
 int print_setup_load(struct print_setup *ps, GKeyFile *kf, const char *dir, char **err)
 {
     char **groups = g_key_file_get_groups(kf, NULL);
-    int rc, i, w = 5, pack = 0;
+    struct conf c = {kf, NULL, dir, err};
+    int rc, i;
 
     memset(ps, 0, sizeof *ps);
     ps->senders = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, profile_free);
-    rc = files(ps, kf, err);
-    if (rc == 0) rc = cutoff(kf, ps, err);
-    if (rc == 0) rc = ea(ps, kf, err);
+    rc = files(ps, &c, err);
+    if (rc == 0) rc = ea(ps, &c);
     if (rc == 0) rc = costs_setup_load(&ps->costs, kf, dir, err);
-    if (rc == 0) rc = integer(kf, "render", "sheet_weight_g", 5, 1, 50, &w, err);
-    if (rc == 0) rc = integer(kf, "render", "manual_packaging_g", 0, 0, 5000, &pack, err);
-    if (rc == 0) rc = integer(kf, "render", "max_job_sheets", 5000, 1, 1000000,
-                              &ps->max_job_sheets, err);
-    if (rc == 0) rc = integer(kf, "render", "max_job_letters", 500, 1, 99999,
-                              &ps->max_job_letters, err);
-    if (rc == 0) rc = integer(kf, "render", "reprint_max_percent", 5, 0, 100,
-                              &ps->reprint_max_percent, err);
-    ps->sheet_weight_mg = w * 1000;
-    ps->manual_packaging_mg = pack * 1000;
+    if (rc == 0) rc = render_numbers(ps, &c);
     for (i = 0; rc == 0 && groups[i]; i++)
         if (g_str_has_prefix(groups[i], "sender."))
-            rc = sender(ps, kf, groups[i], dir, err);
+            rc = sender(ps, &c, groups[i]);
     g_strfreev(groups);
     if (rc < 0)
         print_setup_free(ps);

@@ -20,6 +20,7 @@
  */
 #include <string.h>
 #include "pdfpage.h"
+#include "../util/error.h"
 
 enum out_kind { OUT_LETTER, OUT_COVER, OUT_BLANK };
 
@@ -46,9 +47,7 @@ static int qfail(struct job *j, qpdf_data q, const char *what)
 {
     if (!qpdf_has_error(q))
         return 0;
-    if (!*j->err)
-        *j->err = g_strdup_printf("%s: %s", what, qpdf_get_error_full_text(q, qpdf_get_error(q)));
-    return -1;
+    return error_first(j->err, "%s: %s", what, qpdf_get_error_full_text(q, qpdf_get_error(q)));
 }
 
 static qpdf_data qopen(const struct bytes *pdf, const char *name)

@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "layout.h"
+#include "../util/conf.h"
 #include "../util/util.h"
 
 struct kf {
     GKeyFile *kf;
     char *path;
-    char **err;
+    struct conf c;              /* reads kf; messages name path */
     bool bad;
 };
 
@@ -37,7 +38,6 @@ static int kf_open(struct kf *k, const char *name, char **err)
     char *file = g_strconcat(name, ".ini", NULL);
 
     memset(k, 0, sizeof *k);
-    k->err = err;
     if (strchr(name, '/') || name[0] == '.' || !*name) {
         *err = g_strdup_printf("layout name '%s' is not a plain name", name);
         g_free(file);
@@ -53,6 +53,7 @@ static int kf_open(struct kf *k, const char *name, char **err)
         g_free(k->path);
         return -1;
     }
+    k->c = (struct conf){k->kf, k->path, NULL, err};
     return 0;
 }
 
@@ -65,8 +66,7 @@ static int kf_close(struct kf *k)
 
 static void kf_fail(struct kf *k, const char *group, const char *key, const char *why)
 {
-    if (!k->bad)
-        *k->err = g_strdup_printf("%s: [%s] %s %s", k->path, group, key, why);
+    conf_fail(&k->c, group, key, "%s", why);
     k->bad = true;
 }
 
@@ -74,37 +74,20 @@ static void kf_fail(struct kf *k, const char *group, const char *key, const char
 static double num(struct kf *k, const char *group, const char *key, double min, double max,
                   double def)
 {
-    GError *gerr = NULL;
-    double v = g_key_file_get_double(k->kf, group, key, &gerr);
+    double v = min;
 
-    if (gerr) {
-        bool absent = gerr->code == G_KEY_FILE_ERROR_KEY_NOT_FOUND ||
-                      gerr->code == G_KEY_FILE_ERROR_GROUP_NOT_FOUND;
-        g_error_free(gerr);
-        if (absent && !isnan(def))
-            return def;
-        kf_fail(k, group, key, absent ? "is missing" : "is not a number");
-        return min;
-    }
-    if (!(v >= min && v <= max)) {
-        char why[96];
-        g_snprintf(why, sizeof why, "must lie between %g and %g", min, max);
-        kf_fail(k, group, key, why);
-        return min;
-    }
+    if (conf_number(&k->c, group, key, def, min, max, &v) < 0)
+        k->bad = true;
     return v;
 }
 
 static char *str(struct kf *k, const char *group, const char *key, const char *def)
 {
-    char *v = g_key_file_get_string(k->kf, group, key, NULL);
+    char *v = def ? conf_string(&k->c, group, key) : conf_required(&k->c, group, key);
 
-    if (v && *g_strstrip(v))
-        return v;
-    g_free(v);
-    if (!def)
-        kf_fail(k, group, key, "is missing");
-    return g_strdup(def ? def : "");
+    if (!v)
+        k->bad = k->bad || !def;
+    return v ? v : g_strdup(def ? def : "");
 }
 
 /* A rectangle [group] x_mm, y_mm, width_mm, height_mm inside a page of w × h. */
@@ -233,7 +216,8 @@ int stock_load(struct stock *s, const char *name, char **err)
         kf_fail(&k, "stock", "format", "must be C5 or C4");
     g_strlcpy(s->format, format, sizeof s->format);
     g_free(format);
-    s->window = g_key_file_get_boolean(k.kf, "stock", "window", NULL);
+    if (conf_bool(&k.c, "stock", "window", false, &s->window) < 0)
+        k.bad = true;
     s->width = num(&k, "stock", "width_mm", 100, 400, NAN);
     s->height = num(&k, "stock", "height_mm", 80, 300, NAN);
     s->weight_mg = (int)(num(&k, "stock", "weight_g", 0, 100, NAN) * 1000 + 0.5);

@@ -20,6 +20,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include "pdfpage.h"
+#include "../util/error.h"
 
 #define LINE_MM 0.5
 #define LABEL_PT 7.0
@@ -180,10 +181,8 @@ static int failed(qpdf_data q, const char *what, char **err)
 {
     if (!qpdf_has_error(q))
         return 0;
-    if (!*err)
-        *err = g_strdup_printf("proof: %s: %s", what, qpdf_get_error_full_text(q,
-                                                                            qpdf_get_error(q)));
-    return -1;
+    return error_first(err, "proof: %s: %s", what,
+                       qpdf_get_error_full_text(q, qpdf_get_error(q)));
 }
 
 int render_proof(const struct proof_request *q, struct bytes *pdf, char **err)

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 #include "pdfpage.h"
+#include "../util/error.h"
 
 struct strip {
     qpdf_data dst;
@@ -107,10 +108,7 @@ static int failed(qpdf_data q, char **err)
 {
     if (!qpdf_has_error(q))
         return 0;
-    if (!*err)
-        *err = g_strdup_printf("the mark areas: %s",
-                               qpdf_get_error_full_text(q, qpdf_get_error(q)));
-    return -1;
+    return error_first(err, "the mark areas: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
 }
 
 /* Write q to memory into out; -1 and *err when qpdf fails. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "costs.h"
+#include "../util/conf.h"
 #include "../util/util.h"
 
 #define TARIFF_MAX_FILE (256 * 1024)
@@ -27,37 +28,23 @@ struct src {
     GKeyFile *kf;
     const char *file;
     char **err;
+    struct conf c;              /* reads kf; messages name file */
 };
 
 static int bad(struct src *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static int bad(struct src *s, const char *fmt, ...)
 {
     va_list ap;
-    char *m;
 
-    if (*s->err)
-        return -1;
     va_start(ap, fmt);
-    m = g_strdup_vprintf(fmt, ap);
+    conf_error_v(&s->c, fmt, ap);
     va_end(ap);
-    *s->err = g_strdup_printf("%s: %s", s->file, m);
-    g_free(m);
     return -1;
 }
 
 static char *str(struct src *s, const char *group, const char *key, bool required)
 {
-    char *v = g_key_file_get_string(s->kf, group, key, NULL);
-
-    if (v)
-        g_strstrip(v);
-    if (v && !*v) {
-        g_free(v);
-        v = NULL;
-    }
-    if (!v && required)
-        bad(s, "[%s] %s is missing", group, key);
-    return v;
+    return required ? conf_required(&s->c, group, key) : conf_string(&s->c, group, key);
 }
 
 static long long amount(struct src *s, const char *group, const char *key)
@@ -254,15 +241,14 @@ static struct postage_table *postage_parse(struct src *s)
 {
     struct postage_table *p = g_new0(struct postage_table, 1);
     size_t a, f, z;
-    GError *ge = NULL;
+    long minimum = 0;
 
     dated_head(s, "postage", &p->head);
-    p->example = g_key_file_get_boolean(s->kf, "postage", "example", &ge);
-    g_clear_error(&ge);
-    p->minimum = g_key_file_get_integer(s->kf, "postage", "minimum_items", &ge);
-    if (ge || p->minimum < 1 || p->minimum > 1000000)
-        bad(s, "[postage] minimum_items must be a whole number from 1 (e.g. 200)");
-    g_clear_error(&ge);
+    conf_bool(&s->c, "postage", "example", false, &p->example);
+    if (conf_integer(&s->c, "postage", "minimum_items", 0, 1, 1000000, &minimum) == 0 &&
+        minimum < 1)
+        conf_fail(&s->c, "postage", "minimum_items", "must be a whole number from 1 (e.g. 200)");
+    p->minimum = (int)minimum;
     bands(s, p);
     zone_list(s, p);
     p->prices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, tiers_free);
@@ -300,9 +286,10 @@ int tariff_file_load(const char *path, struct tariff **t, struct postage_table *
 {
     struct bytes b = {0};
     GError *ge = NULL;
-    struct src s = {g_key_file_new(), path, err};
+    struct src s = {g_key_file_new(), path, err, {NULL, path, NULL, err}};
     int rc = fsio_read_file(path, TARIFF_MAX_FILE, &b);
 
+    s.c.kf = s.kf;
     g_key_file_set_list_separator(s.kf, ',');
     *t = NULL;
     *p = NULL;
