@@ -16,7 +16,7 @@
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS letters ("
@@ -197,8 +197,28 @@ static const char schema_v6[] =
     "CREATE INDEX letters_state ON letters(state);"
     "CREATE INDEX letters_posted ON letters(posted_on);";
 
+/*
+ * Version 7: a piece's state is checked too (the list is state.h's PIECE_STATES_SQL). The
+ * pieces table is rebuilt as v6 rebuilt letters and jobs: every column and row copied, its
+ * index made again; nothing refers to pieces, and foreign keys are checked before the commit.
+ */
+#define PIECE_COLS "job_id, letter_id, seq, code, layout, sheets, first_sheet, weight_mg," \
+    " reprint_of, state, scan"
+
+static const char schema_v7[] =
+    "CREATE TABLE pieces_v7 ("
+    " job_id INTEGER NOT NULL REFERENCES jobs(id), letter_id TEXT NOT NULL REFERENCES letters(id),"
+    " seq INTEGER, code TEXT UNIQUE, layout TEXT NOT NULL, sheets INTEGER NOT NULL,"
+    " first_sheet INTEGER, weight_mg INTEGER NOT NULL, reprint_of TEXT UNIQUE,"
+    " state TEXT NOT NULL CHECK (state IN (" PIECE_STATES_SQL ")),"
+    " scan TEXT, PRIMARY KEY (job_id, letter_id));"
+    "INSERT INTO pieces_v7 (" PIECE_COLS ") SELECT " PIECE_COLS " FROM pieces;"
+    "DROP TABLE pieces;"
+    "ALTER TABLE pieces_v7 RENAME TO pieces;"
+    "CREATE INDEX pieces_letter ON pieces(letter_id);";
+
 static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schema_v4, schema_v5,
-                                         schema_v6};
+                                         schema_v6, schema_v7};
 
 /* Rows whose foreign keys point nowhere (0 none, else 1). */
 static int foreign_key_errors(struct ledger *l)
@@ -218,7 +238,7 @@ static int migrate(struct ledger *l, char **msg)
     sqlite3_finalize(st);
     if (v < 0 || v >= SCHEMA_VERSION)
         return v < 0 ? SQLITE_ERROR : SQLITE_OK;
-    /* tables are rebuilt (v6): foreign keys off for it (a no-op inside a transaction), and
+    /* tables are rebuilt (v6, v7): foreign keys off for it (a no-op inside a transaction), and
      * checked before the commit */
     rc = sqlite3_exec(l->db, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE", NULL, NULL, msg);
     for (v = v < 1 ? 1 : v; rc == SQLITE_OK && v < SCHEMA_VERSION; v++)
