@@ -77,7 +77,7 @@ static int job_show(struct config *c, int argc, char **argv, GOptionContext *ctx
         fprintf(stderr, "trykk: no job named %s (see trykk jobs)\n", argv[1]);
     } else {
         json_t *o = ledger_job_json(e.ledger, j.id);
-        if (strcmp(j.state, "OPEN") != 0 && strcmp(j.state, "CLOSING") != 0) {
+        if (j.state != JOB_STATE_OPEN && j.state != JOB_STATE_CLOSING) {
             char *path = g_build_filename(e.spool.jobs, j.name, NULL);
             json_object_set_new(o, "path", json_string(path));
             g_free(path);
@@ -97,7 +97,7 @@ static int job_show(struct config *c, int argc, char **argv, GOptionContext *ctx
 
 static int close_named(struct engine *e, struct print_setup *ps, const char *name, bool all)
 {
-    GArray *ids = ledger_jobs_in_state(e->ledger, "OPEN", NULL);
+    GArray *ids = ledger_jobs_in_state(e->ledger, JOB_STATE_OPEN, NULL);
     struct job_row j = {0};
     char *err = NULL;
     int rc = 0, r;

@@ -39,13 +39,12 @@ int print_run(struct engine *e, struct print_setup *ps, bool progress)
     return rc;
 }
 
-static const char *const job_states[] = {"OPEN", "CLOSING", "CLOSED", "PRINTED", "RECONCILED",
-                                         "DISPATCHED", "CANCELLED", NULL};
-
 /* A job has files in jobs/ from its publication on. */
 static bool published(const char *state)
 {
-    return strcmp(state, "OPEN") != 0 && strcmp(state, "CLOSING") != 0;
+    enum job_state s = JOB_STATE_CLOSED;
+
+    return !job_state_parse(state, &s) || (s != JOB_STATE_OPEN && s != JOB_STATE_CLOSING);
 }
 
 static const char *str(json_t *o, const char *key)
@@ -78,14 +77,14 @@ void jobs_print_table(json_t *jobs, const char *root)
 
 static bool known_state(char *s)
 {
-    size_t i;
+    char *up = s ? g_ascii_strup(s, -1) : NULL;
+    enum job_state st;
+    bool known = up && job_state_parse(up, &st);
 
-    for (i = 0; s && job_states[i]; i++)
-        if (g_ascii_strcasecmp(s, job_states[i]) == 0) {
-            strcpy(s, job_states[i]); /* the ledger's spelling */
-            return true;
-        }
-    return !s;
+    if (known)
+        strcpy(s, up); /* the ledger's spelling */
+    g_free(up);
+    return known || !s;
 }
 
 static const struct cli_usage jobs_usage = {

@@ -35,7 +35,7 @@ struct proof {
 static int resolve(struct engine *e, const char *key, struct proof *pf, char **err)
 {
     struct piece_ref ref = {0};
-    struct letter_state ls = {0};
+    struct letter_status ls = {0};
     char code[PIECE_CODE_LEN + 1], *piece = NULL, *letter = NULL;
     const char *kind;
     int rc;
@@ -54,10 +54,10 @@ static int resolve(struct engine *e, const char *key, struct proof *pf, char **e
     }
     rc = ledger_letter_piece(e->ledger, letter, &piece, &pf->job_id);
     if (rc != 0) {
-        ledger_letter_state(e->ledger, letter, &ls);
+        bool known = ledger_letter_state(e->ledger, letter, &ls) == 0;
         *err = g_strdup_printf("letter %s is %s: not planned into a job yet", letter,
-                               ls.state ? ls.state : "?");
-        letter_state_free(&ls);
+                               known ? letter_state_name(ls.state) : "?");
+        letter_status_free(&ls);
     }
     pf->letter = letter;
     g_free(piece);

@@ -17,7 +17,8 @@ static void print_report(const char *job, const struct reconcile_report *r)
 
     json_array_foreach(r->pieces, i, p) {
         const char *res = json_string_value(json_object_get(p, "result"));
-        if (strcmp(res, "OK") != 0)
+        enum piece_state s;
+        if (!piece_state_parse(res, &s) || s != PIECE_STATE_OK)
             printf("%s  %-10s letter %s\n", json_string_value(json_object_get(p, "piece")), res,
                    json_string_value(json_object_get(p, "letter")));
     }

@@ -142,8 +142,8 @@ static int list(struct engine *e, struct print_setup *ps, char **argv,
         json_dumpf(rows, stdout, JSON_INDENT(2));
         putchar('\n');
     } else {
-        cli_printf("%-10s  %-24s  %-11s  %-17s  %-9s  %s\n", "RETURNED", "LETTER", "PIECE",
-                   "REASON", "HANDLING", "SENDER");
+        cli_printf("RETURNED    %-24s  %-11s  %-17s  %-9s  %s\n", "LETTER", "PIECE", "REASON",
+                   "HANDLING", "SENDER"); /* the day it came back */
         json_array_foreach(rows, i, r)
             print_return(e, r);
     }

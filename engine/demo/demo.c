@@ -252,7 +252,7 @@ static int print_jobs(struct engine *e, struct config *c, const char *dir)
         rc = EXIT_LETTERS;
     {
         struct plan_stats st = {0};
-        if (jobs_close_each(e, &ps, ledger_jobs_in_state(e->ledger, "OPEN", NULL), &st) < 0)
+        if (jobs_close_each(e, &ps, ledger_jobs_in_state(e->ledger, JOB_STATE_OPEN, NULL), &st) < 0)
             rc = EXIT_LETTERS;
     }
     print_setup_free(&ps);

@@ -23,7 +23,7 @@ static char *inserter_log(struct engine *e, long long job_id, const char *dir, c
     for (i = 0; i < rows->len; i++) {
         const struct piece_row *p = rows->pdata[i];
         bool bad = damaged && !*damaged && i == 0 && rows->len > 1;
-        g_string_append_printf(s, "%s,%s\n", p->code, bad ? "DAMAGED" : "OK");
+        g_string_append_printf(s, "%s,%s\n", p->code, bad ? PIECE_DAMAGED : PIECE_OK);
         if (bad)
             *damaged = "done";
     }
@@ -43,7 +43,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
     int rc = 0, pass;
 
     for (pass = 0; pass < 2; pass++) { /* the second pass meets the reprint job */
-        ids = ledger_jobs_in_state(e->ledger, "CLOSED", NULL);
+        ids = ledger_jobs_in_state(e->ledger, JOB_STATE_CLOSED, NULL);
         for (i = 0; i < ids->len; i++) {
             struct job_row j = {0};
             struct reconcile_report r = {0}; /* freed below even when reconcile never ran */
@@ -65,7 +65,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
         }
         g_array_free(ids, TRUE);
     }
-    ids = ledger_jobs_in_state(e->ledger, "RECONCILED", NULL);
+    ids = ledger_jobs_in_state(e->ledger, JOB_STATE_RECONCILED, NULL);
     for (i = 0; i < ids->len; i++) {
         struct job_row j = {0};
         struct dispatch_report d = {0};
@@ -90,7 +90,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
 static void some_returns(struct engine *e, struct print_setup *ps)
 {
     static const char *const reasons[] = {"MOVED", "UNKNOWN_ADDRESSEE", "REFUSED"};
-    json_t *jobs = ledger_jobs_json(e->ledger, "DISPATCHED", NULL), *j;
+    json_t *jobs = ledger_jobs_json(e->ledger, JOB_DISPATCHED, NULL), *j;
     int shred = 0, forward = 0;
     size_t k;
     char *today = day_today();
@@ -107,7 +107,7 @@ static void some_returns(struct engine *e, struct print_setup *ps)
             bool makulering = g_strcmp0(p->return_handling, "MAKULERING_MED_MELDING") == 0;
             struct return_result r = {0};
             char *err = NULL, *code;
-            if (strcmp(p->state, "POSTED") != 0 || (makulering ? shred >= 2 : forward >= 1))
+            if (p->state != PIECE_STATE_POSTED || (makulering ? shred >= 2 : forward >= 1))
                 continue;
             code = makulering ? jobs_ea_code(ps, p->code) : g_strdup(p->code);
             if (returns_record(e, ps, code, reasons[(shred + forward) % 3], today, "demo", &r,

@@ -236,7 +236,7 @@ int jobs_build(struct engine *e, struct print_setup *ps, long long job_id, char 
     struct job_files f = {0};
     int rc, pages = -1;
 
-    if (ledger_job_by_id(e->ledger, job_id, &j) != 0 || strcmp(j.state, "CLOSING") != 0) {
+    if (ledger_job_by_id(e->ledger, job_id, &j) != 0 || j.state != JOB_STATE_CLOSING) {
         *err = g_strdup_printf("job %lld is not closing", job_id);
         if (j.name)
             job_row_free(&j);
@@ -291,5 +291,5 @@ int jobs_recover(struct engine *e, struct print_setup *ps)
     struct plan_stats st = {0};
 
     remove_builds(e->spool.jobs);
-    return jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "CLOSING", NULL), &st);
+    return jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, JOB_STATE_CLOSING, NULL), &st);
 }

@@ -12,10 +12,10 @@
 static int cancel_piece(struct engine *e, const struct job_row *j, const struct piece_row *p,
                         const char *detaljer, const char *at, GDateTime *now, char **err)
 {
-    int rc = ledger_piece_result(e->ledger, j->id, p->code, "CANCELLED", p->scan);
+    int rc = ledger_piece_result(e->ledger, j->id, p->code, PIECE_STATE_CANCELLED, p->scan);
 
     if (rc == 0)
-        rc = ledger_set_letter_state(e->ledger, p->letter_id, "CANCELLED", at);
+        rc = ledger_set_letter_state(e->ledger, p->letter_id, LETTER_STATE_CANCELLED, at);
     if (rc == 0)
         rc = ledger_add_event(e->ledger, p->letter_id, at, "cancelled", detaljer);
     if (rc == 0)
@@ -43,10 +43,11 @@ int jobs_cancel(struct engine *e, const char *job, const char *reason, int *lett
     rc = ledger_begin(e->ledger);
     if (rc == 0 && (rc = ledger_job_cancel(e->ledger, j.id, at, reason)) > 0)
         *err = g_strdup_printf("job %s is %s: only a published job that is not dispatched or "
-                               "cancelled already can be cancelled", j.name, j.state);
+                               "cancelled already can be cancelled", j.name,
+                               job_state_name(j.state));
     for (i = 0; rc == 0 && i < rows->len; i++) {
         const struct piece_row *p = rows->pdata[i];
-        if (strcmp(p->state, "REPRINTED") == 0)
+        if (p->state == PIECE_STATE_REPRINTED)
             continue;
         rc = cancel_piece(e, &j, p, detaljer, at, now, err);
         ++*letters;

@@ -27,14 +27,13 @@ static void sort_pieces(GPtrArray *rows, bool force, struct sorting *s)
     s->post = g_ptr_array_new();
     for (i = 0; i < rows->len; i++) {
         struct piece_row *p = rows->pdata[i];
-        bool unread = strcmp(p->state, "PLANNED") == 0 || strcmp(p->state, "PRINTED") == 0;
-        if (strcmp(p->state, "OK") == 0 ||
-            (force && (unread || strcmp(p->state, "DUPLICATED") == 0)))
+        bool unread = p->state == PIECE_STATE_PLANNED || p->state == PIECE_STATE_PRINTED;
+        if (p->state == PIECE_STATE_OK || (force && (unread || p->state == PIECE_STATE_DUPLICATED)))
             g_ptr_array_add(s->post, p);
         s->unread += unread;
-        s->duplicated += strcmp(p->state, "DUPLICATED") == 0;
-        s->missing += strcmp(p->state, "MISSING") == 0 || strcmp(p->state, "DAMAGED") == 0;
-        s->reprinted += strcmp(p->state, "REPRINTED") == 0;
+        s->duplicated += p->state == PIECE_STATE_DUPLICATED;
+        s->missing += p->state == PIECE_STATE_MISSING || p->state == PIECE_STATE_DAMAGED;
+        s->reprinted += p->state == PIECE_STATE_REPRINTED;
     }
 }
 
@@ -58,10 +57,10 @@ static int post_piece(struct engine *e, const struct job_row *j, const struct pi
 {
     char *detail = g_strdup_printf("%s piece %s on %s%s%s", j->name, p->code, day,
                                    reason ? "; forced: " : "", reason ? reason : "");
-    int rc = ledger_piece_result(e->ledger, j->id, p->code, "POSTED", p->scan);
+    int rc = ledger_piece_result(e->ledger, j->id, p->code, PIECE_STATE_POSTED, p->scan);
 
     if (rc == 0)
-        rc = ledger_set_letter_state(e->ledger, p->letter_id, "POSTED", at);
+        rc = ledger_set_letter_state(e->ledger, p->letter_id, LETTER_STATE_POSTED, at);
     if (rc == 0)
         rc = costs_set_posted(e->ledger, p->letter_id, day, err);
     if (rc == 0)
@@ -126,10 +125,10 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
         g_free(today);
         return -1;
     }
-    if (strcmp(j.state, "OPEN") == 0 || strcmp(j.state, "CLOSING") == 0) {
+    if (j.state == JOB_STATE_OPEN || j.state == JOB_STATE_CLOSING) {
         *err = g_strdup_printf("job %s is %s: only a printed job can be dispatched", j.name,
-                               j.state);
-    } else if (j.held_at && strcmp(j.state, "DISPATCHED") != 0) {
+                               job_state_name(j.state));
+    } else if (j.held_at && j.state != JOB_STATE_DISPATCHED) {
         *err = g_strdup_printf("job %s is on hold (%s): release it first (trykk release %s)",
                                j.name, j.hold_reason, j.name);
     } else if (ledger_job_cancelled(e->ledger, j.id, &when) == 0) {

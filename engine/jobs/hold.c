@@ -23,7 +23,7 @@ static int hold_event(struct engine *e, const char *id, const char *at, const ch
 }
 
 /* Take the letter out of its open job, when it is in one; 1: it is past an open job. */
-static int take_out(struct engine *e, const char *id, const char *state, const char *at,
+static int take_out(struct engine *e, const char *id, enum letter_state state, const char *at,
                     char **err)
 {
     char *code = NULL;
@@ -31,20 +31,20 @@ static int take_out(struct engine *e, const char *id, const char *state, const c
     struct job_row j = {0};
     int rc = 0;
 
-    if (strcmp(state, "ACCEPTED") == 0)
+    if (state == LETTER_STATE_ACCEPTED)
         return 0;
-    if (strcmp(state, "PLANNED") != 0 || ledger_letter_piece(e->ledger, id, &code, &job_id) != 0 ||
+    if (state != LETTER_STATE_PLANNED || ledger_letter_piece(e->ledger, id, &code, &job_id) != 0 ||
         ledger_job_by_id(e->ledger, job_id, &j) != 0) {
         *err = g_strdup_printf("letter %s is %s: only a letter not yet in a closing job can be "
-                               "held", id, state);
+                               "held", id, letter_state_name(state));
         rc = 1;
-    } else if (strcmp(j.state, "OPEN") != 0) {
+    } else if (j.state != JOB_STATE_OPEN) {
         *err = g_strdup_printf("letter %s is in job %s, which is %s: hold the job instead (trykk "
                                "hold %s --reason TEXT), or pull the piece at the inserter", id,
-                               j.name, j.state, j.name);
+                               j.name, job_state_name(j.state), j.name);
         rc = 1;
     } else if (ledger_remove_piece(e->ledger, job_id, id) != 0 ||
-               ledger_set_letter_state(e->ledger, id, "ACCEPTED", at) < 0) {
+               ledger_set_letter_state(e->ledger, id, LETTER_STATE_ACCEPTED, at) < 0) {
         rc = -1;
     } else {
         log_info("letter %s: taken out of open job %s", id, j.name);
@@ -57,7 +57,7 @@ static int take_out(struct engine *e, const char *id, const char *state, const c
 int jobs_hold_letter(struct engine *e, const char *key, const char *reason, char **id,
                      char **err)
 {
-    struct letter_state ls = {0};
+    struct letter_status ls = {0};
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
     int rc = 1, changed;
@@ -87,15 +87,15 @@ int jobs_hold_letter(struct engine *e, const char *key, const char *reason, char
     if (rc < 0 && !*err)
         *err = g_strdup_printf("letter %s: the ledger cannot be written: %s", *id,
                                ledger_error(e->ledger));
-    letter_state_free(&ls);
+    letter_status_free(&ls);
     g_free(at);
     return rc;
 }
 
-static bool holdable(const char *state)
+static bool holdable(enum job_state state)
 {
-    return strcmp(state, "OPEN") == 0 || strcmp(state, "CLOSED") == 0 ||
-           strcmp(state, "PRINTED") == 0 || strcmp(state, "RECONCILED") == 0;
+    return state == JOB_STATE_OPEN || state == JOB_STATE_CLOSED || state == JOB_STATE_PRINTED ||
+           state == JOB_STATE_RECONCILED;
 }
 
 int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **name,
@@ -118,7 +118,7 @@ int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **
     *name = g_strdup(j.name);
     if (reason && !holdable(j.state)) {
         *err = g_strdup_printf("job %s is %s: only an open or a published, undispatched job can "
-                               "be held", j.name, j.state);
+                               "be held", j.name, job_state_name(j.state));
         job_row_free(&j);
         g_free(at);
         return 1;

@@ -241,7 +241,7 @@ static int queue_letter(struct engine *e, struct print_setup *ps, const struct p
                              p->reason ? "; " : "", p->reason ? p->reason : "");
     rc = ledger_add_piece(e->ledger, job, r->id, k.layout, p->sheets, p->weight_mg, NULL);
     if (rc == 0)
-        rc = ledger_letter_planned(e->ledger, r->id, "PLANNED", k.layout, p->reason,
+        rc = ledger_letter_planned(e->ledger, r->id, LETTER_STATE_PLANNED, k.layout, p->reason,
                                    p->content_sheets, p->sheets, p->envelope, p->weight_mg);
     if (rc == 0)
         rc = ledger_add_event(e->ledger, r->id, at, "planned", detail);
@@ -360,7 +360,7 @@ int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, b
             fprintf(stderr, "\rplanned %d letters", st->planned);
         /* full jobs are built between batches, so memory stays one job's worth; a job that
          * cannot be built (logged with its reason) does not stop the letters behind it */
-        if (jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "CLOSING", NULL), st) < 0)
+        if (jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, JOB_STATE_CLOSING, NULL), st) < 0)
             rc = -1;
     } while (n == PLAN_BATCH);
     if (progress && st->planned)
@@ -372,7 +372,7 @@ int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *
 {
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
-    int rc = jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "OPEN", at), st);
+    int rc = jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, JOB_STATE_OPEN, at), st);
 
     g_free(at);
     g_date_time_unref(now);
@@ -395,7 +395,7 @@ int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char 
         job_row_free(&j);
         return 1;
     }
-    if (strcmp(j.state, "OPEN") == 0) {
+    if (j.state == JOB_STATE_OPEN) {
         GDateTime *now = time_now();
         at = time_rfc3339(now);
         g_date_time_unref(now);
@@ -409,8 +409,8 @@ int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char 
             job_row_free(&j);
             return -1;
         }
-    } else if (strcmp(j.state, "CLOSING") != 0) {
-        *err = g_strdup_printf("job %s is already closed (%s)", j.name, j.state);
+    } else if (j.state != JOB_STATE_CLOSING) {
+        *err = g_strdup_printf("job %s is already closed (%s)", j.name, job_state_name(j.state));
         job_row_free(&j);
         return 1;
     }

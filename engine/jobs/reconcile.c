@@ -41,8 +41,8 @@ static int parse_log(const char *path, GHashTable *seen, int *unknown, char **er
         f = g_strsplit(l, ",", 3);
         if (strlen(l) > SCAN_LINE_MAX || strlen(g_strstrip(f[0])) != 11 ||
             strspn(f[0], "0123456789") != 11 ||
-            (f[1] && g_ascii_strcasecmp(g_strstrip(f[1]), "OK") &&
-             g_ascii_strcasecmp(f[1], "DAMAGED"))) {
+            (f[1] && g_ascii_strcasecmp(g_strstrip(f[1]), PIECE_OK) &&
+             g_ascii_strcasecmp(f[1], PIECE_DAMAGED))) {
             *err = g_strdup_printf("scan log %s line %d: expected <11-digit piece code>"
                                    "[,OK|DAMAGED]", path, i + 1);
             g_strfreev(f);
@@ -53,7 +53,7 @@ static int parse_log(const char *path, GHashTable *seen, int *unknown, char **er
             (*unknown)++;
         } else {
             s->reads++;
-            s->damaged |= f[1] && g_ascii_strcasecmp(f[1], "DAMAGED") == 0;
+            s->damaged |= f[1] && g_ascii_strcasecmp(f[1], PIECE_DAMAGED) == 0;
         }
         g_strfreev(f);
     }
@@ -63,16 +63,16 @@ static int parse_log(const char *path, GHashTable *seen, int *unknown, char **er
 }
 
 /* Published and still here: CLOSED (printed, not yet confirmed), PRINTED or RECONCILED. */
-static bool after_print(const char *state)
+static bool after_print(enum job_state state)
 {
-    return strcmp(state, "CLOSED") == 0 || strcmp(state, "PRINTED") == 0 ||
-           strcmp(state, "RECONCILED") == 0;
+    return state == JOB_STATE_CLOSED || state == JOB_STATE_PRINTED ||
+           state == JOB_STATE_RECONCILED;
 }
 
-static const char *result_of(const struct seen *s)
+static enum piece_state result_of(const struct seen *s)
 {
-    return s->damaged ? "DAMAGED" : s->reads == 0 ? "MISSING" : s->reads > 1 ? "DUPLICATED"
-                                                                              : "OK";
+    return s->damaged ? PIECE_STATE_DAMAGED : s->reads == 0 ? PIECE_STATE_MISSING
+           : s->reads > 1 ? PIECE_STATE_DUPLICATED : PIECE_STATE_OK;
 }
 
 /* One child job holding a new piece for each piece to reprint; returns its id. why: the
@@ -88,12 +88,14 @@ static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArra
     g_strlcpy(day, at, sizeof day); /* at is local RFC 3339: its date is the local day */
     for (i = 0; child > 0 && i < to_reprint->len; i++) {
         const struct piece_row *p = to_reprint->pdata[i];
-        char *detail = why ? g_strdup_printf("%s (%s) on request: %s", p->code, p->state, why)
+        char *detail = why ? g_strdup_printf("%s (%s) on request: %s", p->code,
+                                           piece_state_name(p->state), why)
                            : g_strdup(p->code);
         int rc = ledger_add_piece(e->ledger, child, p->letter_id, p->layout, p->sheets,
                                   p->weight_mg, p->code) < 0 ||
-                 ledger_piece_result(e->ledger, j->id, p->code, "REPRINTED", p->state) < 0 ||
-                 ledger_set_letter_state(e->ledger, p->letter_id, "PLANNED", at) < 0 ||
+                 ledger_piece_result(e->ledger, j->id, p->code, PIECE_STATE_REPRINTED,
+                                     piece_state_name(p->state)) < 0 ||
+                 ledger_set_letter_state(e->ledger, p->letter_id, LETTER_STATE_PLANNED, at) < 0 ||
                  ledger_add_event(e->ledger, p->letter_id, at, "reprint", detail) < 0 ||
                  costs_record_reprint(e->ledger, p->letter_id, p->sheets, day, at) < 0;
         g_free(detail);
@@ -106,14 +108,26 @@ static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArra
 }
 
 static void report_piece(struct reconcile_report *rep, const struct piece_row *p,
-                         const char *result)
+                         enum piece_state result)
 {
     json_array_append_new(rep->pieces, json_pack("{s:s, s:s, s:s}", "piece", p->code, "letter",
-                                                 p->letter_id, "result", result));
-    rep->ok += strcmp(result, "OK") == 0;
-    rep->missing += strcmp(result, "MISSING") == 0;
-    rep->duplicated += strcmp(result, "DUPLICATED") == 0;
-    rep->damaged += strcmp(result, "DAMAGED") == 0;
+                                                 p->letter_id, "result",
+                                                 piece_state_name(result)));
+    rep->ok += result == PIECE_STATE_OK;
+    rep->missing += result == PIECE_STATE_MISSING;
+    rep->duplicated += result == PIECE_STATE_DUPLICATED;
+    rep->damaged += result == PIECE_STATE_DAMAGED;
+}
+
+/* A reprinted piece's result: the state it had, kept in its scan (MISSING when none). */
+static int reprinted_result(const struct piece_row *p, enum piece_state *was)
+{
+    *was = PIECE_STATE_MISSING;
+    if (p->scan && !piece_state_parse(p->scan, was)) {
+        log_error("piece %s: its reprinted result \"%s\" is no piece state", p->code, p->scan);
+        return -1;
+    }
+    return 0;
 }
 
 /* Record results; collect pieces to reprint (their state field then holds the result). */
@@ -125,21 +139,23 @@ static int record(struct engine *e, const struct job_row *j, GPtrArray *rows,
 
     for (i = 0; i < rows->len; i++) {
         struct piece_row *p = rows->pdata[i];
-        const char *r = result_of(g_hash_table_lookup(seen, p->code));
-        if (strcmp(p->state, "REPRINTED") == 0) {
-            report_piece(rep, p, p->scan ? p->scan : "MISSING");
+        enum piece_state r = result_of(g_hash_table_lookup(seen, p->code)), was;
+        if (p->state == PIECE_STATE_REPRINTED) {
+            if (reprinted_result(p, &was) < 0)
+                return -1;
+            report_piece(rep, p, was);
             continue;
         }
         report_piece(rep, p, r);
         if (ledger_piece_result(e->ledger, j->id, p->code, r, NULL) < 0 ||
-            ledger_add_event(e->ledger, p->letter_id, at, "reconciled", r) < 0)
+            ledger_add_event(e->ledger, p->letter_id, at, "reconciled",
+                             piece_state_name(r)) < 0)
             return -1;
-        if (strcmp(r, "OK") == 0 &&
-            ledger_set_letter_state(e->ledger, p->letter_id, "INSERTED", at) < 0)
+        if (r == PIECE_STATE_OK &&
+            ledger_set_letter_state(e->ledger, p->letter_id, LETTER_STATE_INSERTED, at) < 0)
             return -1;
-        if (strcmp(r, "MISSING") == 0 || strcmp(r, "DAMAGED") == 0) {
-            g_free(p->state);
-            p->state = g_strdup(r);
+        if (r == PIECE_STATE_MISSING || r == PIECE_STATE_DAMAGED) {
+            p->state = r;
             g_ptr_array_add(to_reprint, p);
         }
     }
@@ -156,7 +172,7 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
     int rc = ledger_begin(e->ledger);
 
     /* reading the inserter's log confirms the job was printed */
-    if (rc == 0 && strcmp(j->state, "CLOSED") == 0)
+    if (rc == 0 && j->state == JOB_STATE_CLOSED)
         rc = ledger_job_printed(e->ledger, j->id, at, "reconcile");
     if (rc == 0)
         rc = record(e, j, rows, seen, to_reprint, rep, at);
@@ -206,7 +222,8 @@ int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
     }
     if (!after_print(j.state)) {
         *err = g_strdup_printf("job %s is %s: only a published job that is not dispatched or "
-                               "cancelled can be reconciled", j.name, j.state);
+                               "cancelled can be reconciled", j.name,
+                               job_state_name(j.state));
         goto out;
     }
     rows = ledger_job_pieces(e->ledger, j.id);
@@ -233,15 +250,10 @@ out:
 }
 
 /* The pieces of a job that may be printed again on request. */
-static bool reprintable(const char *piece_state)
+static bool reprintable(enum piece_state s)
 {
-    static const char *const ok[] = {"PRINTED", "OK", "DUPLICATED", "MISSING", "DAMAGED"};
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(ok); i++)
-        if (strcmp(piece_state, ok[i]) == 0)
-            return true;
-    return false;
+    return s == PIECE_STATE_PRINTED || s == PIECE_STATE_OK || s == PIECE_STATE_DUPLICATED ||
+           s == PIECE_STATE_MISSING || s == PIECE_STATE_DAMAGED;
 }
 
 /* The piece row of code in rows (borrowed), or NULL. */
@@ -303,14 +315,15 @@ int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key
     }
     if (ledger_job_by_id(e->ledger, ref.job_id, &j) != 0) {
         rc = -1;
-    } else if (strcmp(j.state, "PRINTED") != 0 && strcmp(j.state, "RECONCILED") != 0) {
+    } else if (j.state != JOB_STATE_PRINTED && j.state != JOB_STATE_RECONCILED) {
         *err = g_strdup_printf("piece %s is in job %s, which is %s: only a piece of a printed "
                                "or reconciled job is reprinted on request%s", code, j.name,
-                               j.state, strcmp(j.state, "CLOSED") == 0
+                               job_state_name(j.state), j.state == JOB_STATE_CLOSED
                                ? " (trykk job printed first, or reconcile it)" : "");
     } else if (!reprintable(ref.piece_state)) {
         *err = g_strdup_printf("piece %s is %s: it cannot be reprinted%s", code,
-                               ref.piece_state, strcmp(ref.piece_state, "REPRINTED") == 0
+                               piece_state_name(ref.piece_state),
+                               ref.piece_state == PIECE_STATE_REPRINTED
                                ? " again (reprint the piece of its reprint job)" : "");
     } else if (!(p = piece_in(rows = ledger_job_pieces(e->ledger, j.id), code))) {
         rc = -1;
@@ -341,9 +354,9 @@ int jobs_printed(struct engine *e, const char *job, char **name, char **err)
         return 1;
     }
     *name = g_strdup(j.name);
-    if (strcmp(j.state, "CLOSED") != 0) {
+    if (j.state != JOB_STATE_CLOSED) {
         *err = g_strdup_printf("job %s is %s: only a published job (CLOSED) is confirmed "
-                               "printed", j.name, j.state);
+                               "printed", j.name, job_state_name(j.state));
     } else if (ledger_begin(e->ledger) < 0 ||
                ledger_finish(e->ledger, ledger_job_printed(e->ledger, j.id, at, "operator"))) {
         *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j.name,

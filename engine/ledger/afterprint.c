@@ -45,7 +45,6 @@ void letter_party_free(struct letter_party *p)
     g_free(p->avsenderidentifikator);
     g_free(p->mottak_jws);
     g_free(p->return_handling);
-    g_free(p->state);
     g_free(p->carrier);
     g_free(p->conversation_id);
     memset(p, 0, sizeof *p);
@@ -66,9 +65,13 @@ int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p
         p->avsenderidentifikator = ledger_col_dup(st, 2);
         p->mottak_jws = ledger_col_dup(st, 3);
         p->return_handling = ledger_col_dup(st, 4);
-        p->state = ledger_col_dup(st, 5);
         p->carrier = ledger_col_dup(st, 6);
         p->conversation_id = ledger_col_dup(st, 7);
+        if (!letter_state_parse(ledger_col_text(st, 5), &p->state) &&
+            !ledger_bad_state(st, 5, "letter")) {
+            letter_party_free(p);
+            rc = SQLITE_ERROR;
+        }
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -77,7 +80,7 @@ int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p
 int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
                         const char *note)
 {
-    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'DISPATCHED',"
+    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = '" JOB_DISPATCHED "',"
                                  " dispatched_on = ?, dispatched_at = ?, dispatch_note = ?"
                                  " WHERE id = ? AND state IN (" JOB_AFTER_PRINT ") AND"
                                  " held_at IS NULL", "sssl", day, at, note, job_id));
@@ -85,31 +88,32 @@ int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, con
 
 int ledger_job_printed(struct ledger *l, long long job_id, const char *at, const char *by)
 {
-    int rc = ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'PRINTED',"
+    int rc = ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = '" JOB_PRINTED "',"
                                     " printed_at = ?, printed_by = ? WHERE id = ? AND"
-                                    " state = 'CLOSED'", "ssl", at, by, job_id));
+                                    " state = '" JOB_CLOSED "'", "ssl", at, by, job_id));
 
     if (rc != 0)
         return rc;
-    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = 'PRINTED', updated_at = ?2"
-                                        " WHERE state = 'PLANNED' AND id IN (SELECT letter_id"
-                                        " FROM pieces WHERE job_id = ?1 AND state = 'PLANNED')",
+    if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = '" LETTER_PRINTED "',"
+                                        " updated_at = ?2 WHERE state = '" LETTER_PLANNED "' AND"
+                                        " id IN (SELECT letter_id FROM pieces WHERE job_id = ?1"
+                                        " AND state = '" PIECE_PLANNED "')",
                                      "ls", job_id, at)) < 0 ||
         ledger_step_done(ledger_stmt(l, "INSERT INTO events (letter_id, at, event, detail)"
                                         " SELECT p.letter_id, ?2, 'printed', j.name || ' piece '"
                                         " || p.code || ' (confirmed by ' || ?3 || ')' FROM pieces"
                                         " p JOIN jobs j ON j.id = p.job_id WHERE p.job_id = ?1"
-                                        " AND p.state = 'PLANNED'", "lss", job_id, at, by)) < 0)
+                                        " AND p.state = '" PIECE_PLANNED "'", "lss", job_id, at, by)) < 0)
         return -1;
-    return ledger_step_done(ledger_stmt(l, "UPDATE pieces SET state = 'PRINTED' WHERE job_id = ?"
-                                           " AND state = 'PLANNED'", "l", job_id));
+    return ledger_step_done(ledger_stmt(l, "UPDATE pieces SET state = '" PIECE_PRINTED "' WHERE"
+                                           " job_id = ? AND state = '" PIECE_PLANNED "'", "l", job_id));
 }
 
 int ledger_job_reconciled(struct ledger *l, long long job_id, const char *at)
 {
-    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'RECONCILED',"
-                                 " reconciled_at = ? WHERE id = ? AND state IN ('PRINTED',"
-                                 " 'RECONCILED')", "sl", at, job_id));
+    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = '" JOB_RECONCILED "',"
+                                 " reconciled_at = ? WHERE id = ? AND state IN ('" JOB_PRINTED "',"
+                                 " '" JOB_RECONCILED "')", "sl", at, job_id));
 }
 
 int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at)
@@ -128,7 +132,7 @@ int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char *
 
 int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason)
 {
-    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = 'CANCELLED',"
+    return ledger_changed_one(l, ledger_stmt(l, "UPDATE jobs SET state = '" JOB_CANCELLED "',"
                                  " cancelled_at = ?, cancel_reason = ? WHERE id = ? AND"
                                  " state IN (" JOB_AFTER_PRINT ")", "ssl", at, reason, job_id));
 }
@@ -155,7 +159,7 @@ json_t *ledger_handover_day(struct ledger *l, const char *day)
         " sum(coalesce(t.return_handling = 'MAKULERING_MED_MELDING', 0)) AS ea"
         " FROM pieces p JOIN jobs j ON j.id = p.job_id JOIN letters t ON t.id = p.letter_id"
         " JOIN cost_rows c ON c.letter_id = p.letter_id AND c.kind = 'PRINT'"
-        " WHERE j.dispatched_on = ? AND p.state = 'POSTED' GROUP BY 1, 2, 3, 4"
+        " WHERE j.dispatched_on = ? AND p.state = '" PIECE_POSTED "' GROUP BY 1, 2, 3, 4"
         " ORDER BY CASE c.zone WHEN 'NO' THEN 0 WHEN 'EU' THEN 1 ELSE 2 END, c.posttype,"
         " c.format DESC, CAST(c.weight_band AS INTEGER)", "s", day));
 }
@@ -178,12 +182,17 @@ int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *o
     if (rc == SQLITE_ROW) {
         out->letter_id = ledger_col_dup(st, 0);
         out->job_id = sqlite3_column_int64(st, 1);
-        out->piece_state = ledger_col_dup(st, 2);
         out->job = ledger_col_dup(st, 3);
-        out->letter_state = ledger_col_dup(st, 4);
         out->return_handling = ledger_col_dup(st, 5);
         out->layout = ledger_col_dup(st, 6);
         out->posted_on = ledger_col_dup(st, 7);
+        if ((!piece_state_parse(ledger_col_text(st, 2), &out->piece_state) &&
+             !ledger_bad_state(st, 2, "piece")) ||
+            (!letter_state_parse(ledger_col_text(st, 4), &out->letter_state) &&
+             !ledger_bad_state(st, 4, "letter"))) {
+            piece_ref_free(out);
+            rc = SQLITE_ERROR;
+        }
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -192,9 +201,7 @@ int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *o
 void piece_ref_free(struct piece_ref *p)
 {
     g_free(p->letter_id);
-    g_free(p->piece_state);
     g_free(p->job);
-    g_free(p->letter_state);
     g_free(p->return_handling);
     g_free(p->layout);
     g_free(p->posted_on);
@@ -276,5 +283,5 @@ int ledger_undo_return(struct ledger *l, const char *letter_id, const char *at)
         ledger_step_done(ledger_stmt(l, "DELETE FROM returns WHERE letter_id = ?", "s",
                                      letter_id)) < 0)
         return -1;
-    return ledger_set_letter_state(l, letter_id, "POSTED", at);
+    return ledger_set_letter_state(l, letter_id, LETTER_STATE_POSTED, at);
 }

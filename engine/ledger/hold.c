@@ -53,17 +53,17 @@ int ledger_remove_piece(struct ledger *l, long long job_id, const char *letter_i
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? 1 : -1;
     if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET letters = letters - 1, sheets = sheets"
-                                        " - ? WHERE id = ? AND state = 'OPEN'", "il", sheets,
+                                        " - ? WHERE id = ? AND state = '" JOB_OPEN "'", "il", sheets,
                                      job_id)) < 0)
         return -1;
-    return ledger_step_done(ledger_stmt(l, "DELETE FROM jobs WHERE id = ? AND state = 'OPEN' AND"
+    return ledger_step_done(ledger_stmt(l, "DELETE FROM jobs WHERE id = ? AND state = '" JOB_OPEN "' AND"
                                            " letters = 0 AND NOT EXISTS (SELECT 1 FROM pieces"
                                            " WHERE job_id = jobs.id)", "l", job_id));
 }
 
 GPtrArray *ledger_plannable(struct ledger *l, int limit)
 {
-    return ledger_strings(ledger_stmt(l, "SELECT id FROM letters WHERE state = 'ACCEPTED' AND"
+    return ledger_strings(ledger_stmt(l, "SELECT id FROM letters WHERE state = '" LETTER_ACCEPTED "' AND"
                                          " held_at IS NULL ORDER BY received_at, message_id, id"
                                          " LIMIT ?", "i", limit));
 }

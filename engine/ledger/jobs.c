@@ -51,20 +51,22 @@ void plan_row_free(struct plan_row *r)
     memset(r, 0, sizeof *r);
 }
 
-int ledger_letter_planned(struct ledger *l, const char *id, const char *state,
+int ledger_letter_planned(struct ledger *l, const char *id, enum letter_state state,
                           const char *layout, const char *layout_reason, int content_sheets,
                           int sheets, const char *envelope, int weight_mg)
 {
     return ledger_step_done(ledger_stmt(l,
         "UPDATE letters SET state = ?2, layout = ?3, layout_reason = ?4, content_sheets = ?5,"
-        " sheets = ?6, envelope = ?7, weight_mg = ?8 WHERE id = ?1", "ssssiisi", id, state, layout,
+        " sheets = ?6, envelope = ?7, weight_mg = ?8 WHERE id = ?1", "ssssiisi", id,
+        letter_state_name(state), layout,
         layout_reason, content_sheets, sheets, envelope, weight_mg));
 }
 
-int ledger_set_letter_state(struct ledger *l, const char *id, const char *state, const char *at)
+int ledger_set_letter_state(struct ledger *l, const char *id, enum letter_state state,
+                            const char *at)
 {
     return ledger_step_done(ledger_stmt(l, "UPDATE letters SET state = ?, updated_at = ? WHERE"
-                                           " id = ?", "sss", state, at, id));
+                                           " id = ?", "sss", letter_state_name(state), at, id));
 }
 
 #define JOB_COLUMNS "id, parent, name, colour, envelope, stock, posttype, layout, marks, state," \
@@ -86,7 +88,6 @@ static int job_row(sqlite3_stmt *st, struct job_row *j)
         j->posttype = ledger_col_dup(st, 6);
         j->layout = ledger_col_dup(st, 7);
         j->marks = ledger_col_dup(st, 8);
-        j->state = ledger_col_dup(st, 9);
         j->day = ledger_col_dup(st, 10);
         j->opened_at = ledger_col_dup(st, 11);
         j->due_at = ledger_col_dup(st, 12);
@@ -96,6 +97,10 @@ static int job_row(sqlite3_stmt *st, struct job_row *j)
         j->pages = sqlite3_column_int(st, 16);
         j->held_at = ledger_col_dup(st, 17);
         j->hold_reason = ledger_col_dup(st, 18);
+        if (!job_state_parse(ledger_col_text(st, 9), &j->state) && !ledger_bad_state(st, 9, "job")) {
+            job_row_free(j);
+            rc = SQLITE_ERROR;
+        }
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -104,7 +109,7 @@ static int job_row(sqlite3_stmt *st, struct job_row *j)
 void job_row_free(struct job_row *j)
 {
     g_free(j->name); g_free(j->colour); g_free(j->envelope); g_free(j->stock);
-    g_free(j->posttype); g_free(j->layout); g_free(j->marks); g_free(j->state);
+    g_free(j->posttype); g_free(j->layout); g_free(j->marks);
     g_free(j->day); g_free(j->opened_at); g_free(j->due_at); g_free(j->closed_at);
     g_free(j->held_at); g_free(j->hold_reason);
     memset(j, 0, sizeof *j);
@@ -112,7 +117,7 @@ void job_row_free(struct job_row *j)
 
 int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out)
 {
-    return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE state = 'OPEN' AND"
+    return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE state = '" JOB_OPEN "' AND"
                                   " parent IS NULL AND held_at IS NULL AND colour = ? AND envelope = ? AND stock = ?"
                                   " AND posttype = ? AND layout = ? AND marks = ? ORDER BY id"
                                   " LIMIT 1", "ssssss", k->colour, k->envelope, k->stock,
@@ -141,7 +146,7 @@ long long ledger_new_job(struct ledger *l, const struct job_key *k, long long pa
 
     if (ledger_step_done(ledger_stmt(l,
             "INSERT INTO jobs (name, parent, colour, envelope, stock, posttype, layout, marks,"
-            " state, day, opened_at, due_at) VALUES ('new', ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?)",
+            " state, day, opened_at, due_at) VALUES ('new', ?, ?, ?, ?, ?, ?, ?, '" JOB_OPEN "', ?, ?, ?)",
             "isssssssss", parent > 0 ? (int)parent : -1, k->colour, k->envelope, k->stock, k->posttype,
             k->layout, k->marks, day, opened_at, due_at)) < 0)
         return -1;
@@ -158,7 +163,7 @@ int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
 {
     if (ledger_step_done(ledger_stmt(l,
             "INSERT INTO pieces (job_id, letter_id, layout, sheets, weight_mg, reprint_of, state)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'PLANNED')", "lssiis", job_id, letter_id, layout, sheets,
+            " VALUES (?, ?, ?, ?, ?, ?, '" PIECE_PLANNED "')", "lssiis", job_id, letter_id, layout, sheets,
             weight_mg, reprint_of)) < 0)
         return -1;
     return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET letters = letters + 1, sheets ="
@@ -193,15 +198,15 @@ int ledger_job_closing(struct ledger *l, long long job_id, const char *at)
             " code = printf('%06d%05d', ?1, o.rn) FROM o"
             " WHERE pieces.job_id = ?1 AND pieces.letter_id = o.letter_id", "l", job_id)) < 0)
         return -1;
-    return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = 'CLOSING', closed_at = ?"
-                                           " WHERE id = ? AND state = 'OPEN'", "sl", at, job_id));
+    return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = '" JOB_CLOSING "', closed_at = ?"
+                                           " WHERE id = ? AND state = '" JOB_OPEN "'", "sl", at, job_id));
 }
 
 int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char *at)
 {
     /* published, not printed: its letters stay PLANNED until the print is confirmed */
-    if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = 'CLOSED', pages = ? WHERE"
-                                        " id = ? AND state = 'CLOSING'", "il", pages, job_id)) < 0 ||
+    if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = '" JOB_CLOSED "', pages = ? WHERE"
+                                        " id = ? AND state = '" JOB_CLOSING "'", "il", pages, job_id)) < 0 ||
         ledger_step_done(ledger_stmt(l, "INSERT INTO events (letter_id, at, event, detail)"
                                         " SELECT p.letter_id, ?2, 'published', j.name || ' piece '"
                                         " || p.code FROM pieces p JOIN jobs j ON j.id = p.job_id"
@@ -216,11 +221,11 @@ int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char 
         " WHERE s.kind = 'DAY' AND j.id = ?1)", "l", job_id));
 }
 
-GArray *ledger_jobs_in_state(struct ledger *l, const char *state, const char *due)
+GArray *ledger_jobs_in_state(struct ledger *l, enum job_state state, const char *due)
 {
     sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM jobs WHERE state = ?1 AND (?2 IS NULL OR"
                                       " (due_at <= ?2 AND held_at IS NULL)) ORDER BY id", "ss",
-                                   state, due);
+                                   job_state_name(state), due);
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(long long));
 
     while (st && sqlite3_step(st) == SQLITE_ROW) {
@@ -256,15 +261,21 @@ GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id)
         " LEFT JOIN cost_rows c ON c.letter_id = p.letter_id AND c.kind = 'PRINT'"
         " WHERE p.job_id = ? ORDER BY p.seq, p.letter_id", "l", job_id);
     GPtrArray *out = g_ptr_array_new_with_free_func(piece_row_free);
+    enum piece_state state = PIECE_STATE_PLANNED;
 
     while (st && sqlite3_step(st) == SQLITE_ROW) {
-        struct piece_row *p = g_new0(struct piece_row, 1);
+        struct piece_row *p;
         bool found;
+
+        if (!piece_state_parse(ledger_col_text(st, 4), &state) &&
+            !ledger_bad_state(st, 4, "piece"))
+            break; /* read no further, as on an error stepping */
+        p = g_new0(struct piece_row, 1);
+        p->state = state;
         p->job_id = sqlite3_column_int64(st, 0);
         p->letter_id = ledger_col_dup(st, 1);
         p->code = ledger_col_dup(st, 2);
         p->layout = ledger_col_dup(st, 3);
-        p->state = ledger_col_dup(st, 4);
         p->reprint_of = ledger_col_dup(st, 5);
         p->scan = ledger_col_dup(st, 6);
         p->seq = sqlite3_column_int(st, 7);
@@ -290,7 +301,7 @@ void piece_row_free(void *ptr)
     struct piece_row *p = ptr;
     int i;
 
-    g_free(p->letter_id); g_free(p->code); g_free(p->layout); g_free(p->state);
+    g_free(p->letter_id); g_free(p->code); g_free(p->layout);
     g_free(p->reprint_of); g_free(p->scan); g_free(p->posttype); g_free(p->colour);
     g_free(p->return_handling); g_free(p->avsender); g_free(p->envelope); g_free(p->zone);
     for (i = 0; i < ADDRESS_COLUMNS; i++) {
@@ -300,11 +311,12 @@ void piece_row_free(void *ptr)
     g_free(p);
 }
 
-int ledger_piece_result(struct ledger *l, long long job_id, const char *code, const char *state,
-                        const char *scan)
+int ledger_piece_result(struct ledger *l, long long job_id, const char *code,
+                        enum piece_state state, const char *scan)
 {
     return ledger_step_done(ledger_stmt(l, "UPDATE pieces SET state = ?, scan = ? WHERE"
-                                           " job_id = ? AND code = ?", "ssls", state, scan,
+                                           " job_id = ? AND code = ?", "ssls",
+                                        piece_state_name(state), scan,
                                         job_id, code));
 }
 

@@ -16,7 +16,7 @@
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS letters ("
@@ -57,7 +57,7 @@ static const char schema_v2[] =
     " id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, parent INTEGER REFERENCES jobs(id),"
     " colour TEXT NOT NULL, envelope TEXT NOT NULL, stock TEXT NOT NULL, posttype TEXT NOT NULL,"
     " layout TEXT NOT NULL, marks TEXT NOT NULL,"
-    " state TEXT NOT NULL CHECK (state IN ('OPEN', 'CLOSING', 'CLOSED')),"
+    " state TEXT NOT NULL CHECK (state IN ('" JOB_OPEN "', '" JOB_CLOSING "', '" JOB_CLOSED "')),"
     " day TEXT NOT NULL, opened_at TEXT NOT NULL, due_at TEXT NOT NULL, closed_at TEXT,"
     " letters INTEGER NOT NULL DEFAULT 0, sheets INTEGER NOT NULL DEFAULT 0, pages INTEGER);"
     "CREATE INDEX jobs_state ON jobs(state);"
@@ -139,13 +139,10 @@ static const char schema_v5[] =
  * sender's print instructions. SQLite cannot add a CHECK to a table, so letters and jobs
  * are rebuilt (foreign keys are off for the migration, see migrate()). A v5 job is mapped
  * from what it recorded: cancelled, dispatched, reconciled (a piece has a result) or as it
- * was; a v5 letter "PRINTED" whose piece was never read is PLANNED (its job was published,
- * not confirmed printed), QUEUED is PLANNED.
+ * was; a v5 letter PRINTED whose piece was never read is PLANNED (its job was published,
+ * not confirmed printed), QUEUED is PLANNED. The CHECK lists are state.h's (LETTER_STATES_SQL,
+ * JOB_STATES_SQL).
  */
-#define LETTER_STATES "'ACCEPTED', 'FAILED', 'QUARANTINED', 'DEFERRED', 'HELD', 'PLANNED'," \
-                      " 'PRINTED', 'INSERTED', 'POSTED', 'RETURNED', 'CANCELLED', 'PURGED'"
-#define JOB_STATES "'OPEN', 'CLOSING', 'CLOSED', 'PRINTED', 'RECONCILED', 'DISPATCHED'," \
-                   " 'CANCELLED'"
 #define LETTER_COLS "id, carrier, entry_name, state, reason, detail, message_id," \
     " conversation_id, authenticated, duplicate_of, sbdh_sender, avsender," \
     " avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour," \
@@ -156,31 +153,34 @@ static const char schema_v5[] =
     " dispatched_at, dispatch_note, cancelled_at, cancel_reason"
 
 static const char schema_v6[] =
-    "UPDATE letters SET state = 'PLANNED' WHERE state = 'QUEUED' OR (state = 'PRINTED' AND"
-    " (SELECT p.state FROM pieces p WHERE p.letter_id = letters.id ORDER BY p.job_id DESC"
-    " LIMIT 1) IN ('QUEUED', 'PRINTED'));"
+    "UPDATE letters SET state = '" LETTER_PLANNED "' WHERE state = '" V5_QUEUED "' OR"
+    " (state = '" LETTER_PRINTED "' AND (SELECT p.state FROM pieces p WHERE"
+    " p.letter_id = letters.id ORDER BY p.job_id DESC LIMIT 1) IN ('" V5_QUEUED "', '"
+    PIECE_PRINTED "'));"
     "CREATE TABLE jobs_v6 ("
     " id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, parent INTEGER REFERENCES jobs(id),"
     " colour TEXT NOT NULL, envelope TEXT NOT NULL, stock TEXT NOT NULL, posttype TEXT NOT NULL,"
     " layout TEXT NOT NULL, marks TEXT NOT NULL,"
-    " state TEXT NOT NULL CHECK (state IN (" JOB_STATES ")),"
+    " state TEXT NOT NULL CHECK (state IN (" JOB_STATES_SQL ")),"
     " day TEXT NOT NULL, opened_at TEXT NOT NULL, due_at TEXT NOT NULL, closed_at TEXT,"
     " letters INTEGER NOT NULL DEFAULT 0, sheets INTEGER NOT NULL DEFAULT 0, pages INTEGER,"
     " dispatched_on TEXT, dispatched_at TEXT, dispatch_note TEXT, cancelled_at TEXT,"
     " cancel_reason TEXT, printed_at TEXT, printed_by TEXT, reconciled_at TEXT, held_at TEXT,"
     " hold_reason TEXT);"
     "INSERT INTO jobs_v6 (" JOB_COLS ") SELECT " JOB_COLS " FROM jobs;"
-    "UPDATE jobs_v6 SET state = CASE WHEN cancelled_at IS NOT NULL THEN 'CANCELLED'"
-    " WHEN dispatched_on IS NOT NULL THEN 'DISPATCHED'"
+    "UPDATE jobs_v6 SET state = CASE WHEN cancelled_at IS NOT NULL THEN '" JOB_CANCELLED "'"
+    " WHEN dispatched_on IS NOT NULL THEN '" JOB_DISPATCHED "'"
     " WHEN EXISTS (SELECT 1 FROM pieces p WHERE p.job_id = jobs_v6.id AND p.state NOT IN"
-    " ('QUEUED', 'PRINTED')) THEN 'RECONCILED' ELSE state END WHERE state = 'CLOSED';"
-    "UPDATE pieces SET state = 'PLANNED' WHERE state IN ('QUEUED', 'PRINTED');"
+    " ('" V5_QUEUED "', '" PIECE_PRINTED "')) THEN '" JOB_RECONCILED "' ELSE state END"
+    " WHERE state = '" JOB_CLOSED "';"
+    "UPDATE pieces SET state = '" PIECE_PLANNED "' WHERE state IN ('" V5_QUEUED "', '"
+    PIECE_PRINTED "');"
     "DROP TABLE jobs;"
     "ALTER TABLE jobs_v6 RENAME TO jobs;"
     "CREATE INDEX jobs_state ON jobs(state);"
     "CREATE TABLE letters_v6 ("
     " id TEXT PRIMARY KEY, carrier TEXT NOT NULL, entry_name TEXT,"
-    " state TEXT NOT NULL CHECK (state IN (" LETTER_STATES ")),"
+    " state TEXT NOT NULL CHECK (state IN (" LETTER_STATES_SQL ")),"
     " reason TEXT, detail TEXT, message_id TEXT, conversation_id TEXT,"
     " authenticated INTEGER NOT NULL DEFAULT 0, duplicate_of TEXT,"
     " sbdh_sender TEXT, avsender TEXT, avsenderidentifikator TEXT, faktura_referanse TEXT,"
@@ -197,8 +197,28 @@ static const char schema_v6[] =
     "CREATE INDEX letters_state ON letters(state);"
     "CREATE INDEX letters_posted ON letters(posted_on);";
 
+/*
+ * Version 7: a piece's state is checked too (the list is state.h's PIECE_STATES_SQL). The
+ * pieces table is rebuilt as v6 rebuilt letters and jobs: every column and row copied, its
+ * index made again; nothing refers to pieces, and foreign keys are checked before the commit.
+ */
+#define PIECE_COLS "job_id, letter_id, seq, code, layout, sheets, first_sheet, weight_mg," \
+    " reprint_of, state, scan"
+
+static const char schema_v7[] =
+    "CREATE TABLE pieces_v7 ("
+    " job_id INTEGER NOT NULL REFERENCES jobs(id), letter_id TEXT NOT NULL REFERENCES letters(id),"
+    " seq INTEGER, code TEXT UNIQUE, layout TEXT NOT NULL, sheets INTEGER NOT NULL,"
+    " first_sheet INTEGER, weight_mg INTEGER NOT NULL, reprint_of TEXT UNIQUE,"
+    " state TEXT NOT NULL CHECK (state IN (" PIECE_STATES_SQL ")),"
+    " scan TEXT, PRIMARY KEY (job_id, letter_id));"
+    "INSERT INTO pieces_v7 (" PIECE_COLS ") SELECT " PIECE_COLS " FROM pieces;"
+    "DROP TABLE pieces;"
+    "ALTER TABLE pieces_v7 RENAME TO pieces;"
+    "CREATE INDEX pieces_letter ON pieces(letter_id);";
+
 static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schema_v4, schema_v5,
-                                         schema_v6};
+                                         schema_v6, schema_v7};
 
 /* Rows whose foreign keys point nowhere (0 none, else 1). */
 static int foreign_key_errors(struct ledger *l)
@@ -218,7 +238,7 @@ static int migrate(struct ledger *l, char **msg)
     sqlite3_finalize(st);
     if (v < 0 || v >= SCHEMA_VERSION)
         return v < 0 ? SQLITE_ERROR : SQLITE_OK;
-    /* tables are rebuilt (v6): foreign keys off for it (a no-op inside a transaction), and
+    /* tables are rebuilt (v6, v7): foreign keys off for it (a no-op inside a transaction), and
      * checked before the commit */
     rc = sqlite3_exec(l->db, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE", NULL, NULL, msg);
     for (v = v < 1 ? 1 : v; rc == SQLITE_OK && v < SCHEMA_VERSION; v++)
@@ -401,7 +421,8 @@ int ledger_insert_letter(struct ledger *l, const struct letter_row *w)
         " documents = excluded.documents, pages = excluded.pages,"
         " updated_at = excluded.updated_at, message_digest = excluded.message_digest,"
         " print_instructions = excluded.print_instructions",
-        "ssssssss" "i" "ssssssssss" "ii" "sss", w->id, w->carrier, w->entry_name, w->state, w->reason,
+        "ssssssss" "i" "ssssssssss" "ii" "sss", w->id, w->carrier, w->entry_name,
+        letter_state_name(w->state), w->reason,
         w->detail, w->message_id, w->conversation_id, w->authenticated ? 1 : 0, w->duplicate_of,
         w->sbdh_sender, w->avsender, w->avsenderidentifikator, w->faktura_referanse, w->created,
         w->expected_response, w->posttype, w->colour, w->return_handling, w->documents, w->pages,

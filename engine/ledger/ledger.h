@@ -13,11 +13,14 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <glib.h>
+#include "state.h"
 
 struct ledger;
 
 struct letter_row {
-    const char *id, *carrier, *entry_name, *state, *reason, *detail;
+    const char *id, *carrier, *entry_name;
+    enum letter_state state;
+    const char *reason, *detail;
     const char *message_id, *conversation_id;
     bool authenticated;
     const char *duplicate_of;
@@ -66,11 +69,12 @@ int ledger_find_message(struct ledger *l, const char *message_id, char **letter_
 /* Count one more interrupted attempt at letter_id (its own statement; call in a transaction
  * or alone). Returns the new count, -1 on error. */
 int ledger_bump_attempt(struct ledger *l, const char *letter_id, const char *at);
-struct letter_state {
-    char *state, *reason, *detail, *duplicate_of, *expected_response, *received_at;
+struct letter_status {
+    enum letter_state state;
+    char *reason, *detail, *duplicate_of, *expected_response, *received_at;
 };
-int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_state *out);
-void letter_state_free(struct letter_state *s);
+int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_status *out);
+void letter_status_free(struct letter_status *s);
 /* How many history events of a letter start with prefix; -1 on error. */
 int ledger_count_events(struct ledger *l, const char *letter_id, const char *prefix);
 /* Receipts of a letter as [{"file":…, "jws":…, "type":…}], in creation order. */
@@ -107,7 +111,8 @@ struct job_key {
 
 struct job_row {
     long long id, parent;
-    char *name, *colour, *envelope, *stock, *posttype, *layout, *marks, *state;
+    char *name, *colour, *envelope, *stock, *posttype, *layout, *marks;
+    enum job_state state;
     char *day, *opened_at, *due_at, *closed_at;
     int letters, sheets, pages;
     char *held_at, *hold_reason; /* NULL unless an operator holds the job */
@@ -118,7 +123,9 @@ struct job_row {
 
 struct piece_row {
     long long job_id;
-    char *letter_id, *code, *layout, *state, *reprint_of, *scan;
+    char *letter_id, *code, *layout;
+    enum piece_state state;
+    char *reprint_of, *scan;
     int seq, sheets, first_sheet, weight_mg;
     char *posttype, *colour, *return_handling, *avsender, *envelope;
     char *recipient[ADDRESS_COLUMNS], *ret[ADDRESS_COLUMNS];
@@ -135,10 +142,11 @@ struct plan_row {
 GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int limit);
 int ledger_plan_row(struct ledger *l, const char *id, struct plan_row *out);
 void plan_row_free(struct plan_row *r);
-int ledger_letter_planned(struct ledger *l, const char *id, const char *state,
+int ledger_letter_planned(struct ledger *l, const char *id, enum letter_state state,
                           const char *layout, const char *layout_reason, int content_sheets,
                           int sheets, const char *envelope, int weight_mg);
-int ledger_set_letter_state(struct ledger *l, const char *id, const char *state, const char *at);
+int ledger_set_letter_state(struct ledger *l, const char *id, enum letter_state state,
+                            const char *at);
 /* The OPEN job with this key: 0 found, 1 none, -1 error. */
 int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out);
 long long ledger_new_job(struct ledger *l, const struct job_key *k, long long parent,
@@ -156,10 +164,10 @@ int ledger_job_by_id(struct ledger *l, long long id, struct job_row *out);
 int ledger_resolve_job(struct ledger *l, const char *key, struct job_row *out);
 void job_row_free(struct job_row *j);
 /* ids of jobs in a state (and, for OPEN, due at or before `due`, when given) */
-GArray *ledger_jobs_in_state(struct ledger *l, const char *state, const char *due);
+GArray *ledger_jobs_in_state(struct ledger *l, enum job_state state, const char *due);
 GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id); /* struct piece_row * */
 void piece_row_free(void *p);
-int ledger_piece_result(struct ledger *l, long long job_id, const char *code, const char *state,
+int ledger_piece_result(struct ledger *l, long long job_id, const char *code, enum piece_state state,
                         const char *scan);
 /* Jobs, filtered by state and (posting or planned) day when not NULL; one job with its
  * pieces and reprint jobs, or NULL. */
@@ -178,7 +186,8 @@ int ledger_receipt_published(struct ledger *l, const char *id);
 /* Whom a letter's receipts answer, and what its mottakskvittering said (its businessScope is
  * copied into every later receipt). */
 struct letter_party {
-    char *sbdh_sender, *avsender, *avsenderidentifikator, *mottak_jws, *return_handling, *state;
+    char *sbdh_sender, *avsender, *avsenderidentifikator, *mottak_jws, *return_handling;
+    enum letter_state state;
     char *carrier, *conversation_id; /* carrier "legacy": its receipts are XML */
 };
 int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *out);
@@ -205,7 +214,11 @@ json_t *ledger_handover_day(struct ledger *l, const char *day);
 GPtrArray *ledger_jobs_dispatched_on(struct ledger *l, const char *day);
 
 struct piece_ref {
-    char *letter_id, *piece_state, *job, *letter_state, *return_handling, *layout;
+    char *letter_id;
+    enum piece_state piece_state;
+    char *job;
+    enum letter_state letter_state;
+    char *return_handling, *layout;
     char *posted_on;    /* the letter's posting day, or NULL */
     long long job_id;
 };

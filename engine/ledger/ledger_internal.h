@@ -5,9 +5,11 @@
 #ifndef TRYKK_LEDGER_INTERNAL_H
 #define TRYKK_LEDGER_INTERNAL_H
 
+#include <stdbool.h>
 #include <glib.h>
 #include <jansson.h>
 #include <sqlite3.h>
+#include "state.h"
 
 struct ledger {
     sqlite3 *db;
@@ -22,11 +24,16 @@ GPtrArray *ledger_strings(sqlite3_stmt *st);
 json_t *ledger_rows_json(sqlite3_stmt *st);
 /* Column i as a new string (g_free), or NULL. */
 char *ledger_col_dup(sqlite3_stmt *st, int i);
+/* Column i as text, "" when NULL (valid until the next step). */
+const char *ledger_col_text(sqlite3_stmt *st, int i);
+/* Column i names no state of kind ("letter", "job", "piece"): logged as the error it is;
+ * false. Use: known = job_state_parse(ledger_col_text(st, i), &s) || ledger_bad_state(...). */
+bool ledger_bad_state(sqlite3_stmt *st, int i, const char *kind);
 /* Run an UPDATE (finalized): 0 when it changed exactly one row, 1 when none, -1 error. */
 int ledger_changed_one(struct ledger *l, sqlite3_stmt *st);
 
 /* A published job that is not dispatched or cancelled yet. */
-#define JOB_AFTER_PRINT "'CLOSED', 'PRINTED', 'RECONCILED'"
+#define JOB_AFTER_PRINT "'" JOB_CLOSED "', '" JOB_PRINTED "', '" JOB_RECONCILED "'"
 
 
 /* settle.c: the settlement rows every settlement writes. */

@@ -14,13 +14,15 @@
 
 /* Letters due for purging, with the day that made them due (?1: the cutoff). */
 #define PURGEABLE \
-    "SELECT l.id, l.state, CASE l.state WHEN 'POSTED' THEN l.posted_on" \
-    " WHEN 'RETURNED' THEN r.returned_on ELSE substr(l.updated_at, 1, 10) END AS since" \
+    "SELECT l.id, l.state, CASE l.state WHEN '" LETTER_POSTED "' THEN l.posted_on" \
+    " WHEN '" LETTER_RETURNED "' THEN r.returned_on ELSE substr(l.updated_at, 1, 10) END" \
+    " AS since" \
     " FROM letters l LEFT JOIN returns r ON r.letter_id = l.id" \
     " WHERE l.purged_at IS NULL AND (" \
-    "  (l.state = 'POSTED' AND l.posted_on <= ?1) OR" \
-    "  (l.state = 'RETURNED' AND r.returned_on <= ?1) OR" \
-    "  (l.state IN ('CANCELLED', 'FAILED', 'HELD') AND substr(l.updated_at, 1, 10) <= ?1))" \
+    "  (l.state = '" LETTER_POSTED "' AND l.posted_on <= ?1) OR" \
+    "  (l.state = '" LETTER_RETURNED "' AND r.returned_on <= ?1) OR" \
+    "  (l.state IN ('" LETTER_CANCELLED "', '" LETTER_FAILED "', '" LETTER_HELD "') AND" \
+    "  substr(l.updated_at, 1, 10) <= ?1))" \
     " ORDER BY l.id"
 
 GPtrArray *ledger_purgeable(struct ledger *l, const char *cutoff)
@@ -48,8 +50,9 @@ int ledger_purge_letter(struct ledger *l, const char *id, const char *at)
         return -1;
     /* a failed or held letter keeps its state (the reason stays readable) */
     if (ledger_step_done(ledger_stmt(l, "UPDATE letters SET purged_at = ?1, updated_at = ?1,"
-                                        " state = CASE WHEN state IN ('FAILED', 'HELD') THEN state"
-                                        " ELSE 'PURGED' END WHERE id = ?2", "ss", at, id)) < 0)
+                                        " state = CASE WHEN state IN ('" LETTER_FAILED "', '"
+                                        LETTER_HELD "') THEN state ELSE '" LETTER_PURGED "' END"
+                                        " WHERE id = ?2", "ss", at, id)) < 0)
         return -1;
     return ledger_add_event(l, id, at, "purged", "names, addresses and the package removed");
 }

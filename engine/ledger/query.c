@@ -6,12 +6,27 @@
 #include <string.h>
 #include "ledger.h"
 #include "ledger_internal.h"
+#include "../util/util.h"
 
 char *ledger_col_dup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
 
     return t ? g_strdup((const char *)t) : NULL;
+}
+
+const char *ledger_col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t ? (const char *)t : "";
+}
+
+bool ledger_bad_state(sqlite3_stmt *st, int i, const char *kind)
+{
+    log_error("the ledger holds an unknown %s state \"%s\" (column %s)", kind,
+              ledger_col_text(st, i), sqlite3_column_name(st, i));
+    return false;
 }
 
 int ledger_changed_one(struct ledger *l, sqlite3_stmt *st)
@@ -39,7 +54,7 @@ int ledger_find_message(struct ledger *l, const char *message_id, char **letter_
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_state *out)
+int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_status *out)
 {
     sqlite3_stmt *st = ledger_stmt(l, "SELECT state, reason, detail, duplicate_of, "
                                       "expected_response, received_at FROM letters WHERE id = ?",
@@ -47,8 +62,10 @@ int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_s
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
     memset(out, 0, sizeof *out);
+    if (rc == SQLITE_ROW && !letter_state_parse(ledger_col_text(st, 0), &out->state) &&
+        !ledger_bad_state(st, 0, "letter"))
+        rc = SQLITE_ERROR;
     if (rc == SQLITE_ROW) {
-        out->state = ledger_col_dup(st, 0);
         out->reason = ledger_col_dup(st, 1);
         out->detail = ledger_col_dup(st, 2);
         out->duplicate_of = ledger_col_dup(st, 3);
@@ -59,9 +76,8 @@ int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_s
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-void letter_state_free(struct letter_state *s)
+void letter_status_free(struct letter_status *s)
 {
-    g_free(s->state);
     g_free(s->reason);
     g_free(s->detail);
     g_free(s->duplicate_of);

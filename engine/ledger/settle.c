@@ -205,7 +205,8 @@ static int day_open(struct ledger *l, const char *day, const char *today, char *
                                today);
         return -1;
     }
-    st = ledger_stmt(l, "SELECT count(*) FROM jobs WHERE day = ? AND state IN ('OPEN', 'CLOSING')",
+    st = ledger_stmt(l, "SELECT count(*) FROM jobs WHERE day = ? AND state IN ('" JOB_OPEN "', '"
+                        JOB_CLOSING "')",
                      "s", day);
     if (st && sqlite3_step(st) == SQLITE_ROW)
         open = sqlite3_column_int64(st, 0);

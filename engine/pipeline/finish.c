@@ -12,13 +12,13 @@
 #include <string.h>
 #include "pipeline.h"
 
-static const char *state_of(const struct decision *v, bool past_deadline)
+static enum letter_state state_of(const struct decision *v, bool past_deadline)
 {
     switch (v->r.verdict) {
-    case VERDICT_OK: return "ACCEPTED";
-    case VERDICT_FAILED: return "FAILED";
-    case VERDICT_QUARANTINE: return "QUARANTINED";
-    default: return past_deadline ? "HELD" : "DEFERRED";
+    case VERDICT_OK: return LETTER_STATE_ACCEPTED;
+    case VERDICT_FAILED: return LETTER_STATE_FAILED;
+    case VERDICT_QUARANTINE: return LETTER_STATE_QUARANTINED;
+    default: return past_deadline ? LETTER_STATE_HELD : LETTER_STATE_DEFERRED;
     }
 }
 
@@ -30,7 +30,7 @@ static const char *state_of(const struct decision *v, bool past_deadline)
 static bool past_deadline(struct engine *e, const char *id, const struct decision *v,
                           GDateTime *now)
 {
-    struct letter_state ls = {0};
+    struct letter_status ls = {0};
     GDateTime *deadline = NULL;
     bool past;
 
@@ -42,7 +42,7 @@ static bool past_deadline(struct engine *e, const char *id, const struct decisio
             deadline = g_date_time_add_hours(rec, e->retry_deadline_hours);
             g_date_time_unref(rec);
         }
-        letter_state_free(&ls);
+        letter_status_free(&ls);
     }
     if (!deadline)
         return false;
@@ -62,7 +62,7 @@ static const char *carrier_name(enum carrier_kind kind)
 }
 
 static void fill_row(struct letter_row *w, const char *id, const char *entry_name,
-                     const struct decision *v, const char *state, const char *at)
+                     const struct decision *v, enum letter_state state, const char *at)
 {
     bool rules = v->rules_ok, who = v->have_identity;
 
@@ -166,24 +166,25 @@ static int build_receipt(struct engine *e, const char *id, const struct decision
     return rc;
 }
 
-static bool owes_receipt(const struct decision *v, const char *state)
+static bool owes_receipt(const struct decision *v, enum letter_state state)
 {
     if (v->r.verdict == VERDICT_OK)
         return true;
-    if (strcmp(state, "HELD") == 0)
+    if (state == LETTER_STATE_HELD)
         return v->have_identity;
     return v->r.verdict == VERDICT_FAILED && v->have_identity && !v->duplicate_of &&
            strcmp(v->r.code, "message-id-reused") != 0;
 }
 
 static int write_rows(struct engine *e, const char *id, const char *entry_name,
-                      const struct decision *v, const char *state, GDateTime *now)
+                      const struct decision *v, enum letter_state state, GDateTime *now)
 {
     char *at = time_rfc3339(now);
     struct letter_row row = {0};
     struct receipt rc = {0};
     char *event = v->r.verdict == VERDICT_OK ? g_strdup("accepted")
-                                             : g_strdup_printf("%s: %s", state, v->r.code);
+                                             : g_strdup_printf("%s: %s", letter_state_name(state),
+                                                               v->r.code);
     char *lower = g_ascii_strdown(event, -1);
     int err = 0;
 
@@ -219,7 +220,8 @@ enum outcome commit_letter(struct engine *e, const char *id, const char *entry_n
                            struct decision *v)
 {
     GDateTime *now = time_now();
-    const char *state = state_of(v, v->r.verdict == VERDICT_INTERNAL && past_deadline(e, id, v, now));
+    enum letter_state state = state_of(v, v->r.verdict == VERDICT_INTERNAL &&
+                                              past_deadline(e, id, v, now));
     int rc;
 
     if (ledger_begin(e->ledger) < 0) {
@@ -258,41 +260,42 @@ static int publish_receipts(struct engine *e, const char *id)
     return rc;
 }
 
-static char *reason_text(const char *id, const char *state, const char *reason,
+static char *reason_text(const char *id, enum letter_state state, const char *reason,
                          const char *detail)
 {
-    return g_strdup_printf("letter: %s\nstate: %s\nreason: %s\ndetail: %s\n", id, state,
+    return g_strdup_printf("letter: %s\nstate: %s\nreason: %s\ndetail: %s\n", id,
+                           letter_state_name(state),
                            reason ? reason : "", detail ? detail : "");
 }
 
 struct place {
-    const char *state;
+    enum letter_state state;
     enum outcome outcome;
     size_t dir_offset;
     bool reason_file;
 };
 
 static const struct place places[] = {
-    {"ACCEPTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
-    {"FAILED", OUT_FAILED, offsetof(struct spool, failed), true},
-    {"QUARANTINED", OUT_QUARANTINED, offsetof(struct spool, quarantine), true},
-    {"DEFERRED", OUT_DEFERRED, offsetof(struct spool, deferred), false},
-    {"HELD", OUT_HELD, offsetof(struct spool, hold), true},
+    {LETTER_STATE_ACCEPTED, OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {LETTER_STATE_FAILED, OUT_FAILED, offsetof(struct spool, failed), true},
+    {LETTER_STATE_QUARANTINED, OUT_QUARANTINED, offsetof(struct spool, quarantine), true},
+    {LETTER_STATE_DEFERRED, OUT_DEFERRED, offsetof(struct spool, deferred), false},
+    {LETTER_STATE_HELD, OUT_HELD, offsetof(struct spool, hold), true},
     /* later states of an accepted letter: its package stays in accepted/ */
-    {"PLANNED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
-    {"PRINTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
-    {"INSERTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
-    {"POSTED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
-    {"RETURNED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
-    {"CANCELLED", OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {LETTER_STATE_PLANNED, OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {LETTER_STATE_PRINTED, OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {LETTER_STATE_INSERTED, OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {LETTER_STATE_POSTED, OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {LETTER_STATE_RETURNED, OUT_ACCEPTED, offsetof(struct spool, accepted), false},
+    {LETTER_STATE_CANCELLED, OUT_ACCEPTED, offsetof(struct spool, accepted), false},
 };
 
-static const struct place *place_of(const char *state)
+static const struct place *place_of(enum letter_state state)
 {
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(places); i++)
-        if (strcmp(places[i].state, state) == 0)
+        if (places[i].state == state)
             return &places[i];
     return NULL;
 }
@@ -303,7 +306,7 @@ static const struct place *place_of(const char *state)
  */
 enum outcome finish_letter(struct engine *e, const char *id)
 {
-    struct letter_state ls = {0};
+    struct letter_status ls = {0};
     const struct place *p;
     const char *dir;
     int rc;
@@ -311,8 +314,8 @@ enum outcome finish_letter(struct engine *e, const char *id)
     if (ledger_letter_state(e->ledger, id, &ls) != 0)
         return OUT_STOP;
     if (!(p = place_of(ls.state))) {
-        log_error("letter %s: unknown state %s in the ledger", id, ls.state);
-        letter_state_free(&ls);
+        log_error("letter %s: unknown state %s in the ledger", id, letter_state_name(ls.state));
+        letter_status_free(&ls);
         return OUT_STOP;
     }
     dir = *(char *const *)((const char *)&e->spool + p->dir_offset);
@@ -324,7 +327,7 @@ enum outcome finish_letter(struct engine *e, const char *id)
     }
     if (rc == 0 && fsio_exists(e->spool.active, id))
         rc = spool_move(e->spool.active, dir, id);
-    letter_state_free(&ls);
+    letter_status_free(&ls);
     if (rc < 0) {
         log_error("letter %s: cannot finish (%s); it stays in active/ for recovery", id,
                   g_strerror(-rc));

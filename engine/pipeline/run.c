@@ -85,11 +85,12 @@ static enum outcome retry_interrupted(struct engine *e, const char *id)
 
 /* active/<id> with a decision: finish it. A deferred letter in active/ was being retried
  * when the engine went down: that counts as an attempt too. */
-static enum outcome finish_interrupted(struct engine *e, const char *id, const char *state)
+static enum outcome finish_interrupted(struct engine *e, const char *id,
+                                       enum letter_state state)
 {
     enum outcome o;
 
-    if (strcmp(state, "DEFERRED") == 0 && count_attempt(e, id, &o) <= 0)
+    if (state == LETTER_STATE_DEFERRED && count_attempt(e, id, &o) <= 0)
         return o;
     log_info("letter %s: recovery: finishing the committed decision", id);
     return finish_letter(e, id);
@@ -123,14 +124,14 @@ int run_recover(struct engine *e, struct run_stats *st)
     active = spool_list(e->spool.active);
     for (i = 0; i < active->len; i++) {
         const char *id = active->pdata[i];
-        struct letter_state ls = {0};
+        struct letter_status ls = {0};
         int found = spool_id_ok(id) ? ledger_letter_state(e->ledger, id, &ls) : 2;
         enum outcome o = OUT_STOP;
         if (found == 1)
             o = retry_interrupted(e, id);
         else if (found == 0) {
             o = finish_interrupted(e, id, ls.state);
-            letter_state_free(&ls);
+            letter_status_free(&ls);
         } else if (found == 2)
             o = quarantine_stray(e, id);
         else

@@ -34,7 +34,7 @@ static int record_txn(struct engine *e, const struct print_setup *ps, const stru
     if (rc == 0)
         rc = ledger_insert_return(e->ledger, &row);
     if (rc == 0)
-        rc = ledger_set_letter_state(e->ledger, p->letter_id, "RETURNED", at);
+        rc = ledger_set_letter_state(e->ledger, p->letter_id, LETTER_STATE_RETURNED, at);
     if (rc == 0 && shred)
         rc = costs_record_return(e->ledger, &ps->costs.tariffs, p->letter_id, day, at, &fee, err);
     detail = g_strdup_printf("piece %s, %s, %s (%s)", piece, reason,
@@ -104,10 +104,10 @@ int returns_record(struct engine *e, const struct print_setup *ps, const char *c
     rc = ledger_return_of(e->ledger, p.letter_id, &out->returned_on);
     if (rc == 0) {
         out->already = true;
-    } else if (rc < 0 || strcmp(p.letter_state, "POSTED") != 0) {
+    } else if (rc < 0 || p.letter_state != LETTER_STATE_POSTED) {
         *err = rc < 0 ? g_strdup_printf("ledger: %s", ledger_error(e->ledger))
                       : g_strdup_printf("letter %s is %s, not POSTED: record its dispatch first",
-                                        p.letter_id, p.letter_state);
+                                        p.letter_id, letter_state_name(p.letter_state));
         rc = -1;
     } else if ((rc = check_day(&p, day, today, err)) == 0) {
         out->handling = g_strdup(g_strcmp0(p.return_handling, "MAKULERING_MED_MELDING") == 0

@@ -57,7 +57,7 @@ char *cfx_letter(struct cfx *x, const struct cfx_letter *s)
     int pages = s->pages ? s->pages : 2, content = (pages + 1) / 2;
     int sheets = content + (strcmp(layout, "normal") == 0);
     char *at = g_strdup_printf("%sT12:00:00+01:00", day);
-    struct letter_row r = {.id = id, .carrier = "json", .state = "ACCEPTED",
+    struct letter_row r = {.id = id, .carrier = "json", .state = LETTER_STATE_ACCEPTED,
                            .message_id = mid, .authenticated = true, .avsender = avs,
                            .avsenderidentifikator = "ident-1", .faktura_referanse = s->faktura,
                            .posttype = OR(s->posttype, "B"), .colour = OR(s->colour, "SORT_HVIT"),
@@ -68,7 +68,7 @@ char *cfx_letter(struct cfx *x, const struct cfx_letter *s)
 
     g_assert_cmpint(ledger_insert_letter(x->l, &r), ==, 0);
     g_assert_cmpint(ledger_insert_address(x->l, id, "recipient", &a), ==, 0);
-    g_assert_cmpint(ledger_letter_planned(x->l, id, "PRINTED", layout, NULL, content, sheets,
+    g_assert_cmpint(ledger_letter_planned(x->l, id, LETTER_STATE_PRINTED, layout, NULL, content, sheets,
                                           OR(s->envelope, "C5"),
                                           (s->weight_g ? s->weight_g : 15) * 1000), ==, 0);
     if (costs_record_print(x->l, &x->ts, id, day, at, &err) < 0)
