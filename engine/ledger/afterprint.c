@@ -113,25 +113,13 @@ int ledger_job_reconciled(struct ledger *l, long long job_id, const char *at)
                                  " 'RECONCILED')", "sl", at, job_id));
 }
 
-/* The first two columns of a row into two strings. */
-static int two_strings(sqlite3_stmt *st, void *arg)
-{
-    char **out = arg;
-
-    g_free(out[0]);
-    g_free(out[1]);
-    out[0] = ledger_col_dup(st, 0);
-    out[1] = ledger_col_dup(st, 1);
-    return 0;
-}
-
 enum ledger_result ledger_job_dispatched(struct ledger *l, long long job_id, char **day,
                                          char **at)
 {
     char *got[2] = {NULL, NULL};
     enum ledger_result rc = ledger_one(ledger_stmt(l, "SELECT dispatched_on, dispatched_at FROM"
                                                       " jobs WHERE id = ? AND dispatched_on IS"
-                                                      " NOT NULL", "l", job_id), two_strings, got);
+                                                      " NOT NULL", "l", job_id), ledger_two_strings, got);
 
     if (rc == LEDGER_FOUND) {
         *day = got[0];

@@ -42,6 +42,8 @@ json_t *ledger_row_json(sqlite3_stmt *st);
 json_t *ledger_row_one_json(sqlite3_stmt *st);
 /* A row reader: column 0 into the long long at out. */
 int ledger_int_column(sqlite3_stmt *st, void *out);
+/* A row reader: columns 0 and 1 into out[0] and out[1], new strings (g_free) or NULL. */
+int ledger_two_strings(sqlite3_stmt *st, void *out);
 /* The first column of the first row of st (finalized): as an integer, -1 when there is no
  * row or on error; as a new string in *out (NULL unless found). */
 long long ledger_one_int(sqlite3_stmt *st);

@@ -143,6 +143,15 @@ long long ledger_one_int(sqlite3_stmt *st)
     return ledger_one(st, ledger_int_column, &v) == LEDGER_FOUND ? v : -1;
 }
 
+int ledger_two_strings(sqlite3_stmt *st, void *arg)
+{
+    char **out = arg;
+
+    out[0] = ledger_col_dup(st, 0);
+    out[1] = ledger_col_dup(st, 1);
+    return 0;
+}
+
 static int first_string(sqlite3_stmt *st, void *out)
 {
     *(char **)out = ledger_col_dup(st, 0);
