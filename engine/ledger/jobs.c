@@ -200,7 +200,7 @@ int ledger_job_closing(struct ledger *l, long long job_id, const char *at)
             "  WINDOW w AS (ORDER BY " PRESORT_ORDER ", p.weight_mg, t.received_at, t.message_id,"
             "  t.id ROWS UNBOUNDED PRECEDING))"
             " UPDATE pieces SET seq = o.rn, first_sheet = o.fs,"
-            " code = printf('%06d%05d', ?1, o.rn) FROM o"
+            " code = piece_code(?1, o.rn) FROM o"
             " WHERE pieces.job_id = ?1 AND pieces.letter_id = o.letter_id", "l", job_id)) < 0)
         return -1;
     return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = 'CLOSING', closed_at = ?"

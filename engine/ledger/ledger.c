@@ -265,6 +265,9 @@ int ledger_open(struct ledger **out, const char *path, char **err)
                          SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(l->db, 5000);
+        rc = ledger_piece_code_register(l->db);
+    }
+    if (rc == SQLITE_OK) {
         rc = sqlite3_exec(l->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                           "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
     }

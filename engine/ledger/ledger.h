@@ -94,8 +94,16 @@ json_t *ledger_letter(struct ledger *l, const char *key);
  * Every command that takes a letter uses this. */
 enum ledger_result ledger_resolve_letter(struct ledger *l, const char *key, char **letter_id,
                                          const char **kind);
-/* The piece code in key (a piece code, EA code or DataMatrix text) into code; false if none. */
-bool ledger_piece_code_of(const char *key, char code[12]);
+/* ---- piece codes (piece_code.c) ---------------------------------------------------------
+ * A piece code is the job number (6 digits) and the piece's number in the job (5). */
+#define LEDGER_PIECE_CODE_LEN 11
+void ledger_piece_code(long long job_id, int seq, char code[LEDGER_PIECE_CODE_LEN + 1]);
+/* The job and piece numbers of a piece code; false when code is not one. */
+bool ledger_piece_code_parse(const char *code, long long *job_id, int *seq);
+/* The piece code in key (a piece code, EA code or DataMatrix text) into code, and what key
+ * was ("piece code", "EA code", "DataMatrix"; static); NULL when it carries none. */
+const char *ledger_piece_code_in(const char *key, char code[LEDGER_PIECE_CODE_LEN + 1]);
+bool ledger_piece_code_of(const char *key, char code[LEDGER_PIECE_CODE_LEN + 1]);
 /* ids of letters in a state, oldest first */
 GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state);
 int ledger_integrity(struct ledger *l);

@@ -53,6 +53,9 @@ char *ledger_col_dup(sqlite3_stmt *st, int i);
 /* Run an UPDATE (finalized): 0 when it changed exactly one row, 1 when none, -1 error. */
 int ledger_changed_one(struct ledger *l, sqlite3_stmt *st);
 
+/* piece_code.c: piece_code(job, seq) as an SQL function on db. */
+int ledger_piece_code_register(sqlite3 *db);
+
 /* A published job that is not dispatched or cancelled yet. */
 #define JOB_AFTER_PRINT "'CLOSED', 'PRINTED', 'RECONCILED'"
 

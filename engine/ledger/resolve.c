@@ -13,53 +13,16 @@
 #include "ledger.h"
 #include "ledger_internal.h"
 
-#define PIECE_CODE_LEN 11
-
 /* The first n characters of s are digits (s may be shorter: then they are not). */
 static bool all_digits(const char *s, size_t n)
 {
     return n > 0 && strspn(s, "0123456789") >= n;
 }
 
-/* The piece code a key carries, into code[12]; false when it carries none. */
-static bool piece_code_of(const char *key, char code[PIECE_CODE_LEN + 1], const char **kind)
-{
-    size_t n = strlen(key);
-
-    if (n == PIECE_CODE_LEN && all_digits(key, n)) {
-        memcpy(code, key, n + 1);
-        *kind = "piece code";
-        return true;
-    }
-    if (n == PIECE_CODE_LEN + 7 && all_digits(key, n) && key[0] == '2' && key[5] <= '3' &&
-        key[6] == '0') {
-        memcpy(code, key + 7, PIECE_CODE_LEN + 1);
-        *kind = "EA code";
-        return true;
-    }
-    /* J000042P00007S001M003C4 */
-    if (n >= 14 && (key[0] == 'J' || key[0] == 'j') && all_digits(key + 1, 6) &&
-        (key[7] == 'P' || key[7] == 'p') && all_digits(key + 8, 5)) {
-        memcpy(code, key + 1, 6);
-        memcpy(code + 6, key + 8, 5);
-        code[PIECE_CODE_LEN] = 0;
-        *kind = "DataMatrix";
-        return true;
-    }
-    return false;
-}
-
-bool ledger_piece_code_of(const char *key, char code[12])
-{
-    const char *kind;
-
-    return key && piece_code_of(key, code, &kind);
-}
-
 enum ledger_result ledger_resolve_letter(struct ledger *l, const char *key, char **letter_id,
                                          const char **kind)
 {
-    char code[PIECE_CODE_LEN + 1];
+    char code[LEDGER_PIECE_CODE_LEN + 1];
     const char *k = "letter id";
     enum ledger_result rc;
 
@@ -74,7 +37,7 @@ enum ledger_result ledger_resolve_letter(struct ledger *l, const char *key, char
                                          " duplicate_of IS NULL ORDER BY authenticated DESC"
                                          " LIMIT 1", "s", key), letter_id);
     }
-    if (rc == LEDGER_NONE && piece_code_of(key, code, &k))
+    if (rc == LEDGER_NONE && (k = ledger_piece_code_in(key, code)))
         rc = ledger_one_string(ledger_stmt(l, "SELECT letter_id FROM pieces WHERE code = ?", "s",
                                       code), letter_id);
     if (kind)
