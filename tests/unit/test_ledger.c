@@ -59,12 +59,32 @@ static void add_letter(struct ledger *l, const char *id)
     g_assert_cmpint(ledger_insert_letter(l, &r), ==, 0);
 }
 
+/* A new OPEN job (parent -1: none); its id. */
+static long long new_job(struct ledger *l, long long parent)
+{
+    static const struct job_key k = {"bw", "C5", "A4", "B", "standard", ""};
+    long long id = ledger_new_job(l, &k, parent, AT, AT, "2026-01-05");
+
+    g_assert_cmpint(id, >, 0);
+    return id;
+}
+
 static void sql(struct ledger *l, const char *text)
 {
     char *msg = NULL;
 
     if (sqlite3_exec(l->db, text, NULL, NULL, &msg) != SQLITE_OK)
         g_error("%s: %s", text, msg);
+}
+
+/* The first column of the first row of q is want (NULL: SQL NULL). */
+static void assert_text(struct ledger *l, const char *q, const char *want)
+{
+    char *v = NULL;
+
+    g_assert_cmpint(ledger_one_string(ledger_stmt(l, q, ""), &v), ==, LEDGER_FOUND);
+    g_assert_cmpstr(v, ==, want);
+    g_free(v);
 }
 
 /* The one value `SELECT ?` gives back for a letter and an argument. */
@@ -136,7 +156,6 @@ static void test_upsert_address(void)
     struct fresh f;
     struct ledger *l = fresh_open(&f);
     struct address_row a = {"Kari", {"Gate 1", NULL, NULL, NULL}, "0150", "Oslo", NULL, "NO"};
-    char *v = NULL;
 
     add_letter(l, "L1");
     g_assert_cmpint(ledger_insert_address(l, "L1", "recipient", &a), ==, 0);
@@ -145,11 +164,7 @@ static void test_upsert_address(void)
            "UPDATE addresses SET later = 'kept' WHERE letter_id = 'L1'");
     a.navn = "Kari Nordmann";
     g_assert_cmpint(ledger_insert_address(l, "L1", "recipient", &a), ==, 0);
-    g_assert_cmpint(ledger_one_string(ledger_stmt(l, "SELECT navn || '/' || later FROM addresses"
-                                                     " WHERE letter_id = ?", "s", "L1"), &v),
-                    ==, LEDGER_FOUND);
-    g_assert_cmpstr(v, ==, "Kari Nordmann/kept");
-    g_free(v);
+    assert_text(l, "SELECT navn || '/' || later FROM addresses", "Kari Nordmann/kept");
     g_assert_cmpint(ledger_one_int(ledger_stmt(l, "SELECT count(*) FROM addresses", "")), ==, 1);
     fresh_close(&f);
 }
@@ -158,7 +173,6 @@ static void test_upsert_document(void)
 {
     struct fresh f;
     struct ledger *l = fresh_open(&f);
-    char *v = NULL;
 
     add_letter(l, "L1");
     g_assert_cmpint(ledger_insert_document(l, "L1", 1, "main", "application/pdf", 100, 2, "1.7"),
@@ -166,11 +180,8 @@ static void test_upsert_document(void)
     sql(l, "ALTER TABLE documents ADD COLUMN later TEXT; UPDATE documents SET later = 'kept'");
     g_assert_cmpint(ledger_insert_document(l, "L1", 1, "main", "application/pdf", 200, -1,
                                            "1.7"), ==, 0);
-    g_assert_cmpint(ledger_one_string(ledger_stmt(l, "SELECT bytes || '/' || coalesce(pages,"
-                                                     " 'null') || '/' || later FROM documents",
-                                                  ""), &v), ==, LEDGER_FOUND);
-    g_assert_cmpstr(v, ==, "200/null/kept");
-    g_free(v);
+    assert_text(l, "SELECT bytes || '/' || coalesce(pages, 'null') || '/' || later"
+                   " FROM documents", "200/null/kept");
     fresh_close(&f);
 }
 
@@ -208,11 +219,9 @@ static void test_results_cancelled(void)
 {
     struct fresh f;
     struct ledger *l = fresh_open(&f);
-    struct job_key k = {"bw", "C5", "A4", "B", "standard", ""};
-    long long id = ledger_new_job(l, &k, -1, AT, AT, "2026-01-05");
+    long long id = new_job(l, -1);
     char *at = NULL;
 
-    g_assert_cmpint(id, >, 0);
     g_assert_cmpint(ledger_job_cancelled(l, id, &at), ==, LEDGER_NONE);
     g_assert_null(at);
     sql(l, "UPDATE jobs SET state = 'CLOSED'");
@@ -228,9 +237,7 @@ static void test_results_job_parent(void)
 {
     struct fresh f;
     struct ledger *l = fresh_open(&f);
-    struct job_key k = {"bw", "C5", "A4", "B", "standard", ""};
-    long long a = ledger_new_job(l, &k, -1, AT, AT, "2026-01-05");
-    long long b = ledger_new_job(l, &k, a, AT, AT, "2026-01-05");
+    long long a = new_job(l, -1), b = new_job(l, a);
     struct job_row j;
 
     g_assert_cmpint(ledger_job_by_id(l, b, &j), ==, LEDGER_FOUND);
@@ -336,26 +343,37 @@ static void test_piece_code_sql(void)
                                       &code), ==, LEDGER_FOUND);
     g_assert_cmpstr(code, ==, "00004200007");
     g_free(code);
-    g_assert_cmpint(ledger_one_string(ledger_stmt(l, "SELECT piece_code(NULL, 1)", ""), &code),
-                    ==, LEDGER_FOUND);
-    g_assert_null(code);
+    assert_text(l, "SELECT piece_code(NULL, 1)", NULL);
+    assert_text(l, "SELECT piece_code(1, 99999)", "00000199999");
     fresh_close(&f);
 }
 
-int main(int argc, char **argv)
+/* ledger_stmt's letters, and the upserts that keep the columns they do not name */
+static void add_write_cases(void)
 {
-    g_test_init(&argc, &argv, NULL);
     g_test_add_func("/ledger/binds/count", test_binds_count);
     g_test_add_func("/ledger/binds/nullable", test_binds_nullable);
     g_test_add_func("/ledger/binds/letter-unknowns", test_binds_letter_unknowns);
     g_test_add_func("/ledger/upsert/address", test_upsert_address);
     g_test_add_func("/ledger/upsert/document", test_upsert_document);
+}
+
+/* found and none, and the error a broken database answers */
+static void add_result_cases(void)
+{
     g_test_add_func("/ledger/results/purged", test_results_purged);
     g_test_add_func("/ledger/results/held", test_results_held);
     g_test_add_func("/ledger/results/cancelled", test_results_cancelled);
     g_test_add_func("/ledger/results/job-parent", test_results_job_parent);
-    g_test_add_func("/ledger/results/step-error", test_results_step_error);
-    g_test_add_func("/ledger/results/prepare-error", test_results_prepare_error);
+    g_test_add_func("/ledger/errors/step", test_results_step_error);
+    g_test_add_func("/ledger/errors/prepare", test_results_prepare_error);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    add_write_cases();
+    add_result_cases();
     g_test_add_func("/ledger/piece-code/round-trip", test_piece_code);
     g_test_add_func("/ledger/piece-code/sql", test_piece_code_sql);
     return g_test_run();
