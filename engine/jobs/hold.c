@@ -29,12 +29,18 @@ static int take_out(struct engine *e, const char *id, const char *state, const c
     char *code = NULL;
     long long job_id = 0;
     struct job_row j = {0};
+    enum ledger_result found = LEDGER_NONE;
     int rc = 0;
 
     if (strcmp(state, "ACCEPTED") == 0)
         return 0;
-    if (strcmp(state, "PLANNED") != 0 || ledger_letter_piece(e->ledger, id, &code, &job_id) != 0 ||
-        ledger_job_by_id(e->ledger, job_id, &j) != 0) {
+    if (strcmp(state, "PLANNED") == 0 &&
+        (found = ledger_letter_piece(e->ledger, id, &code, &job_id)) == LEDGER_FOUND)
+        found = ledger_job_by_id(e->ledger, job_id, &j);
+    if (found == LEDGER_ERROR) {
+        *err = g_strdup_printf("letter %s: %s", id, ledger_error(e->ledger));
+        rc = -1;
+    } else if (found == LEDGER_NONE) {
         *err = g_strdup_printf("letter %s is %s: only a letter not yet in a closing job can be "
                                "held", id, state);
         rc = 1;
