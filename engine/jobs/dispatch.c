@@ -117,13 +117,15 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
     GPtrArray *rows = NULL;
     GDateTime *now = time_now();
     char *today = g_date_time_format(now, "%Y-%m-%d"), *when = NULL;
-    enum ledger_result cancelled = LEDGER_NONE, dispatched = LEDGER_NONE;
+    enum ledger_result found, cancelled = LEDGER_NONE, dispatched = LEDGER_NONE;
     int rc = -1;
 
     memset(rep, 0, sizeof *rep);
     g_date_time_unref(now);
-    if (ledger_resolve_job(e->ledger, job, &j) != 0) {
-        *err = g_strdup_printf("no job named %s (see trykk jobs)", job);
+    if ((found = ledger_resolve_job(e->ledger, job, &j)) != LEDGER_FOUND) {
+        *err = found == LEDGER_ERROR
+            ? g_strdup_printf("job %s: %s", job, ledger_error(e->ledger))
+            : g_strdup_printf("no job named %s (see trykk jobs)", job);
         g_free(today);
         return -1;
     }
