@@ -62,7 +62,8 @@ int ledger_piece_code_register(sqlite3 *db);
 
 /* settle.c: the settlement rows every settlement writes. */
 struct settle_result;
-int settlement_find(struct ledger *l, const char *id, struct settle_result *r);
+enum ledger_result settlement_find(struct ledger *l, const char *id,
+                                   struct settle_result *r);
 /* End a settlement's transaction (rc 0: its rows are written) and fill settled_at. */
 int settlement_end(struct ledger *l, int rc, struct settle_result *r, const char *at,
                    const char *what, char **err);

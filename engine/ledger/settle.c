@@ -38,7 +38,8 @@ static int settlement_row(sqlite3_stmt *st, void *arg)
     return 0;
 }
 
-int settlement_find(struct ledger *l, const char *id, struct settle_result *r)
+enum ledger_result settlement_find(struct ledger *l, const char *id,
+                                   struct settle_result *r)
 {
     return ledger_one(ledger_stmt(l, "SELECT settled_at, letters, total_ore, detail,"
                                      " (SELECT count(*) FROM settlement_groups WHERE"
@@ -264,7 +265,7 @@ int settle_day(struct ledger *l, const struct tariff_set *ts, const char *day, c
     int rc = ledger_begin(l);
 
     memset(r, 0, sizeof *r);
-    if (rc == 0 && (rc = settlement_find(l, id, r)) != 1)
+    if (rc == 0 && (rc = settlement_find(l, id, r)) != LEDGER_NONE)
         goto done; /* settled before (0) or error (-1) */
     rc = day_open(l, day, today, err);
     if (rc == 0 && !(pt = postage_for(ts, day))) {

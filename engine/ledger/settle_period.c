@@ -237,7 +237,7 @@ int settle_period(struct ledger *l, const struct tariff_set *ts, const char *per
                                "(2026-11)", period);
         rc = -1;
     }
-    if (rc == 0 && (rc = settlement_find(l, id, r)) != 1)
+    if (rc == 0 && (rc = settlement_find(l, id, r)) != LEDGER_NONE)
         goto done; /* settled before (0) or error (-1) */
     rc = 0;
     if (strcmp(last, today) >= 0) {
