@@ -11,13 +11,13 @@
 #include <string.h>
 #include "cli.h"
 
-/* A job name (J…) names a job; anything else a letter. */
-static bool names_job(struct engine *e, const char *key)
+/* A job name (J…) names a job (found); anything else a letter (none). */
+static enum ledger_result names_job(struct engine *e, const char *key)
 {
     struct job_row j = {0};
-    bool found = ledger_resolve_job(e->ledger, key, &j) == 0;
+    enum ledger_result found = ledger_resolve_job(e->ledger, key, &j);
 
-    if (found)
+    if (found == LEDGER_FOUND)
         job_row_free(&j);
     return found;
 }
@@ -25,8 +25,14 @@ static bool names_job(struct engine *e, const char *key)
 static int hold_one(struct engine *e, const char *key, const char *reason)
 {
     char *err = NULL, *what = NULL;
-    bool job = names_job(e, key);
-    int rc = job ? jobs_hold_job(e, key, reason, &what, &err)
+    enum ledger_result named = names_job(e, key);
+    bool job = named == LEDGER_FOUND;
+    int rc = -1;
+
+    if (named == LEDGER_ERROR)
+        err = g_strdup_printf("%s: %s", key, ledger_error(e->ledger));
+    else
+        rc = job ? jobs_hold_job(e, key, reason, &what, &err)
                  : jobs_hold_letter(e, key, reason, &what, &err);
 
     if (rc == 0 && reason)

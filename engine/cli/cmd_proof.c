@@ -19,8 +19,6 @@
 #include <string.h>
 #include "cli.h"
 
-#define PIECE_CODE_LEN 11
-
 struct proof {
     char *letter;
     long long job_id;
@@ -36,7 +34,7 @@ static int resolve(struct engine *e, const char *key, struct proof *pf, char **e
 {
     struct piece_ref ref = {0};
     struct letter_status ls = {0};
-    char code[PIECE_CODE_LEN + 1], *piece = NULL, *letter = NULL;
+    char code[LEDGER_PIECE_CODE_LEN + 1], *piece = NULL, *letter = NULL;
     const char *kind;
     int rc;
 
@@ -85,8 +83,10 @@ static int render_letter(struct engine *e, struct print_setup *ps, struct proof 
             g_ptr_array_remove_index(rows, i);
     for (i = 0; i < rows->len; i++) {
         struct piece_row *p = rows->pdata[i];
-        if (!p->code) /* never a real code: real sequence numbers start at 1 */
-            p->code = g_strdup_printf("%06lld%05d", pf->job_id, 0);
+        if (!p->code) { /* never a real code: real sequence numbers start at 1 */
+            p->code = g_malloc(LEDGER_PIECE_CODE_LEN + 1);
+            ledger_piece_code(pf->job_id, 0, p->code);
+        }
         if (p->first_sheet < 1)
             p->first_sheet = 1;
     }

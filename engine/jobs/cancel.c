@@ -31,10 +31,13 @@ int jobs_cancel(struct engine *e, const char *job, const char *reason, int *lett
     char *at = time_rfc3339(now), *detaljer = NULL;
     guint i;
     int rc = -1;
+    enum ledger_result found;
 
     *letters = 0;
-    if (ledger_resolve_job(e->ledger, job, &j) != 0) {
-        *err = g_strdup_printf("no job named %s (see trykk jobs)", job);
+    if ((found = ledger_resolve_job(e->ledger, job, &j)) != LEDGER_FOUND) {
+        *err = found == LEDGER_ERROR
+            ? g_strdup_printf("job %s: %s", job, ledger_error(e->ledger))
+            : g_strdup_printf("no job named %s (see trykk jobs)", job);
         goto out;
     }
     detaljer = g_strdup_printf("print job %s was cancelled by the print provider: %s", j.name,

@@ -116,12 +116,15 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
     GPtrArray *rows = NULL;
     GDateTime *now = time_now();
     char *today = g_date_time_format(now, "%Y-%m-%d"), *when = NULL;
+    enum ledger_result found, cancelled = LEDGER_NONE, dispatched = LEDGER_NONE;
     int rc = -1;
 
     memset(rep, 0, sizeof *rep);
     g_date_time_unref(now);
-    if (ledger_resolve_job(e->ledger, job, &j) != 0) {
-        *err = g_strdup_printf("no job named %s (see trykk jobs)", job);
+    if ((found = ledger_resolve_job(e->ledger, job, &j)) != LEDGER_FOUND) {
+        *err = found == LEDGER_ERROR
+            ? g_strdup_printf("job %s: %s", job, ledger_error(e->ledger))
+            : g_strdup_printf("no job named %s (see trykk jobs)", job);
         g_free(today);
         return -1;
     }
@@ -131,10 +134,14 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
     } else if (j.held_at && j.state != JOB_STATE_DISPATCHED) {
         *err = g_strdup_printf("job %s is on hold (%s): release it first (trykk release %s)",
                                j.name, j.hold_reason, j.name);
-    } else if (ledger_job_cancelled(e->ledger, j.id, &when) == 0) {
-        *err = g_strdup_printf("job %s was cancelled at %s; it cannot be dispatched", j.name,
-                               when);
-    } else if (ledger_job_dispatched(e->ledger, j.id, &rep->day, &when) == 0) {
+    } else if ((cancelled = ledger_job_cancelled(e->ledger, j.id, &when)) != LEDGER_NONE) {
+        *err = cancelled == LEDGER_FOUND
+            ? g_strdup_printf("job %s was cancelled at %s; it cannot be dispatched", j.name, when)
+            : g_strdup_printf("job %s: %s", j.name, ledger_error(e->ledger));
+    } else if ((dispatched = ledger_job_dispatched(e->ledger, j.id, &rep->day, &when)) ==
+               LEDGER_ERROR) {
+        *err = g_strdup_printf("job %s: %s", j.name, ledger_error(e->ledger));
+    } else if (dispatched == LEDGER_FOUND) {
         rep->already = true;
         *err = g_strdup_printf("job %s was dispatched on %s (at %s); a job is dispatched once",
                                j.name, rep->day, when);

@@ -29,12 +29,18 @@ static int take_out(struct engine *e, const char *id, enum letter_state state, c
     char *code = NULL;
     long long job_id = 0;
     struct job_row j = {0};
+    enum ledger_result found = LEDGER_NONE;
     int rc = 0;
 
     if (state == LETTER_STATE_ACCEPTED)
         return 0;
-    if (state != LETTER_STATE_PLANNED || ledger_letter_piece(e->ledger, id, &code, &job_id) != 0 ||
-        ledger_job_by_id(e->ledger, job_id, &j) != 0) {
+    if (state == LETTER_STATE_PLANNED &&
+        (found = ledger_letter_piece(e->ledger, id, &code, &job_id)) == LEDGER_FOUND)
+        found = ledger_job_by_id(e->ledger, job_id, &j);
+    if (found == LEDGER_ERROR) {
+        *err = g_strdup_printf("letter %s: %s", id, ledger_error(e->ledger));
+        rc = -1;
+    } else if (found == LEDGER_NONE) {
         *err = g_strdup_printf("letter %s is %s: only a letter not yet in a closing job can be "
                                "held", id, letter_state_name(state));
         rc = 1;
@@ -61,14 +67,18 @@ int jobs_hold_letter(struct engine *e, const char *key, const char *reason, char
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
     int rc = 1, changed;
+    enum ledger_result found = ledger_resolve_letter(e->ledger, key, id, NULL);
 
     g_date_time_unref(now);
-    if (ledger_resolve_letter(e->ledger, key, id, NULL) != 0 ||
-        ledger_letter_state(e->ledger, *id, &ls) != 0) {
-        *err = g_strdup_printf("no letter %s (give a letter id, message id, piece code or EA "
-                               "code)", key);
+    if (found == LEDGER_FOUND)
+        found = ledger_letter_state(e->ledger, *id, &ls);
+    if (found != LEDGER_FOUND) {
+        *err = found == LEDGER_ERROR
+            ? g_strdup_printf("letter %s: %s", key, ledger_error(e->ledger))
+            : g_strdup_printf("no letter %s (give a letter id, message id, piece code or EA "
+                              "code)", key);
         g_free(at);
-        return 1;
+        return found == LEDGER_ERROR ? -1 : 1;
     }
     if (ledger_begin(e->ledger) < 0) {
         rc = -1;
@@ -107,13 +117,16 @@ int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **
     char *at = time_rfc3339(now), *what;
     guint i;
     int rc;
+    enum ledger_result found = ledger_resolve_job(e->ledger, key, &j);
 
     g_date_time_unref(now);
     *name = NULL;
-    if (ledger_resolve_job(e->ledger, key, &j) != 0) {
-        *err = g_strdup_printf("no job named %s (see trykk jobs)", key);
+    if (found != LEDGER_FOUND) {
+        *err = found == LEDGER_ERROR
+            ? g_strdup_printf("job %s: %s", key, ledger_error(e->ledger))
+            : g_strdup_printf("no job named %s (see trykk jobs)", key);
         g_free(at);
-        return 1;
+        return found == LEDGER_ERROR ? -1 : 1;
     }
     *name = g_strdup(j.name);
     if (reason && !holdable(j.state)) {

@@ -300,7 +300,7 @@ static int reprint_one(struct engine *e, struct print_setup *ps, const struct jo
 int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key,
                        const char *reason, char **child, char **err)
 {
-    char code[12];
+    char code[LEDGER_PIECE_CODE_LEN + 1];
     struct piece_ref ref = {0};
     struct job_row j = {0};
     GPtrArray *rows = NULL;

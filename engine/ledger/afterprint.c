@@ -50,31 +50,32 @@ void letter_party_free(struct letter_party *p)
     memset(p, 0, sizeof *p);
 }
 
-int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p)
+static int party_row(sqlite3_stmt *st, void *arg)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
+    struct letter_party *p = arg;
+
+    p->sbdh_sender = ledger_col_dup(st, 0);
+    p->avsender = ledger_col_dup(st, 1);
+    p->avsenderidentifikator = ledger_col_dup(st, 2);
+    p->mottak_jws = ledger_col_dup(st, 3);
+    p->return_handling = ledger_col_dup(st, 4);
+    p->carrier = ledger_col_dup(st, 6);
+    p->conversation_id = ledger_col_dup(st, 7);
+    if (!letter_state_parse(ledger_col_text(st, 5), &p->state) &&
+        !ledger_bad_state(st, 5, "letter")) {
+        letter_party_free(p);
+        return -1;
+    }
+    return 0;
+}
+
+enum ledger_result ledger_letter_party(struct ledger *l, const char *id, struct letter_party *p)
+{
+    memset(p, 0, sizeof *p);
+    return ledger_one(ledger_stmt(l,
         "SELECT l.sbdh_sender, l.avsender, l.avsenderidentifikator, r.jws, l.return_handling,"
         " l.state, l.carrier, l.conversation_id FROM letters l LEFT JOIN receipts r ON r.letter_id = l.id AND"
-        " r.type = 'mottakskvittering' WHERE l.id = ?", "s", id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    memset(p, 0, sizeof *p);
-    if (rc == SQLITE_ROW) {
-        p->sbdh_sender = ledger_col_dup(st, 0);
-        p->avsender = ledger_col_dup(st, 1);
-        p->avsenderidentifikator = ledger_col_dup(st, 2);
-        p->mottak_jws = ledger_col_dup(st, 3);
-        p->return_handling = ledger_col_dup(st, 4);
-        p->carrier = ledger_col_dup(st, 6);
-        p->conversation_id = ledger_col_dup(st, 7);
-        if (!letter_state_parse(ledger_col_text(st, 5), &p->state) &&
-            !ledger_bad_state(st, 5, "letter")) {
-            letter_party_free(p);
-            rc = SQLITE_ERROR;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+        " r.type = 'mottakskvittering' WHERE l.id = ?", "s", id), party_row, p);
 }
 
 int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
@@ -116,18 +117,19 @@ int ledger_job_reconciled(struct ledger *l, long long job_id, const char *at)
                                  " '" JOB_RECONCILED "')", "sl", at, job_id));
 }
 
-int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at)
+enum ledger_result ledger_job_dispatched(struct ledger *l, long long job_id, char **day,
+                                         char **at)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT dispatched_on, dispatched_at FROM jobs WHERE id = ?"
-                                      " AND dispatched_on IS NOT NULL", "l", job_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    char *got[2] = {NULL, NULL};
+    enum ledger_result rc = ledger_one(ledger_stmt(l, "SELECT dispatched_on, dispatched_at FROM"
+                                                      " jobs WHERE id = ? AND dispatched_on IS"
+                                                      " NOT NULL", "l", job_id), ledger_two_strings, got);
 
-    if (rc == SQLITE_ROW) {
-        *day = ledger_col_dup(st, 0);
-        *at = ledger_col_dup(st, 1);
+    if (rc == LEDGER_FOUND) {
+        *day = got[0];
+        *at = got[1];
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    return rc;
 }
 
 int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason)
@@ -137,16 +139,16 @@ int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const 
                                  " state IN (" JOB_AFTER_PRINT ")", "ssl", at, reason, job_id));
 }
 
-int ledger_job_cancelled(struct ledger *l, long long job_id, char **at)
+enum ledger_result ledger_job_cancelled(struct ledger *l, long long job_id, char **at)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT cancelled_at FROM jobs WHERE id = ? AND"
-                                      " cancelled_at IS NOT NULL", "l", job_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    char *when = NULL;
+    enum ledger_result rc = ledger_one_string(ledger_stmt(l, "SELECT cancelled_at FROM jobs"
+                                                             " WHERE id = ? AND cancelled_at IS"
+                                                             " NOT NULL", "l", job_id), &when);
 
-    if (rc == SQLITE_ROW)
-        *at = ledger_col_dup(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    if (rc == LEDGER_FOUND)
+        *at = when;
+    return rc;
 }
 
 /* The day's handover: every POSTED piece of every job dispatched that day, by the postage
@@ -170,32 +172,34 @@ GPtrArray *ledger_jobs_dispatched_on(struct ledger *l, const char *day)
                                          " ORDER BY id", "s", day));
 }
 
-int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *out)
+static int piece_ref_row(sqlite3_stmt *st, void *arg)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
+    struct piece_ref *out = arg;
+
+    out->letter_id = ledger_col_dup(st, 0);
+    out->job_id = sqlite3_column_int64(st, 1);
+    out->job = ledger_col_dup(st, 3);
+    out->return_handling = ledger_col_dup(st, 5);
+    out->layout = ledger_col_dup(st, 6);
+    out->posted_on = ledger_col_dup(st, 7);
+    if ((!piece_state_parse(ledger_col_text(st, 2), &out->piece_state) &&
+         !ledger_bad_state(st, 2, "piece")) ||
+        (!letter_state_parse(ledger_col_text(st, 4), &out->letter_state) &&
+         !ledger_bad_state(st, 4, "letter"))) {
+        piece_ref_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+enum ledger_result ledger_piece_by_code(struct ledger *l, const char *code,
+                                        struct piece_ref *out)
+{
+    memset(out, 0, sizeof *out);
+    return ledger_one(ledger_stmt(l,
         "SELECT p.letter_id, p.job_id, p.state, j.name, l.state, l.return_handling, l.layout,"
         " l.posted_on FROM pieces p JOIN jobs j ON j.id = p.job_id JOIN letters l ON l.id = p.letter_id"
-        " WHERE p.code = ?", "s", code);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    memset(out, 0, sizeof *out);
-    if (rc == SQLITE_ROW) {
-        out->letter_id = ledger_col_dup(st, 0);
-        out->job_id = sqlite3_column_int64(st, 1);
-        out->job = ledger_col_dup(st, 3);
-        out->return_handling = ledger_col_dup(st, 5);
-        out->layout = ledger_col_dup(st, 6);
-        out->posted_on = ledger_col_dup(st, 7);
-        if ((!piece_state_parse(ledger_col_text(st, 2), &out->piece_state) &&
-             !ledger_bad_state(st, 2, "piece")) ||
-            (!letter_state_parse(ledger_col_text(st, 4), &out->letter_state) &&
-             !ledger_bad_state(st, 4, "letter"))) {
-            piece_ref_free(out);
-            rc = SQLITE_ERROR;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+        " WHERE p.code = ?", "s", code), piece_ref_row, out);
 }
 
 void piece_ref_free(struct piece_ref *p)
@@ -217,16 +221,17 @@ int ledger_insert_return(struct ledger *l, const struct return_row *r)
                                         r->handling, r->source));
 }
 
-int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on)
+enum ledger_result ledger_return_of(struct ledger *l, const char *letter_id,
+                                    char **returned_on)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT returned_on FROM returns WHERE letter_id = ?", "s",
-                                   letter_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    char *day = NULL;
+    enum ledger_result rc = ledger_one_string(ledger_stmt(l, "SELECT returned_on FROM returns"
+                                                             " WHERE letter_id = ?", "s",
+                                                          letter_id), &day);
 
-    if (rc == SQLITE_ROW)
-        *returned_on = ledger_col_dup(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    if (rc == LEDGER_FOUND)
+        *returned_on = day;
+    return rc;
 }
 
 json_t *ledger_returns_json(struct ledger *l, const char *since)
@@ -239,28 +244,18 @@ json_t *ledger_returns_json(struct ledger *l, const char *since)
 
 int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char *at)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "UPDATE returns SET handling = 'FORWARDED', forwarded_at = ?"
-                                      " WHERE letter_id = ? AND handling = 'FORWARD'", "ss", at,
-                                   letter_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return -1;
-    return sqlite3_changes(l->db) == 1 ? 0 : 1;
+    return ledger_changed_one(l, ledger_stmt(l, "UPDATE returns SET handling = 'FORWARDED',"
+                                                " forwarded_at = ? WHERE letter_id = ? AND"
+                                                " handling = 'FORWARD'", "ss", at, letter_id));
 }
 
 json_t *ledger_return_json(struct ledger *l, const char *letter_id)
 {
-    json_t *rows = ledger_rows_json(ledger_stmt(l,
+    return ledger_row_one_json(ledger_stmt(l,
         "SELECT r.piece, r.code, r.returned_on, r.at, r.reason, r.handling, r.source,"
         " r.forwarded_at, k.published AS receipt_published FROM returns r LEFT JOIN receipts k"
         " ON k.letter_id = r.letter_id AND k.type = 'returpostkvittering'"
         " WHERE r.letter_id = ?", "s", letter_id));
-    json_t *one = json_incref(json_array_get(rows, 0));
-
-    json_decref(rows);
-    return one;
 }
 
 int ledger_undo_return(struct ledger *l, const char *letter_id, const char *at)

@@ -31,37 +31,36 @@ static void facts_free(struct facts *f)
     g_free(f->faktura);
 }
 
+static int facts_row(sqlite3_stmt *st, void *arg)
+{
+    struct facts *f = arg;
+    char **col[] = {&f->layout, &f->colour, &f->envelope, &f->posttype, &f->landkode,
+                    &f->avsender, &f->ident, &f->faktura};
+    int i;
+
+    for (i = 0; i < (int)G_N_ELEMENTS(col); i++)
+        *col[i] = ledger_col_dup(st, i);
+    f->pages = sqlite3_column_int(st, 8);
+    f->sheets = sqlite3_column_int(st, 9);
+    f->weight_mg = sqlite3_column_int(st, 10);
+    return 0;
+}
+
 static int letter_facts(struct ledger *l, const char *id, struct facts *f)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
+    memset(f, 0, sizeof *f);
+    return ledger_one(ledger_stmt(l,
         "SELECT l.layout, l.colour, l.envelope, l.posttype, a.landkode, l.avsender,"
         " l.avsenderidentifikator, l.faktura_referanse, l.pages, l.sheets, l.weight_mg"
         " FROM letters l LEFT JOIN addresses a ON a.letter_id = l.id AND a.role = 'recipient'"
-        " WHERE l.id = ? AND l.layout IS NOT NULL", "s", id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR, i;
-    char **col[] = {&f->layout, &f->colour, &f->envelope, &f->posttype, &f->landkode,
-                    &f->avsender, &f->ident, &f->faktura};
-
-    memset(f, 0, sizeof *f);
-    if (rc == SQLITE_ROW) {
-        for (i = 0; i < (int)G_N_ELEMENTS(col); i++)
-            *col[i] = ledger_col_dup(st, i);
-        f->pages = sqlite3_column_int(st, 8);
-        f->sheets = sqlite3_column_int(st, 9);
-        f->weight_mg = sqlite3_column_int(st, 10);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+        " WHERE l.id = ? AND l.layout IS NOT NULL", "s", id), facts_row, f) == LEDGER_FOUND
+               ? 0 : -1;
 }
 
-static bool has_print_row(struct ledger *l, const char *id)
+static enum ledger_result has_print_row(struct ledger *l, const char *id)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT 1 FROM cost_rows WHERE letter_id = ? AND"
-                                      " kind = 'PRINT'", "s", id);
-    bool found = st && sqlite3_step(st) == SQLITE_ROW;
-
-    sqlite3_finalize(st);
-    return found;
+    return ledger_one(ledger_stmt(l, "SELECT 1 FROM cost_rows WHERE letter_id = ? AND"
+                                     " kind = 'PRINT'", "s", id), NULL, NULL);
 }
 
 /* Provisional postage: the unit price of a day with only this letter (paid as the minimum). */
@@ -103,7 +102,7 @@ static int insert_print(struct ledger *l, const char *id, const char *day, const
             " base_ore, sheets_ore, broker_ore, postage_provisional_ore)"
             " VALUES (?, 'PRINT', ?,?,?,?,?,?,?,?,?,?, NULLIF(?, ''), NULLIF(?, ''),"
             " NULLIF(?, ''), ?,?,?,?, ?,?,?, NULLIF(?, -1))",
-            "sssssssssss" "sss" "iiii" "llll", id, day, at, t->head.id,
+            "sssssssssss" "sss" "Iiii" "llll", id, day, at, t->head.id,
             org ? org : f->avsender, f->ident, f->faktura, f->layout, f->colour, f->envelope,
             f->posttype, pc.format, pc.band, pc.zone, f->pages, p.charged_sheets, f->sheets,
             f->weight_mg, p.base_ore, p.sheets_ore, p.broker_ore, postage));
@@ -121,10 +120,14 @@ int costs_record_print(struct ledger *l, const struct tariff_set *ts, const char
     const struct tariff *t = tariff_for(ts, day);
     struct facts f = {0};
     struct cost_input in = {0};
+    enum ledger_result has = has_print_row(l, letter_id);
     int rc;
 
-    if (has_print_row(l, letter_id))
-        return 0;
+    if (has != LEDGER_NONE) {
+        if (has == LEDGER_ERROR)
+            *err = g_strdup_printf("letter %s: %s", letter_id, ledger_error(l));
+        return has == LEDGER_FOUND ? 0 : -1;
+    }
     if (!t) {
         *err = g_strdup_printf("no print tariff is valid on %s", day);
         return -1;
@@ -155,36 +158,38 @@ int costs_record_reprint(struct ledger *l, const char *letter_id, int sheets, co
         " kind = 'PRINT'", "sssi", letter_id, day, at, sheets));
 }
 
-static bool day_settled(struct ledger *l, const char *day)
+/* Found: the day is settled. */
+static enum ledger_result day_settled(struct ledger *l, const char *day)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT 1 FROM settlements WHERE kind = 'DAY' AND"
-                                      " first_day = ?", "s", day);
-    bool found = st && sqlite3_step(st) == SQLITE_ROW;
-
-    sqlite3_finalize(st);
-    return found;
+    return ledger_one(ledger_stmt(l, "SELECT 1 FROM settlements WHERE kind = 'DAY' AND"
+                                     " first_day = ?", "s", day), NULL, NULL);
 }
 
 int costs_set_posted(struct ledger *l, const char *letter_id, const char *day, char **err)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT posted_on FROM letters WHERE id = ?", "s",
-                                   letter_id);
-    char *old = st && sqlite3_step(st) == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
-    int rc = 0;
+    char *old = NULL;
+    enum ledger_result got = ledger_one_string(ledger_stmt(l, "SELECT posted_on FROM letters"
+                                                              " WHERE id = ?", "s", letter_id),
+                                               &old);
+    enum ledger_result was = LEDGER_NONE, now = LEDGER_NONE;
+    int rc = -1;
 
-    sqlite3_finalize(st);
     if (old && strcmp(old, day) == 0) {
         g_free(old);
         return 0;
     }
-    if ((old && day_settled(l, old)) || day_settled(l, day)) {
+    if (got != LEDGER_ERROR && old)
+        was = day_settled(l, old);
+    if (got != LEDGER_ERROR && was == LEDGER_NONE)
+        now = day_settled(l, day);
+    if (got == LEDGER_ERROR || was == LEDGER_ERROR || now == LEDGER_ERROR)
+        *err = g_strdup_printf("letter %s: %s", letter_id, ledger_error(l));
+    else if (was == LEDGER_FOUND || now == LEDGER_FOUND)
         *err = g_strdup_printf("letter %s: postage of %s is settled; its posting day cannot "
-                               "change", letter_id, old && day_settled(l, old) ? old : day);
-        rc = -1;
-    } else {
+                               "change", letter_id, was == LEDGER_FOUND ? old : day);
+    else
         rc = ledger_step_done(ledger_stmt(l, "UPDATE letters SET posted_on = ? WHERE id = ?",
                                           "ss", day, letter_id));
-    }
     g_free(old);
     return rc;
 }
@@ -199,16 +204,15 @@ GPtrArray *costs_unsettled_days(struct ledger *l, const char *before)
 int costs_record_return(struct ledger *l, const struct tariff_set *ts, const char *letter_id,
                         const char *day, const char *at, long long *fee, char **err)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT tariff, layout FROM cost_rows WHERE letter_id = ?"
-                                      " AND kind = 'PRINT'", "s", letter_id);
+    char *got[2] = {NULL, NULL}, *layout;
     const struct tariff *t = NULL;
-    char *layout = NULL;
 
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        t = tariff_by_id(ts, (const char *)sqlite3_column_text(st, 0));
-        layout = ledger_col_dup(st, 1);
-    }
-    sqlite3_finalize(st);
+    if (ledger_one(ledger_stmt(l, "SELECT tariff, layout FROM cost_rows WHERE letter_id = ?"
+                                  " AND kind = 'PRINT'", "s", letter_id), ledger_two_strings,
+                   got) == LEDGER_FOUND)
+        t = tariff_by_id(ts, got[0]);
+    layout = got[1];
+    g_free(got[0]);
     if (!t) {
         *err = g_strdup_printf("letter %s: no print cost row, or its tariff is not loaded",
                                letter_id);

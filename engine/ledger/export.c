@@ -118,20 +118,22 @@ static bool same_invoice(const struct cost_line *a, const struct cost_line *b)
            g_strcmp0(a->faktura_referanse, b->faktura_referanse) == 0;
 }
 
+static int add_line(sqlite3_stmt *st, void *lines)
+{
+    g_ptr_array_add(lines, line_of(st));
+    return 0;
+}
+
 int costs_report(struct ledger *l, const char *first, const char *last, const char *sender,
                  int mva_bp, struct cost_report *r, char **err)
 {
-    sqlite3_stmt *st = ledger_stmt(l, report_sql, "sss", first, last, sender);
     guint i, from = 0;
-    int rc = SQLITE_ERROR;
 
     memset(r, 0, sizeof *r);
     r->lines = g_ptr_array_new_with_free_func(line_free);
     r->groups = g_ptr_array_new_with_free_func(group_free);
-    while (st && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(r->lines, line_of(st));
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
+    if (ledger_each(ledger_stmt(l, report_sql, "sss", first, last, sender), add_line,
+                    r->lines) < 0) {
         *err = g_strdup_printf("cost report: %s", ledger_error(l));
         cost_report_free(r);
         return -1;

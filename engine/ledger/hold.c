@@ -28,32 +28,33 @@ int ledger_job_hold(struct ledger *l, long long job_id, const char *at, const ch
                          " held_at IS NOT NULL", "l", job_id));
 }
 
-int ledger_letter_held(struct ledger *l, const char *id, char **reason)
+enum ledger_result ledger_letter_held(struct ledger *l, const char *id, char **reason)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT hold_reason FROM letters WHERE id = ? AND"
-                                      " held_at IS NOT NULL", "s", id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    char *why = NULL;
+    enum ledger_result rc = ledger_one_string(ledger_stmt(l, "SELECT hold_reason FROM letters"
+                                                             " WHERE id = ? AND held_at IS NOT"
+                                                             " NULL", "s", id), &why);
 
     if (reason)
-        *reason = rc == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+        *reason = why;
+    else
+        g_free(why);
+    return rc;
 }
 
 /* Take a letter's piece out of an OPEN job; the job goes when it is left empty. */
 int ledger_remove_piece(struct ledger *l, long long job_id, const char *letter_id)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "DELETE FROM pieces WHERE job_id = ? AND letter_id = ? AND"
-                                      " seq IS NULL RETURNING sheets", "ls", job_id, letter_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR, sheets = 0;
+    long long sheets = 0;
+    enum ledger_result rc = ledger_one(ledger_stmt(l, "DELETE FROM pieces WHERE job_id = ? AND"
+                                                      " letter_id = ? AND seq IS NULL RETURNING"
+                                                      " sheets", "ls", job_id, letter_id),
+                                       ledger_int_column, &sheets);
 
-    if (rc == SQLITE_ROW)
-        sheets = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : -1;
+    if (rc != LEDGER_FOUND)
+        return rc;
     if (ledger_step_done(ledger_stmt(l, "UPDATE jobs SET letters = letters - 1, sheets = sheets"
-                                        " - ? WHERE id = ? AND state = '" JOB_OPEN "'", "il", sheets,
+                                        " - ? WHERE id = ? AND state = '" JOB_OPEN "'", "ll", sheets,
                                      job_id)) < 0)
         return -1;
     return ledger_step_done(ledger_stmt(l, "DELETE FROM jobs WHERE id = ? AND state = '" JOB_OPEN "' AND"
@@ -70,11 +71,9 @@ GPtrArray *ledger_plannable(struct ledger *l, int limit)
 
 json_t *ledger_held_counts(struct ledger *l)
 {
-    json_t *arr = ledger_rows_json(ledger_stmt(l,
+    json_t *o = ledger_row_one_json(ledger_stmt(l,
         "SELECT (SELECT count(*) FROM letters WHERE held_at IS NOT NULL) AS letters,"
         " (SELECT count(*) FROM jobs WHERE held_at IS NOT NULL) AS jobs", ""));
-    json_t *o = json_incref(json_array_get(arr, 0));
 
-    json_decref(arr);
     return o ? o : json_object();
 }

@@ -9,6 +9,7 @@
  *     depends only on the ledger (postal presort: zone, postcode; then weight, arrival,
  *     message id), so rebuilding a job after a crash produces the same files.
  */
+#include <limits.h>
 #include <string.h>
 #include "ledger.h"
 #include "ledger_internal.h"
@@ -20,24 +21,31 @@ GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int li
                                       limit));
 }
 
-int ledger_plan_row(struct ledger *l, const char *id, struct plan_row *r)
+GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id, avsender, posttype, colour, return_handling,"
-                                      " received_at, pages FROM letters WHERE id = ?", "s", id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    return ledger_ids_in_state_limit(l, state, INT_MAX);
+}
 
+static int plan_row(sqlite3_stmt *st, void *arg)
+{
+    struct plan_row *r = arg;
+
+    r->id = ledger_col_dup(st, 0);
+    r->avsender = ledger_col_dup(st, 1);
+    r->posttype = ledger_col_dup(st, 2);
+    r->colour = ledger_col_dup(st, 3);
+    r->return_handling = ledger_col_dup(st, 4);
+    r->received_at = ledger_col_dup(st, 5);
+    r->pages = sqlite3_column_int(st, 6);
+    return 0;
+}
+
+enum ledger_result ledger_plan_row(struct ledger *l, const char *id, struct plan_row *r)
+{
     memset(r, 0, sizeof *r);
-    if (rc == SQLITE_ROW) {
-        r->id = ledger_col_dup(st, 0);
-        r->avsender = ledger_col_dup(st, 1);
-        r->posttype = ledger_col_dup(st, 2);
-        r->colour = ledger_col_dup(st, 3);
-        r->return_handling = ledger_col_dup(st, 4);
-        r->received_at = ledger_col_dup(st, 5);
-        r->pages = sqlite3_column_int(st, 6);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    return ledger_one(ledger_stmt(l, "SELECT id, avsender, posttype, colour, return_handling,"
+                                     " received_at, pages FROM letters WHERE id = ?", "s", id),
+                      plan_row, r);
 }
 
 void plan_row_free(struct plan_row *r)
@@ -73,37 +81,39 @@ int ledger_set_letter_state(struct ledger *l, const char *id, enum letter_state 
                     " day, opened_at, due_at, closed_at, letters, sheets, pages, held_at," \
                     " hold_reason"
 
-static int job_row(sqlite3_stmt *st, struct job_row *j)
+static int job_columns(sqlite3_stmt *st, void *arg)
 {
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    struct job_row *j = arg;
 
-    memset(j, 0, sizeof *j);
-    if (rc == SQLITE_ROW) {
-        j->id = sqlite3_column_int64(st, 0);
-        j->parent = sqlite3_column_int64(st, 1);
-        j->name = ledger_col_dup(st, 2);
-        j->colour = ledger_col_dup(st, 3);
-        j->envelope = ledger_col_dup(st, 4);
-        j->stock = ledger_col_dup(st, 5);
-        j->posttype = ledger_col_dup(st, 6);
-        j->layout = ledger_col_dup(st, 7);
-        j->marks = ledger_col_dup(st, 8);
-        j->day = ledger_col_dup(st, 10);
-        j->opened_at = ledger_col_dup(st, 11);
-        j->due_at = ledger_col_dup(st, 12);
-        j->closed_at = ledger_col_dup(st, 13);
-        j->letters = sqlite3_column_int(st, 14);
-        j->sheets = sqlite3_column_int(st, 15);
-        j->pages = sqlite3_column_int(st, 16);
-        j->held_at = ledger_col_dup(st, 17);
-        j->hold_reason = ledger_col_dup(st, 18);
-        if (!job_state_parse(ledger_col_text(st, 9), &j->state) && !ledger_bad_state(st, 9, "job")) {
-            job_row_free(j);
-            rc = SQLITE_ERROR;
-        }
+    j->id = sqlite3_column_int64(st, 0);
+    j->parent = sqlite3_column_int64(st, 1);
+    j->name = ledger_col_dup(st, 2);
+    j->colour = ledger_col_dup(st, 3);
+    j->envelope = ledger_col_dup(st, 4);
+    j->stock = ledger_col_dup(st, 5);
+    j->posttype = ledger_col_dup(st, 6);
+    j->layout = ledger_col_dup(st, 7);
+    j->marks = ledger_col_dup(st, 8);
+    j->day = ledger_col_dup(st, 10);
+    j->opened_at = ledger_col_dup(st, 11);
+    j->due_at = ledger_col_dup(st, 12);
+    j->closed_at = ledger_col_dup(st, 13);
+    j->letters = sqlite3_column_int(st, 14);
+    j->sheets = sqlite3_column_int(st, 15);
+    j->pages = sqlite3_column_int(st, 16);
+    j->held_at = ledger_col_dup(st, 17);
+    j->hold_reason = ledger_col_dup(st, 18);
+    if (!job_state_parse(ledger_col_text(st, 9), &j->state) && !ledger_bad_state(st, 9, "job")) {
+        job_row_free(j);
+        return -1;
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    return 0;
+}
+
+static enum ledger_result job_row(sqlite3_stmt *st, struct job_row *j)
+{
+    memset(j, 0, sizeof *j);
+    return ledger_one(st, job_columns, j);
 }
 
 void job_row_free(struct job_row *j)
@@ -115,7 +125,7 @@ void job_row_free(struct job_row *j)
     memset(j, 0, sizeof *j);
 }
 
-int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out)
+enum ledger_result ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out)
 {
     return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE state = '" JOB_OPEN "' AND"
                                   " parent IS NULL AND held_at IS NULL AND colour = ? AND envelope = ? AND stock = ?"
@@ -124,13 +134,13 @@ int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *o
                                k->posttype, k->layout, k->marks), out);
 }
 
-int ledger_job_get(struct ledger *l, const char *name, struct job_row *out)
+enum ledger_result ledger_job_get(struct ledger *l, const char *name, struct job_row *out)
 {
     return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE name = ?", "s", name),
                    out);
 }
 
-int ledger_job_by_id(struct ledger *l, long long id, struct job_row *out)
+enum ledger_result ledger_job_by_id(struct ledger *l, long long id, struct job_row *out)
 {
     return job_row(ledger_stmt(l, "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?", "l", id),
                    out);
@@ -147,7 +157,7 @@ long long ledger_new_job(struct ledger *l, const struct job_key *k, long long pa
     if (ledger_step_done(ledger_stmt(l,
             "INSERT INTO jobs (name, parent, colour, envelope, stock, posttype, layout, marks,"
             " state, day, opened_at, due_at) VALUES ('new', ?, ?, ?, ?, ?, ?, ?, '" JOB_OPEN "', ?, ?, ?)",
-            "isssssssss", parent > 0 ? (int)parent : -1, k->colour, k->envelope, k->stock, k->posttype,
+            "Lsssssssss", parent > 0 ? parent : -1, k->colour, k->envelope, k->stock, k->posttype,
             k->layout, k->marks, day, opened_at, due_at)) < 0)
         return -1;
     id = sqlite3_last_insert_rowid(l->db);
@@ -195,7 +205,7 @@ int ledger_job_closing(struct ledger *l, long long job_id, const char *at)
             "  WINDOW w AS (ORDER BY " PRESORT_ORDER ", p.weight_mg, t.received_at, t.message_id,"
             "  t.id ROWS UNBOUNDED PRECEDING))"
             " UPDATE pieces SET seq = o.rn, first_sheet = o.fs,"
-            " code = printf('%06d%05d', ?1, o.rn) FROM o"
+            " code = piece_code(?1, o.rn) FROM o"
             " WHERE pieces.job_id = ?1 AND pieces.letter_id = o.letter_id", "l", job_id)) < 0)
         return -1;
     return ledger_step_done(ledger_stmt(l, "UPDATE jobs SET state = '" JOB_CLOSING "', closed_at = ?"
@@ -221,79 +231,94 @@ int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char 
         " WHERE s.kind = 'DAY' AND j.id = ?1)", "l", job_id));
 }
 
+static int add_id(sqlite3_stmt *st, void *ids)
+{
+    long long id = sqlite3_column_int64(st, 0);
+
+    g_array_append_val((GArray *)ids, id);
+    return 0;
+}
+
 GArray *ledger_jobs_in_state(struct ledger *l, enum job_state state, const char *due)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM jobs WHERE state = ?1 AND (?2 IS NULL OR"
-                                      " (due_at <= ?2 AND held_at IS NULL)) ORDER BY id", "ss",
-                                   job_state_name(state), due);
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(long long));
 
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        long long id = sqlite3_column_int64(st, 0);
-        g_array_append_val(ids, id);
-    }
-    sqlite3_finalize(st);
+    (void)ledger_each(ledger_stmt(l, "SELECT id FROM jobs WHERE state = ?1 AND (?2 IS NULL OR"
+                                     " (due_at <= ?2 AND held_at IS NULL)) ORDER BY id", "ss",
+                                  job_state_name(state), due), add_id, ids);
     return ids;
 }
 
 #define ADDR_COLS "navn, adresselinje1, adresselinje2, adresselinje3, adresselinje4," \
                   " postnummer, poststed, land, landkode"
 
+static int address_columns(sqlite3_stmt *st, void *arg)
+{
+    char **cols = arg;
+    int i;
+
+    for (i = 0; i < ADDRESS_COLUMNS; i++)
+        cols[i] = ledger_col_dup(st, i);
+    return 0;
+}
+
 static void piece_address(struct ledger *l, const char *letter_id, const char *role,
                           char **cols, bool *found)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT " ADDR_COLS " FROM addresses WHERE letter_id = ?"
-                                      " AND role = ?", "ss", letter_id, role);
-    int i;
+    *found = ledger_one(ledger_stmt(l, "SELECT " ADDR_COLS " FROM addresses WHERE letter_id = ?"
+                                       " AND role = ?", "ss", letter_id, role),
+                        address_columns, cols) == LEDGER_FOUND;
+}
 
-    *found = st && sqlite3_step(st) == SQLITE_ROW;
-    for (i = 0; *found && i < ADDRESS_COLUMNS; i++)
-        cols[i] = ledger_col_dup(st, i);
-    sqlite3_finalize(st);
+struct pieces_out {
+    struct ledger *l;
+    GPtrArray *rows;
+};
+
+static int piece_columns(sqlite3_stmt *st, void *arg)
+{
+    struct pieces_out *o = arg;
+    struct piece_row *p;
+    enum piece_state state = PIECE_STATE_PLANNED;
+    bool found;
+
+    if (!piece_state_parse(ledger_col_text(st, 4), &state) && !ledger_bad_state(st, 4, "piece"))
+        return -1; /* read no further, as on an error stepping */
+    p = g_new0(struct piece_row, 1);
+    p->state = state;
+    p->job_id = sqlite3_column_int64(st, 0);
+    p->letter_id = ledger_col_dup(st, 1);
+    p->code = ledger_col_dup(st, 2);
+    p->layout = ledger_col_dup(st, 3);
+    p->reprint_of = ledger_col_dup(st, 5);
+    p->scan = ledger_col_dup(st, 6);
+    p->seq = sqlite3_column_int(st, 7);
+    p->sheets = sqlite3_column_int(st, 8);
+    p->first_sheet = sqlite3_column_int(st, 9);
+    p->weight_mg = sqlite3_column_int(st, 10);
+    p->posttype = ledger_col_dup(st, 11);
+    p->colour = ledger_col_dup(st, 12);
+    p->return_handling = ledger_col_dup(st, 13);
+    p->avsender = ledger_col_dup(st, 14);
+    p->envelope = ledger_col_dup(st, 15);
+    p->zone = ledger_col_dup(st, 16);
+    piece_address(o->l, p->letter_id, "recipient", p->recipient, &found);
+    piece_address(o->l, p->letter_id, "return", p->ret, &p->has_return);
+    g_ptr_array_add(o->rows, p);
+    return 0;
 }
 
 GPtrArray *ledger_job_pieces(struct ledger *l, long long job_id)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
+    struct pieces_out o = {l, g_ptr_array_new_with_free_func(piece_row_free)};
+
+    (void)ledger_each(ledger_stmt(l,
         "SELECT p.job_id, p.letter_id, p.code, p.layout, p.state, p.reprint_of, p.scan, p.seq,"
         " p.sheets, p.first_sheet, p.weight_mg, t.posttype, t.colour, t.return_handling,"
         " t.avsender, t.envelope, c.zone FROM pieces p JOIN letters t ON t.id = p.letter_id"
         " LEFT JOIN cost_rows c ON c.letter_id = p.letter_id AND c.kind = 'PRINT'"
-        " WHERE p.job_id = ? ORDER BY p.seq, p.letter_id", "l", job_id);
-    GPtrArray *out = g_ptr_array_new_with_free_func(piece_row_free);
-    enum piece_state state = PIECE_STATE_PLANNED;
-
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        struct piece_row *p;
-        bool found;
-
-        if (!piece_state_parse(ledger_col_text(st, 4), &state) &&
-            !ledger_bad_state(st, 4, "piece"))
-            break; /* read no further, as on an error stepping */
-        p = g_new0(struct piece_row, 1);
-        p->state = state;
-        p->job_id = sqlite3_column_int64(st, 0);
-        p->letter_id = ledger_col_dup(st, 1);
-        p->code = ledger_col_dup(st, 2);
-        p->layout = ledger_col_dup(st, 3);
-        p->reprint_of = ledger_col_dup(st, 5);
-        p->scan = ledger_col_dup(st, 6);
-        p->seq = sqlite3_column_int(st, 7);
-        p->sheets = sqlite3_column_int(st, 8);
-        p->first_sheet = sqlite3_column_int(st, 9);
-        p->weight_mg = sqlite3_column_int(st, 10);
-        p->posttype = ledger_col_dup(st, 11);
-        p->colour = ledger_col_dup(st, 12);
-        p->return_handling = ledger_col_dup(st, 13);
-        p->avsender = ledger_col_dup(st, 14);
-        p->envelope = ledger_col_dup(st, 15);
-        p->zone = ledger_col_dup(st, 16);
-        piece_address(l, p->letter_id, "recipient", p->recipient, &found);
-        piece_address(l, p->letter_id, "return", p->ret, &p->has_return);
-        g_ptr_array_add(out, p);
-    }
-    sqlite3_finalize(st);
-    return out;
+        " WHERE p.job_id = ? ORDER BY p.seq, p.letter_id", "l", job_id), piece_columns, &o);
+    return o.rows;
 }
 
 void piece_row_free(void *ptr)
@@ -320,16 +345,30 @@ int ledger_piece_result(struct ledger *l, long long job_id, const char *code,
                                         job_id, code));
 }
 
-int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, long long *job_id)
-{
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT code, job_id FROM pieces WHERE letter_id = ?"
-                                      " ORDER BY job_id DESC LIMIT 1", "s", letter_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+struct newest_piece {
+    char **code;
+    long long *job_id;
+};
 
-    *code = rc == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
-    *job_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+static int newest_piece(sqlite3_stmt *st, void *arg)
+{
+    struct newest_piece *n = arg;
+
+    *n->code = ledger_col_dup(st, 0);
+    *n->job_id = sqlite3_column_int64(st, 1);
+    return 0;
+}
+
+enum ledger_result ledger_letter_piece(struct ledger *l, const char *letter_id, char **code,
+                                       long long *job_id)
+{
+    struct newest_piece n = {code, job_id};
+
+    *code = NULL;
+    *job_id = 0;
+    return ledger_one(ledger_stmt(l, "SELECT code, job_id FROM pieces WHERE letter_id = ?"
+                                     " ORDER BY job_id DESC LIMIT 1", "s", letter_id),
+                      newest_piece, &n);
 }
 
 #define JOB_VIEW "SELECT j.name AS job, p.name AS reprint_of, j.state, j.colour, j.envelope," \
@@ -350,10 +389,8 @@ json_t *ledger_jobs_json(struct ledger *l, const char *state, const char *day)
 
 json_t *ledger_job_json(struct ledger *l, long long job_id)
 {
-    json_t *arr = ledger_rows_json(ledger_stmt(l, JOB_VIEW " WHERE j.id = ?", "l", job_id));
-    json_t *o = json_incref(json_array_get(arr, 0));
+    json_t *o = ledger_row_one_json(ledger_stmt(l, JOB_VIEW " WHERE j.id = ?", "l", job_id));
 
-    json_decref(arr);
     if (!o)
         return NULL;
     json_object_set_new(o, "reprints", ledger_rows_json(ledger_stmt(l,

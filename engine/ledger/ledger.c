@@ -223,19 +223,14 @@ static const char *const migrations[] = {NULL, NULL, schema_v2, schema_v3, schem
 /* Rows whose foreign keys point nowhere (0 none, else 1). */
 static int foreign_key_errors(struct ledger *l)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "PRAGMA foreign_key_check", "");
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : 1;
+    return ledger_one(ledger_stmt(l, "PRAGMA foreign_key_check", ""), NULL, NULL) == LEDGER_NONE
+               ? 0 : 1;
 }
 
 static int migrate(struct ledger *l, char **msg)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "PRAGMA user_version", "");
-    int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1, rc;
+    int v = (int)ledger_one_int(ledger_stmt(l, "PRAGMA user_version", "")), rc;
 
-    sqlite3_finalize(st);
     if (v < 0 || v >= SCHEMA_VERSION)
         return v < 0 ? SQLITE_ERROR : SQLITE_OK;
     /* tables are rebuilt (v6, v7): foreign keys off for it (a no-op inside a transaction), and
@@ -290,6 +285,9 @@ int ledger_open(struct ledger **out, const char *path, char **err)
                          SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(l->db, 5000);
+        rc = ledger_piece_code_register(l->db);
+    }
+    if (rc == SQLITE_OK) {
         rc = sqlite3_exec(l->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                           "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
     }
@@ -357,34 +355,59 @@ int ledger_finish(struct ledger *l, int rc)
     return rc;
 }
 
+/* Bind the next argument (of type letter t) to parameter n; SQLITE_MISUSE for no such letter. */
+static int bind_one(sqlite3_stmt *st, int n, char t, va_list *ap)
+{
+    long long v;
+
+    switch (t) {
+    case 's':
+        return sqlite3_bind_text(st, n, va_arg(*ap, const char *), -1, SQLITE_TRANSIENT);
+    case 'i':
+        return sqlite3_bind_int(st, n, va_arg(*ap, int));
+    case 'l':
+        return sqlite3_bind_int64(st, n, va_arg(*ap, long long));
+    case 'I':
+    case 'L':
+        v = t == 'I' ? va_arg(*ap, int) : va_arg(*ap, long long);
+        return v < 0 ? sqlite3_bind_null(st, n) : sqlite3_bind_int64(st, n, v);
+    default:
+        return SQLITE_MISUSE;
+    }
+}
+
 /*
- * ledger_stmt - prepare sql and bind the arguments described by types: 's' a string (NULL
- * binds NULL), 'i' an int (negative binds NULL), 'l' a long long. Returns NULL on error.
+ * ledger_stmt - prepare sql and bind the arguments described by types (ledger_internal.h).
+ * Every failure is a programming error or the database failing: it is logged with the
+ * statement, and NULL returned, so that the caller's step reports an error.
  */
 sqlite3_stmt *ledger_stmt(struct ledger *l, const char *sql, const char *types, ...)
 {
     sqlite3_stmt *st = NULL;
     va_list ap;
-    int i;
+    int i, rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
 
-    if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (rc != SQLITE_OK) {
+        log_error("ledger: %s (SQLite error %d) preparing \"%.60s\"", sqlite3_errmsg(l->db), rc,
+                  sql);
         return NULL;
-    va_start(ap, types);
-    for (i = 0; types[i]; i++) {
-        if (types[i] == 's') {
-            const char *s = va_arg(ap, const char *);
-            sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-        } else if (types[i] == 'i') {
-            int v = va_arg(ap, int);
-            if (v < 0)
-                sqlite3_bind_null(st, i + 1);
-            else
-                sqlite3_bind_int(st, i + 1, v);
-        } else {
-            sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
-        }
     }
+    if ((int)strlen(types) != sqlite3_bind_parameter_count(st)) {
+        log_error("ledger: %d argument(s) \"%s\" for %d parameter(s) of \"%.60s\"",
+                  (int)strlen(types), types, sqlite3_bind_parameter_count(st), sql);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    va_start(ap, types);
+    for (i = 0; rc == SQLITE_OK && types[i]; i++)
+        rc = bind_one(st, i + 1, types[i], &ap);
     va_end(ap);
+    if (rc != SQLITE_OK) {
+        log_error("ledger: binding argument %d ('%c') of \"%.60s\": SQLite error %d", i,
+                  types[i - 1], sql, rc);
+        sqlite3_finalize(st);
+        return NULL;
+    }
     return st;
 }
 
@@ -421,7 +444,7 @@ int ledger_insert_letter(struct ledger *l, const struct letter_row *w)
         " documents = excluded.documents, pages = excluded.pages,"
         " updated_at = excluded.updated_at, message_digest = excluded.message_digest,"
         " print_instructions = excluded.print_instructions",
-        "ssssssss" "i" "ssssssssss" "ii" "sss", w->id, w->carrier, w->entry_name,
+        "ssssssss" "i" "ssssssssss" "II" "sss", w->id, w->carrier, w->entry_name,
         letter_state_name(w->state), w->reason,
         w->detail, w->message_id, w->conversation_id, w->authenticated ? 1 : 0, w->duplicate_of,
         w->sbdh_sender, w->avsender, w->avsenderidentifikator, w->faktura_referanse, w->created,
@@ -432,20 +455,29 @@ int ledger_insert_letter(struct ledger *l, const struct letter_row *w)
 /* One more attempt at an entry that was in hand when the engine stopped; the new count. */
 int ledger_bump_attempt(struct ledger *l, const char *letter_id, const char *at)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
-        "INSERT INTO attempts VALUES (?1, 1, ?2) ON CONFLICT(letter_id) DO UPDATE SET"
-        " count = count + 1, last_at = ?2 RETURNING count", "ss", letter_id, at);
-    int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-
-    sqlite3_finalize(st);
-    return n;
+    return (int)ledger_one_int(ledger_stmt(l,
+        "INSERT INTO attempts (letter_id, count, last_at) VALUES (?1, 1, ?2)"
+        " ON CONFLICT(letter_id) DO UPDATE SET count = count + 1, last_at = ?2 RETURNING count",
+        "ss", letter_id, at));
 }
 
+/*
+ * The upserts below name their columns: a conflict updates the row in place, so columns a
+ * later schema version adds keep their values (INSERT OR REPLACE would delete the row and
+ * write a new one with those columns empty).
+ */
 int ledger_insert_address(struct ledger *l, const char *letter_id, const char *role,
                           const struct address_row *a)
 {
     return ledger_step_done(ledger_stmt(l,
-        "INSERT OR REPLACE INTO addresses VALUES (?,?,?,?,?,?,?,?,?,?,?)", "sssssssssss",
+        "INSERT INTO addresses (letter_id, role, navn, adresselinje1, adresselinje2,"
+        " adresselinje3, adresselinje4, postnummer, poststed, land, landkode)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(letter_id, role) DO UPDATE SET"
+        " navn = excluded.navn, adresselinje1 = excluded.adresselinje1,"
+        " adresselinje2 = excluded.adresselinje2, adresselinje3 = excluded.adresselinje3,"
+        " adresselinje4 = excluded.adresselinje4, postnummer = excluded.postnummer,"
+        " poststed = excluded.poststed, land = excluded.land, landkode = excluded.landkode",
+        "sssssssssss",
         letter_id, role, a->navn, a->linje[0], a->linje[1], a->linje[2], a->linje[3],
         a->postnummer, a->poststed, a->land, a->landkode));
 }
@@ -453,9 +485,12 @@ int ledger_insert_address(struct ledger *l, const char *letter_id, const char *r
 int ledger_insert_document(struct ledger *l, const char *letter_id, int seq, const char *role,
                            const char *mime, long long bytes, int pages, const char *version)
 {
-    return ledger_step_done(ledger_stmt(l, "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)",
-                                        "sisslis", letter_id, seq,
-                                        role, mime, bytes, pages, version));
+    return ledger_step_done(ledger_stmt(l,
+        "INSERT INTO documents (letter_id, seq, role, mime, bytes, pages, pdf_version)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(letter_id, seq) DO UPDATE SET role = excluded.role,"
+        " mime = excluded.mime, bytes = excluded.bytes, pages = excluded.pages,"
+        " pdf_version = excluded.pdf_version", "sisslIs", letter_id, seq, role, mime, bytes,
+        pages, version));
 }
 
 int ledger_add_event(struct ledger *l, const char *letter_id, const char *at, const char *event,
@@ -476,10 +511,10 @@ int ledger_insert_receipt(struct ledger *l, const struct receipt_row *r)
 
 int ledger_integrity(struct ledger *l)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "PRAGMA integrity_check", "");
-    int ok = st && sqlite3_step(st) == SQLITE_ROW &&
-             strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    char *verdict = NULL;
+    int ok = ledger_one_string(ledger_stmt(l, "PRAGMA integrity_check", ""), &verdict) ==
+             LEDGER_FOUND && g_strcmp0(verdict, "ok") == 0;
 
-    sqlite3_finalize(st);
+    g_free(verdict);
     return ok ? 0 : -1;
 }

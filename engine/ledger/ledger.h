@@ -17,6 +17,12 @@
 
 struct ledger;
 
+/*
+ * What a lookup or a yes/no question answers (libgit2's GIT_ENOTFOUND is the model): found
+ * (yes), none (no), or an error, which is never a "no": the caller stops with it.
+ */
+enum ledger_result { LEDGER_ERROR = -1, LEDGER_FOUND = 0, LEDGER_NONE = 1 };
+
 struct letter_row {
     const char *id, *carrier, *entry_name;
     enum letter_state state;
@@ -61,11 +67,11 @@ int ledger_add_event(struct ledger *l, const char *letter_id, const char *at, co
                      const char *detail);
 int ledger_insert_receipt(struct ledger *l, const struct receipt_row *r);
 
-/* Lookups. Strings returned through ** are the caller's (g_free). 0 found, 1 not found, -1 error. */
+/* Lookups. Strings returned through ** are the caller's (g_free). */
 /* The letter that holds message_id (authenticated, not a duplicate), and the digest of its
  * business message (digest may be NULL when not wanted). */
-int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id,
-                        char **digest);
+enum ledger_result ledger_find_message(struct ledger *l, const char *message_id,
+                                       char **letter_id, char **digest);
 /* Count one more interrupted attempt at letter_id (its own statement; call in a transaction
  * or alone). Returns the new count, -1 on error. */
 int ledger_bump_attempt(struct ledger *l, const char *letter_id, const char *at);
@@ -73,7 +79,8 @@ struct letter_status {
     enum letter_state state;
     char *reason, *detail, *duplicate_of, *expected_response, *received_at;
 };
-int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_status *out);
+enum ledger_result ledger_letter_state(struct ledger *l, const char *letter_id,
+                                       struct letter_status *out);
 void letter_status_free(struct letter_status *s);
 /* How many history events of a letter start with prefix; -1 on error. */
 int ledger_count_events(struct ledger *l, const char *letter_id, const char *prefix);
@@ -88,11 +95,19 @@ json_t *ledger_letter(struct ledger *l, const char *key);
 /* ---- finding things (resolve.c) --------------------------------------------------------
  * The letter named by key: its letter id, message id, piece code (as printed on the
  * sheet), EA return code or a sheet's DataMatrix text. *kind says which it was (static).
- * 0 found, 1 none, -1 error. Every command that takes a letter uses this. */
-int ledger_resolve_letter(struct ledger *l, const char *key, char **letter_id,
-                          const char **kind);
-/* The piece code in key (a piece code, EA code or DataMatrix text) into code; false if none. */
-bool ledger_piece_code_of(const char *key, char code[12]);
+ * Every command that takes a letter uses this. */
+enum ledger_result ledger_resolve_letter(struct ledger *l, const char *key, char **letter_id,
+                                         const char **kind);
+/* ---- piece codes (piece_code.c) ---------------------------------------------------------
+ * A piece code is the job number (6 digits) and the piece's number in the job (5). */
+#define LEDGER_PIECE_CODE_LEN 11
+void ledger_piece_code(long long job_id, int seq, char code[LEDGER_PIECE_CODE_LEN + 1]);
+/* The job and piece numbers of a piece code; false when code is not one. */
+bool ledger_piece_code_parse(const char *code, long long *job_id, int *seq);
+/* The piece code in key (a piece code, EA code or DataMatrix text) into code, and what key
+ * was ("piece code", "EA code", "DataMatrix"; static); NULL when it carries none. */
+const char *ledger_piece_code_in(const char *key, char code[LEDGER_PIECE_CODE_LEN + 1]);
+bool ledger_piece_code_of(const char *key, char code[LEDGER_PIECE_CODE_LEN + 1]);
 /* ids of letters in a state, oldest first */
 GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state);
 int ledger_integrity(struct ledger *l);
@@ -140,15 +155,16 @@ struct plan_row {
 };
 
 GPtrArray *ledger_ids_in_state_limit(struct ledger *l, const char *state, int limit);
-int ledger_plan_row(struct ledger *l, const char *id, struct plan_row *out);
+enum ledger_result ledger_plan_row(struct ledger *l, const char *id, struct plan_row *out);
 void plan_row_free(struct plan_row *r);
 int ledger_letter_planned(struct ledger *l, const char *id, enum letter_state state,
                           const char *layout, const char *layout_reason, int content_sheets,
                           int sheets, const char *envelope, int weight_mg);
 int ledger_set_letter_state(struct ledger *l, const char *id, enum letter_state state,
                             const char *at);
-/* The OPEN job with this key: 0 found, 1 none, -1 error. */
-int ledger_open_job(struct ledger *l, const struct job_key *k, struct job_row *out);
+/* The OPEN job with this key. */
+enum ledger_result ledger_open_job(struct ledger *l, const struct job_key *k,
+                                   struct job_row *out);
 long long ledger_new_job(struct ledger *l, const struct job_key *k, long long parent,
                          const char *opened_at, const char *due_at, const char *day);
 int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
@@ -158,10 +174,10 @@ int ledger_add_piece(struct ledger *l, long long job_id, const char *letter_id,
  * then weight and arrival. */
 int ledger_job_closing(struct ledger *l, long long job_id, const char *at);
 int ledger_job_closed(struct ledger *l, long long job_id, int pages, const char *at);
-int ledger_job_get(struct ledger *l, const char *name, struct job_row *out);
-int ledger_job_by_id(struct ledger *l, long long id, struct job_row *out);
-/* The job named key: its name, or J and its number (J9, j000009). 0 found, 1 none. */
-int ledger_resolve_job(struct ledger *l, const char *key, struct job_row *out);
+enum ledger_result ledger_job_get(struct ledger *l, const char *name, struct job_row *out);
+enum ledger_result ledger_job_by_id(struct ledger *l, long long id, struct job_row *out);
+/* The job named key: its name, or J and its number (J9, j000009). */
+enum ledger_result ledger_resolve_job(struct ledger *l, const char *key, struct job_row *out);
 void job_row_free(struct job_row *j);
 /* ids of jobs in a state (and, for OPEN, due at or before `due`, when given) */
 GArray *ledger_jobs_in_state(struct ledger *l, enum job_state state, const char *due);
@@ -173,8 +189,9 @@ int ledger_piece_result(struct ledger *l, long long job_id, const char *code, en
  * pieces and reprint jobs, or NULL. */
 json_t *ledger_jobs_json(struct ledger *l, const char *state, const char *day);
 json_t *ledger_job_json(struct ledger *l, long long job_id);
-/* The newest piece of a letter: 0 found, 1 none. */
-int ledger_letter_piece(struct ledger *l, const char *letter_id, char **code, long long *job_id);
+/* The newest piece of a letter. */
+enum ledger_result ledger_letter_piece(struct ledger *l, const char *letter_id, char **code,
+                                       long long *job_id);
 
 /* ---- after print (afterprint.c) ------------------------------------------------------------
  * Receipts after intake wait in the ledger (published = 0) until they are in outbox/. */
@@ -190,7 +207,8 @@ struct letter_party {
     enum letter_state state;
     char *carrier, *conversation_id; /* carrier "legacy": its receipts are XML */
 };
-int ledger_letter_party(struct ledger *l, const char *id, struct letter_party *out);
+enum ledger_result ledger_letter_party(struct ledger *l, const char *id,
+                                       struct letter_party *out);
 void letter_party_free(struct letter_party *p);
 
 /* CLOSED -> PRINTED: its PLANNED pieces and letters become PRINTED; by is "operator" or
@@ -201,11 +219,14 @@ int ledger_job_reconciled(struct ledger *l, long long job_id, const char *at);
 /* 0 dispatched now, 1 not possible (not CLOSED, PRINTED or RECONCILED, or held), -1 error */
 int ledger_job_dispatch(struct ledger *l, long long job_id, const char *day, const char *at,
                         const char *note);
-int ledger_job_dispatched(struct ledger *l, long long job_id, char **day, char **at);
+/* Found: dispatched, on *day at *at (the caller's). */
+enum ledger_result ledger_job_dispatched(struct ledger *l, long long job_id, char **day,
+                                         char **at);
 /* A published, undispatched job withdrawn: 0 now, 1 not possible (not CLOSED, PRINTED or
  * RECONCILED), -1 error. */
 int ledger_job_cancel(struct ledger *l, long long job_id, const char *at, const char *reason);
-int ledger_job_cancelled(struct ledger *l, long long job_id, char **at);
+/* Found: cancelled, at *at (the caller's). */
+enum ledger_result ledger_job_cancelled(struct ledger *l, long long job_id, char **at);
 /* The pieces POSTED in every job dispatched on day (reprint jobs too), counted per zone,
  * posttype, format and weight band: [{zone, posttype, format, weight_band, pieces, weight_mg,
  * ea}], domestic first; ea counts the pieces that carry the EA mark. */
@@ -222,14 +243,16 @@ struct piece_ref {
     char *posted_on;    /* the letter's posting day, or NULL */
     long long job_id;
 };
-int ledger_piece_by_code(struct ledger *l, const char *code, struct piece_ref *out);
+enum ledger_result ledger_piece_by_code(struct ledger *l, const char *code,
+                                        struct piece_ref *out);
 void piece_ref_free(struct piece_ref *p);
 
 struct return_row {
     const char *letter_id, *piece, *code, *returned_on, *at, *reason, *handling, *source;
 };
 int ledger_insert_return(struct ledger *l, const struct return_row *r);
-int ledger_return_of(struct ledger *l, const char *letter_id, char **returned_on);
+enum ledger_result ledger_return_of(struct ledger *l, const char *letter_id,
+                                    char **returned_on);
 json_t *ledger_returns_json(struct ledger *l, const char *since);
 /* A DIREKTE_RETUR piece sent on to its sender: 0 done, 1 not waiting for forwarding. */
 int ledger_return_forwarded(struct ledger *l, const char *letter_id, const char *at);
@@ -245,8 +268,8 @@ int ledger_undo_return(struct ledger *l, const char *letter_id, const char *at);
  * reason non-NULL holds, NULL releases: 0 changed, 1 was already so, -1 error. */
 int ledger_letter_hold(struct ledger *l, const char *id, const char *at, const char *reason);
 int ledger_job_hold(struct ledger *l, long long job_id, const char *at, const char *reason);
-/* 1 held (*reason the caller's when wanted), 0 not, -1 error. */
-int ledger_letter_held(struct ledger *l, const char *id, char **reason);
+/* Found: held (*reason the caller's when wanted); none: not held or no such letter. */
+enum ledger_result ledger_letter_held(struct ledger *l, const char *id, char **reason);
 /* A piece not yet numbered taken out of its OPEN job (an empty job is removed): 0 done,
  * 1 no such piece. */
 int ledger_remove_piece(struct ledger *l, long long job_id, const char *letter_id);
@@ -264,8 +287,8 @@ json_t *ledger_purgeable_json(struct ledger *l, const char *cutoff);
 /* History events older than before; -1 on error. */
 long long ledger_count_history(struct ledger *l, const char *before);
 int ledger_purge_letter(struct ledger *l, const char *id, const char *at);
-/* 1 purged, 0 not (or no such letter), -1 error */
-int ledger_is_purged(struct ledger *l, const char *id);
+/* Found: purged; none: not (or no such letter). */
+enum ledger_result ledger_is_purged(struct ledger *l, const char *id);
 /* Jobs dispatched or cancelled on or before cutoff (their print files hold personal data). */
 GPtrArray *ledger_expired_jobs(struct ledger *l, const char *cutoff);
 long long ledger_forget_history(struct ledger *l, const char *before);

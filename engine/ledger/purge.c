@@ -37,11 +37,8 @@ json_t *ledger_purgeable_json(struct ledger *l, const char *cutoff)
 
 long long ledger_count_history(struct ledger *l, const char *before)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT count(*) FROM events WHERE at < ?", "s", before);
-    long long n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-
-    sqlite3_finalize(st);
-    return n;
+    return ledger_one_int(ledger_stmt(l, "SELECT count(*) FROM events WHERE at < ?", "s",
+                                      before));
 }
 
 int ledger_purge_letter(struct ledger *l, const char *id, const char *at)
@@ -78,16 +75,8 @@ int ledger_scrub(struct ledger *l)
                ? 0 : -1;
 }
 
-int ledger_is_purged(struct ledger *l, const char *id)
+enum ledger_result ledger_is_purged(struct ledger *l, const char *id)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT purged_at IS NOT NULL FROM letters WHERE id = ?",
-                                   "s", id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR, v = -1;
-
-    if (rc == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    else if (rc == SQLITE_DONE)
-        v = 0;
-    sqlite3_finalize(st);
-    return v;
+    return ledger_one(ledger_stmt(l, "SELECT 1 FROM letters WHERE id = ? AND purged_at IS NOT"
+                                     " NULL", "s", id), NULL, NULL);
 }

@@ -2,78 +2,60 @@
 /*
  * query.c - reading the ledger: recovery lookups and the CLI's views.
  */
-#include <limits.h>
 #include <string.h>
 #include "ledger.h"
 #include "ledger_internal.h"
 #include "../util/util.h"
 
-char *ledger_col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
+struct message_out {
+    char **letter_id, **digest;
+};
 
-    return t ? g_strdup((const char *)t) : NULL;
+static int message_row(sqlite3_stmt *st, void *arg)
+{
+    struct message_out *m = arg;
+
+    *m->letter_id = ledger_col_dup(st, 0);
+    if (m->digest)
+        *m->digest = ledger_col_dup(st, 1);
+    return 0;
 }
 
-const char *ledger_col_text(sqlite3_stmt *st, int i)
+enum ledger_result ledger_find_message(struct ledger *l, const char *message_id,
+                                       char **letter_id, char **digest)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    struct message_out m = {letter_id, digest};
 
-    return t ? (const char *)t : "";
-}
-
-bool ledger_bad_state(sqlite3_stmt *st, int i, const char *kind)
-{
-    log_error("the ledger holds an unknown %s state \"%s\" (column %s)", kind,
-              ledger_col_text(st, i), sqlite3_column_name(st, i));
-    return false;
-}
-
-int ledger_changed_one(struct ledger *l, sqlite3_stmt *st)
-{
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return -1;
-    return sqlite3_changes(l->db) == 1 ? 0 : 1;
-}
-
-int ledger_find_message(struct ledger *l, const char *message_id, char **letter_id,
-                        char **digest)
-{
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id, message_digest FROM letters WHERE message_id = ?"
-                                      " AND authenticated = 1 AND duplicate_of IS NULL", "s",
-                                   message_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    *letter_id = rc == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
+    *letter_id = NULL;
     if (digest)
-        *digest = rc == SQLITE_ROW ? ledger_col_dup(st, 1) : NULL;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+        *digest = NULL;
+    return ledger_one(ledger_stmt(l, "SELECT id, message_digest FROM letters WHERE message_id = ?"
+                                     " AND authenticated = 1 AND duplicate_of IS NULL", "s",
+                                  message_id), message_row, &m);
 }
 
-int ledger_letter_state(struct ledger *l, const char *letter_id, struct letter_status *out)
+static int state_row(sqlite3_stmt *st, void *arg)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT state, reason, detail, duplicate_of, "
-                                      "expected_response, received_at FROM letters WHERE id = ?",
-                                   "s", letter_id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    struct letter_status *out = arg;
 
-    memset(out, 0, sizeof *out);
-    if (rc == SQLITE_ROW && !letter_state_parse(ledger_col_text(st, 0), &out->state) &&
+    if (!letter_state_parse(ledger_col_text(st, 0), &out->state) &&
         !ledger_bad_state(st, 0, "letter"))
-        rc = SQLITE_ERROR;
-    if (rc == SQLITE_ROW) {
-        out->reason = ledger_col_dup(st, 1);
-        out->detail = ledger_col_dup(st, 2);
-        out->duplicate_of = ledger_col_dup(st, 3);
-        out->expected_response = ledger_col_dup(st, 4);
-        out->received_at = ledger_col_dup(st, 5);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+        return -1;
+    out->reason = ledger_col_dup(st, 1);
+    out->detail = ledger_col_dup(st, 2);
+    out->duplicate_of = ledger_col_dup(st, 3);
+    out->expected_response = ledger_col_dup(st, 4);
+    out->received_at = ledger_col_dup(st, 5);
+    return 0;
+}
+
+enum ledger_result ledger_letter_state(struct ledger *l, const char *letter_id,
+                                       struct letter_status *out)
+{
+    memset(out, 0, sizeof *out);
+    return ledger_one(ledger_stmt(l, "SELECT state, reason, detail, duplicate_of, "
+                                     "expected_response, received_at FROM letters WHERE id = ?",
+                                  "s", letter_id), state_row, out);
 }
 
 void letter_status_free(struct letter_status *s)
@@ -86,55 +68,11 @@ void letter_status_free(struct letter_status *s)
     memset(s, 0, sizeof *s);
 }
 
-/* One row as a JSON object keyed by column name; NULL columns are omitted. */
-static json_t *row_json(sqlite3_stmt *st)
-{
-    json_t *o = json_object();
-    int i;
-
-    for (i = 0; i < sqlite3_column_count(st); i++) {
-        const char *name = sqlite3_column_name(st, i);
-        switch (sqlite3_column_type(st, i)) {
-        case SQLITE_INTEGER:
-            json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
-            break;
-        case SQLITE_NULL:
-            break;
-        default:
-            json_object_set_new(o, name, json_string((const char *)sqlite3_column_text(st, i)));
-        }
-    }
-    return o;
-}
-
-GPtrArray *ledger_strings(sqlite3_stmt *st)
-{
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        g_ptr_array_add(out, ledger_col_dup(st, 0));
-    sqlite3_finalize(st);
-    return out;
-}
-
-json_t *ledger_rows_json(sqlite3_stmt *st)
-{
-    json_t *arr = json_array();
-
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(arr, row_json(st));
-    sqlite3_finalize(st);
-    return arr;
-}
-
 int ledger_count_events(struct ledger *l, const char *letter_id, const char *prefix)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT count(*) FROM events WHERE letter_id = ? AND "
-                                      "substr(event, 1, length(?2)) = ?2", "ss", letter_id, prefix);
-    int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-
-    sqlite3_finalize(st);
-    return n;
+    return (int)ledger_one_int(ledger_stmt(l, "SELECT count(*) FROM events WHERE letter_id = ?"
+                                              " AND substr(event, 1, length(?2)) = ?2", "ss",
+                                           letter_id, prefix));
 }
 
 json_t *ledger_receipts(struct ledger *l, const char *letter_id)
@@ -144,48 +82,45 @@ json_t *ledger_receipts(struct ledger *l, const char *letter_id)
                                  letter_id));
 }
 
+static int count_row(sqlite3_stmt *st, void *o)
+{
+    json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+                        json_integer(sqlite3_column_int64(st, 1)));
+    return 0;
+}
+
 json_t *ledger_counts(struct ledger *l)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT state, count(*) FROM letters GROUP BY state "
-                                      "ORDER BY state", "");
     json_t *o = json_object();
 
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
-                            json_integer(sqlite3_column_int64(st, 1)));
-    sqlite3_finalize(st);
+    (void)ledger_each(ledger_stmt(l, "SELECT state, count(*) FROM letters GROUP BY state "
+                                     "ORDER BY state", ""), count_row, o);
     return o;
 }
 
 static json_t *address_json(struct ledger *l, const char *id, const char *role)
 {
-    json_t *arr = ledger_rows_json(ledger_stmt(l, "SELECT navn, adresselinje1, adresselinje2, "
-                                           "adresselinje3, adresselinje4, postnummer, poststed, "
-                                           "land, landkode FROM addresses WHERE letter_id = ? AND "
-                                           "role = ?", "ss", id, role));
-    json_t *a = json_incref(json_array_get(arr, 0));
-
-    json_decref(arr);
-    return a;
+    return ledger_row_one_json(ledger_stmt(l, "SELECT navn, adresselinje1, adresselinje2, "
+                                              "adresselinje3, adresselinje4, postnummer, "
+                                              "poststed, land, landkode FROM addresses WHERE "
+                                              "letter_id = ? AND role = ?", "ss", id, role));
 }
 
 json_t *ledger_letter(struct ledger *l, const char *key)
 {
     char *found = NULL;
     const char *kind = NULL;
-    sqlite3_stmt *st = ledger_resolve_letter(l, key, &found, &kind) != 0 ? NULL : ledger_stmt(l,
+    sqlite3_stmt *st = ledger_resolve_letter(l, key, &found, &kind) != LEDGER_FOUND ? NULL :
+        ledger_stmt(l,
         "SELECT id, carrier, entry_name, state, hold_reason, held_at, reason, detail, "
         "message_id, conversation_id, authenticated, duplicate_of, sbdh_sender, avsender, "
         "avsenderidentifikator, faktura_referanse, created, expected_response, posttype, colour, "
         "return_handling, print_instructions, documents, pages, received_at, updated_at, layout, "
         "layout_reason, content_sheets, sheets, envelope, weight_mg, posted_on, purged_at "
         "FROM letters WHERE id = ?", "s", found);
-    json_t *o = NULL, *a;
+    json_t *o = st ? ledger_row_one_json(st) : NULL, *a;
     const char *id;
 
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        o = row_json(st);
-    sqlite3_finalize(st);
     g_free(found);
     if (!o)
         return NULL;
@@ -214,9 +149,4 @@ json_t *ledger_letter(struct ledger *l, const char *key)
         " discount_sheets_ore + discount_envelope_ore + return_ore AS amount_ore, note"
         " FROM cost_rows WHERE letter_id = ? ORDER BY seq", "s", id)));
     return o;
-}
-
-GPtrArray *ledger_ids_in_state(struct ledger *l, const char *state)
-{
-    return ledger_ids_in_state_limit(l, state, INT_MAX);
 }

@@ -13,94 +13,48 @@
 #include "ledger.h"
 #include "ledger_internal.h"
 
-#define PIECE_CODE_LEN 11
-
 /* The first n characters of s are digits (s may be shorter: then they are not). */
 static bool all_digits(const char *s, size_t n)
 {
     return n > 0 && strspn(s, "0123456789") >= n;
 }
 
-/* The piece code a key carries, into code[12]; false when it carries none. */
-static bool piece_code_of(const char *key, char code[PIECE_CODE_LEN + 1], const char **kind)
+enum ledger_result ledger_resolve_letter(struct ledger *l, const char *key, char **letter_id,
+                                         const char **kind)
 {
-    size_t n = strlen(key);
-
-    if (n == PIECE_CODE_LEN && all_digits(key, n)) {
-        memcpy(code, key, n + 1);
-        *kind = "piece code";
-        return true;
-    }
-    if (n == PIECE_CODE_LEN + 7 && all_digits(key, n) && key[0] == '2' && key[5] <= '3' &&
-        key[6] == '0') {
-        memcpy(code, key + 7, PIECE_CODE_LEN + 1);
-        *kind = "EA code";
-        return true;
-    }
-    /* J000042P00007S001M003C4 */
-    if (n >= 14 && (key[0] == 'J' || key[0] == 'j') && all_digits(key + 1, 6) &&
-        (key[7] == 'P' || key[7] == 'p') && all_digits(key + 8, 5)) {
-        memcpy(code, key + 1, 6);
-        memcpy(code + 6, key + 8, 5);
-        code[PIECE_CODE_LEN] = 0;
-        *kind = "DataMatrix";
-        return true;
-    }
-    return false;
-}
-
-bool ledger_piece_code_of(const char *key, char code[12])
-{
-    const char *kind;
-
-    return key && piece_code_of(key, code, &kind);
-}
-
-static int first_string(sqlite3_stmt *st, char **out)
-{
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-    *out = rc == SQLITE_ROW ? ledger_col_dup(st, 0) : NULL;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
-}
-
-int ledger_resolve_letter(struct ledger *l, const char *key, char **letter_id,
-                          const char **kind)
-{
-    char code[PIECE_CODE_LEN + 1];
+    char code[LEDGER_PIECE_CODE_LEN + 1];
     const char *k = "letter id";
-    int rc;
+    enum ledger_result rc;
 
     *letter_id = NULL;
     if (!key || !*key)
-        return 1;
-    rc = first_string(ledger_stmt(l, "SELECT id FROM letters WHERE id = ?", "s", key),
+        return LEDGER_NONE;
+    rc = ledger_one_string(ledger_stmt(l, "SELECT id FROM letters WHERE id = ?", "s", key),
                       letter_id);
-    if (rc == 1) {
+    if (rc == LEDGER_NONE) {
         k = "message id";
-        rc = first_string(ledger_stmt(l, "SELECT id FROM letters WHERE message_id = ? AND"
+        rc = ledger_one_string(ledger_stmt(l, "SELECT id FROM letters WHERE message_id = ? AND"
                                          " duplicate_of IS NULL ORDER BY authenticated DESC"
                                          " LIMIT 1", "s", key), letter_id);
     }
-    if (rc == 1 && piece_code_of(key, code, &k))
-        rc = first_string(ledger_stmt(l, "SELECT letter_id FROM pieces WHERE code = ?", "s",
+    if (rc == LEDGER_NONE && (k = ledger_piece_code_in(key, code)))
+        rc = ledger_one_string(ledger_stmt(l, "SELECT letter_id FROM pieces WHERE code = ?", "s",
                                       code), letter_id);
     if (kind)
-        *kind = rc == 0 ? k : NULL;
+        *kind = rc == LEDGER_FOUND ? k : NULL;
     return rc;
 }
 
-int ledger_resolve_job(struct ledger *l, const char *key, struct job_row *out)
+enum ledger_result ledger_resolve_job(struct ledger *l, const char *key, struct job_row *out)
 {
-    int rc;
+    enum ledger_result rc;
     size_t n = key ? strlen(key) : 0;
 
     memset(out, 0, sizeof *out);
     if (!n)
-        return 1;
+        return LEDGER_NONE;
     rc = ledger_job_get(l, key, out);
-    if (rc == 1 && n >= 2 && n <= 13 && (key[0] == 'J' || key[0] == 'j') &&
+    if (rc == LEDGER_NONE && n >= 2 && n <= 13 && (key[0] == 'J' || key[0] == 'j') &&
         all_digits(key + 1, n - 1))
         rc = ledger_job_by_id(l, g_ascii_strtoll(key + 1, NULL, 10), out);
     return rc;

@@ -20,28 +20,31 @@ void settle_result_free(struct settle_result *r)
     memset(r, 0, sizeof *r);
 }
 
-int settlement_find(struct ledger *l, const char *id, struct settle_result *r)
+static int settlement_row(sqlite3_stmt *st, void *arg)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT settled_at, letters, total_ore, detail,"
-                                      " (SELECT count(*) FROM settlement_groups WHERE"
-                                      " settlement = ?1) FROM settlements WHERE id = ?1", "s", id);
-    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    struct settle_result *r = arg;
+    json_t *d = json_loads((const char *)sqlite3_column_text(st, 3), 0, NULL);
 
-    if (rc == SQLITE_ROW) {
-        json_t *d = json_loads((const char *)sqlite3_column_text(st, 3), 0, NULL);
-        r->already = true;
-        r->settled_at = ledger_col_dup(st, 0);
-        r->letters = sqlite3_column_int64(st, 1);
-        r->total_ore = sqlite3_column_int64(st, 2);
-        r->groups = sqlite3_column_int64(st, 4);
-        r->sheet_volume = json_integer_value(json_object_get(d, "sheet_volume"));
-        r->envelope_volume = json_integer_value(json_object_get(d, "envelope_volume"));
-        r->sheet_bp = (int)json_integer_value(json_object_get(d, "sheet_bp"));
-        r->envelope_bp = (int)json_integer_value(json_object_get(d, "envelope_bp"));
-        json_decref(d);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    r->already = true;
+    r->settled_at = ledger_col_dup(st, 0);
+    r->letters = sqlite3_column_int64(st, 1);
+    r->total_ore = sqlite3_column_int64(st, 2);
+    r->groups = sqlite3_column_int64(st, 4);
+    r->sheet_volume = json_integer_value(json_object_get(d, "sheet_volume"));
+    r->envelope_volume = json_integer_value(json_object_get(d, "envelope_volume"));
+    r->sheet_bp = (int)json_integer_value(json_object_get(d, "sheet_bp"));
+    r->envelope_bp = (int)json_integer_value(json_object_get(d, "envelope_bp"));
+    json_decref(d);
+    return 0;
+}
+
+enum ledger_result settlement_find(struct ledger *l, const char *id,
+                                   struct settle_result *r)
+{
+    return ledger_one(ledger_stmt(l, "SELECT settled_at, letters, total_ore, detail,"
+                                     " (SELECT count(*) FROM settlement_groups WHERE"
+                                     " settlement = ?1) FROM settlements WHERE id = ?1", "s", id),
+                      settlement_row, r);
 }
 
 int settlement_end(struct ledger *l, int rc, struct settle_result *r, const char *at,
@@ -99,37 +102,48 @@ static void day_row_free(void *p)
     g_free(r);
 }
 
+struct day_rows {
+    GPtrArray *rows;
+    long long unbanded;
+    char **err;
+};
+
+static int day_row(sqlite3_stmt *st, void *arg)
+{
+    struct day_rows *d = arg;
+    struct day_row *r = g_new0(struct day_row, 1);
+    const char *f = (const char *)sqlite3_column_text(st, 3),
+               *b = (const char *)sqlite3_column_text(st, 4),
+               *z = (const char *)sqlite3_column_text(st, 5);
+
+    r->seq = sqlite3_column_int64(st, 0);
+    r->letter = ledger_col_dup(st, 1);
+    r->posttype = ledger_col_dup(st, 2);
+    if (!f || !b || !z || !r->posttype) {
+        if (!d->unbanded++)
+            *d->err = g_strdup_printf("letter %s has no postage class (weight beyond the postage"
+                                      " table's bands?)", r->letter);
+    } else {
+        g_strlcpy(r->c.format, f, sizeof r->c.format);
+        g_strlcpy(r->c.band, b, sizeof r->c.band);
+        g_strlcpy(r->c.zone, z, sizeof r->c.zone);
+        r->key = g_strdup_printf("%s %s %s %s", f, b, r->posttype, z);
+    }
+    g_ptr_array_add(d->rows, r);
+    return 0;
+}
+
 static GPtrArray *day_rows(struct ledger *l, const char *day, char **err)
 {
-    sqlite3_stmt *st = ledger_stmt(l,
+    struct day_rows d = {g_ptr_array_new_with_free_func(day_row_free), 0, err};
+    GPtrArray *rows = d.rows;
+    int n = ledger_each(ledger_stmt(l,
         "SELECT c.seq, c.letter_id, c.posttype, c.format, c.weight_band, c.zone FROM cost_rows c"
         " JOIN letters l ON l.id = c.letter_id WHERE c.kind = 'PRINT' AND l.posted_on = ?"
-        " ORDER BY c.format, c.weight_band, c.posttype, c.zone, c.letter_id", "s", day);
-    GPtrArray *rows = g_ptr_array_new_with_free_func(day_row_free);
-    long long unbanded = 0;
+        " ORDER BY c.format, c.weight_band, c.posttype, c.zone, c.letter_id", "s", day),
+        day_row, &d);
 
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        struct day_row *r = g_new0(struct day_row, 1);
-        const char *f = (const char *)sqlite3_column_text(st, 3),
-                   *b = (const char *)sqlite3_column_text(st, 4),
-                   *z = (const char *)sqlite3_column_text(st, 5);
-        r->seq = sqlite3_column_int64(st, 0);
-        r->letter = ledger_col_dup(st, 1);
-        r->posttype = ledger_col_dup(st, 2);
-        if (!f || !b || !z || !r->posttype) {
-            if (!unbanded++)
-                *err = g_strdup_printf("letter %s has no postage class (weight beyond the postage"
-                                       " table's bands?)", r->letter);
-        } else {
-            g_strlcpy(r->c.format, f, sizeof r->c.format);
-            g_strlcpy(r->c.band, b, sizeof r->c.band);
-            g_strlcpy(r->c.zone, z, sizeof r->c.zone);
-            r->key = g_strdup_printf("%s %s %s %s", f, b, r->posttype, z);
-        }
-        g_ptr_array_add(rows, r);
-    }
-    sqlite3_finalize(st);
-    if (!st || unbanded) {
+    if (n < 0 || d.unbanded) {
         if (!*err)
             *err = g_strdup_printf("cannot read the day's letters: %s", ledger_error(l));
         g_ptr_array_unref(rows);
@@ -193,7 +207,6 @@ static int write_group(struct ledger *l, const char *id, const char *day, const 
 
 static int day_open(struct ledger *l, const char *day, const char *today, char **err)
 {
-    sqlite3_stmt *st;
     long long open = 0;
 
     if (!date_valid(day)) {
@@ -205,12 +218,12 @@ static int day_open(struct ledger *l, const char *day, const char *today, char *
                                today);
         return -1;
     }
-    st = ledger_stmt(l, "SELECT count(*) FROM jobs WHERE day = ? AND state IN ('" JOB_OPEN "', '"
-                        JOB_CLOSING "')",
-                     "s", day);
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        open = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    open = ledger_one_int(ledger_stmt(l, "SELECT count(*) FROM jobs WHERE day = ? AND state IN"
+                                         " ('" JOB_OPEN "', '" JOB_CLOSING "')", "s", day));
+    if (open < 0) {
+        *err = g_strdup_printf("cannot count the day's open jobs: %s", ledger_error(l));
+        return -1;
+    }
     if (open) {
         *err = g_strdup_printf("%lld job(s) for %s are not closed yet; close them first "
                                "(`trykk job close --all`)", open, day);
@@ -252,7 +265,7 @@ int settle_day(struct ledger *l, const struct tariff_set *ts, const char *day, c
     int rc = ledger_begin(l);
 
     memset(r, 0, sizeof *r);
-    if (rc == 0 && (rc = settlement_find(l, id, r)) != 1)
+    if (rc == 0 && (rc = settlement_find(l, id, r)) != LEDGER_NONE)
         goto done; /* settled before (0) or error (-1) */
     rc = day_open(l, day, today, err);
     if (rc == 0 && !(pt = postage_for(ts, day))) {

@@ -62,42 +62,51 @@ int period_parse(const char *period, char first[11], char last[11])
 }
 
 /* The period's PRINT rows in group order, and the service-wide volumes. */
+struct period_rows {
+    GPtrArray *rows;
+    long long *vol;
+};
+
+static int period_row(sqlite3_stmt *st, void *arg)
+{
+    struct period_rows *p = arg;
+    struct period_row *r = g_new0(struct period_row, 1);
+
+    r->seq = sqlite3_column_int64(st, 0);
+    r->letter = ledger_col_dup(st, 1);
+    r->tariff = ledger_col_dup(st, 4);
+    r->key = g_strdup_printf("%s|%s|%s", sqlite3_column_text(st, 2),
+                             sqlite3_column_text(st, 3), r->tariff);
+    r->sheets_ore = sqlite3_column_int64(st, 5);
+    r->base_ore = sqlite3_column_int64(st, 6);
+    p->vol[0] += sqlite3_column_int64(st, 7);
+    p->vol[1] += sqlite3_column_int64(st, 8);
+    p->vol[2]++;
+    g_ptr_array_add(p->rows, r);
+    return 0;
+}
+
 static GPtrArray *period_rows(struct ledger *l, const char *first, const char *last,
                               long long vol[3])
 {
-    sqlite3_stmt *st = ledger_stmt(l,
-        "SELECT seq, letter_id, avsender, coalesce(faktura_referanse, ''), tariff, sheets_ore,"
-        " base_ore, charged_sheets, physical_sheets FROM cost_rows WHERE kind = 'PRINT' AND"
-        " day BETWEEN ? AND ? ORDER BY avsender, faktura_referanse, tariff, letter_id", "ss",
-        first, last);
-    GPtrArray *rows = g_ptr_array_new_with_free_func(period_row_free);
+    struct period_rows p = {g_ptr_array_new_with_free_func(period_row_free), vol};
+    long long reprinted = -1;
 
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        struct period_row *r = g_new0(struct period_row, 1);
-        r->seq = sqlite3_column_int64(st, 0);
-        r->letter = ledger_col_dup(st, 1);
-        r->tariff = ledger_col_dup(st, 4);
-        r->key = g_strdup_printf("%s|%s|%s", sqlite3_column_text(st, 2),
-                                 sqlite3_column_text(st, 3), r->tariff);
-        r->sheets_ore = sqlite3_column_int64(st, 5);
-        r->base_ore = sqlite3_column_int64(st, 6);
-        vol[0] += sqlite3_column_int64(st, 7);
-        vol[1] += sqlite3_column_int64(st, 8);
-        vol[2]++;
-        g_ptr_array_add(rows, r);
-    }
-    sqlite3_finalize(st);
-    if (!st) {
-        g_ptr_array_unref(rows);
+    if (ledger_each(ledger_stmt(l,
+            "SELECT seq, letter_id, avsender, coalesce(faktura_referanse, ''), tariff,"
+            " sheets_ore, base_ore, charged_sheets, physical_sheets FROM cost_rows WHERE"
+            " kind = 'PRINT' AND day BETWEEN ? AND ? ORDER BY avsender, faktura_referanse,"
+            " tariff, letter_id", "ss", first, last), period_row, &p) >= 0)
+        /* reprints are physical sheets too */
+        reprinted = ledger_one_int(ledger_stmt(l, "SELECT coalesce(sum(physical_sheets), 0)"
+                                                  " FROM cost_rows WHERE kind = 'REPRINT' AND"
+                                                  " day BETWEEN ? AND ?", "ss", first, last));
+    if (reprinted < 0) {
+        g_ptr_array_unref(p.rows);
         return NULL;
     }
-    /* reprints are physical sheets too */
-    st = ledger_stmt(l, "SELECT coalesce(sum(physical_sheets), 0) FROM cost_rows WHERE"
-                        " kind = 'REPRINT' AND day BETWEEN ? AND ?", "ss", first, last);
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        vol[1] += sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rows;
+    vol[1] += reprinted;
+    return p.rows;
 }
 
 struct rates {
@@ -163,17 +172,18 @@ static int discount_group(struct ledger *l, const char *id, const char *last, co
 
 static int overlapping(struct ledger *l, const char *first, const char *last, char **err)
 {
-    sqlite3_stmt *st = ledger_stmt(l, "SELECT id FROM settlements WHERE kind = 'PERIOD' AND"
-                                      " first_day <= ? AND last_day >= ?", "ss", last, first);
-    int rc = 0;
+    char *other = NULL;
+    enum ledger_result rc = ledger_one_string(ledger_stmt(l, "SELECT id FROM settlements WHERE"
+                                                             " kind = 'PERIOD' AND first_day <= ?"
+                                                             " AND last_day >= ?", "ss", last,
+                                                          first), &other);
 
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        *err = g_strdup_printf("the period overlaps %s, which is settled",
-                               sqlite3_column_text(st, 0));
-        rc = -1;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    if (rc == LEDGER_FOUND)
+        *err = g_strdup_printf("the period overlaps %s, which is settled", other);
+    else if (rc == LEDGER_ERROR)
+        *err = g_strdup_printf("cannot read the settled periods: %s", ledger_error(l));
+    g_free(other);
+    return rc == LEDGER_NONE ? 0 : -1;
 }
 
 static int write_period(struct ledger *l, const struct tariff_set *ts, const char *id,
@@ -227,7 +237,7 @@ int settle_period(struct ledger *l, const struct tariff_set *ts, const char *per
                                "(2026-11)", period);
         rc = -1;
     }
-    if (rc == 0 && (rc = settlement_find(l, id, r)) != 1)
+    if (rc == 0 && (rc = settlement_find(l, id, r)) != LEDGER_NONE)
         goto done; /* settled before (0) or error (-1) */
     rc = 0;
     if (strcmp(last, today) >= 0) {
@@ -236,8 +246,10 @@ int settle_period(struct ledger *l, const struct tariff_set *ts, const char *per
     }
     if (rc == 0)
         rc = overlapping(l, first, last, err);
-    if (rc == 0 && !(rows = period_rows(l, first, last, vol)))
+    if (rc == 0 && !(rows = period_rows(l, first, last, vol))) {
+        *err = g_strdup_printf("cannot read the period's cost rows: %s", ledger_error(l));
         rc = -1;
+    }
     if (rc == 0)
         rc = write_period(l, ts, id, first, last, at, rows, vol, r, err);
 done:

@@ -59,19 +59,29 @@ static int purge_letters(struct engine *e, const char *cutoff, const char *at, i
 }
 
 /* Names in dir (accepted/, failed/, hold/) of letters purged, or in `due` (ids about to be,
- * for a dry run; may be NULL). Their reason files (no personal data) stay. */
+ * for a dry run; may be NULL). Their reason files (no personal data) stay. NULL when the
+ * ledger cannot say whether a letter is purged (logged): nothing is removed then. */
 static GPtrArray *doomed_entries(struct engine *e, const char *dir, GHashTable *due)
 {
     GPtrArray *names = spool_list(dir), *out = g_ptr_array_new_with_free_func(g_free);
+    enum ledger_result purged = LEDGER_NONE;
     guint i;
 
-    for (i = 0; i < names->len; i++) {
+    for (i = 0; purged != LEDGER_ERROR && i < names->len; i++) {
         const char *id = names->pdata[i];
-        if (spool_id_ok(id) && ((due && g_hash_table_contains(due, id)) ||
-                                ledger_is_purged(e->ledger, id) == 1))
+        if (!spool_id_ok(id))
+            continue;
+        purged = due && g_hash_table_contains(due, id) ? LEDGER_FOUND
+                                                       : ledger_is_purged(e->ledger, id);
+        if (purged == LEDGER_FOUND)
             g_ptr_array_add(out, g_strdup(id));
     }
     g_ptr_array_free(names, TRUE);
+    if (purged == LEDGER_ERROR) {
+        log_error("purge: %s: %s", dir, ledger_error(e->ledger));
+        g_ptr_array_unref(out);
+        return NULL;
+    }
     return out;
 }
 
@@ -81,6 +91,8 @@ static int sweep_dir(struct engine *e, const char *dir, int *n)
     guint i;
     int rc = 0;
 
+    if (!ids)
+        return -1;
     for (i = 0; i < ids->len; i++) {
         if (spool_remove(dir, ids->pdata[i]) < 0) {
             log_error("letter %s: package not removed from %s", (char *)ids->pdata[i], dir);
@@ -195,14 +207,15 @@ static void plan_entries(struct engine *e, const char *dir, const char *place, G
     GPtrArray *ids = doomed_entries(e, dir, due);
     guint i;
 
-    for (i = 0; i < ids->len; i++) {
+    for (i = 0; ids && i < ids->len; i++) {
         long long n = entry_bytes(dir, ids->pdata[i]);
         json_array_append_new(p->packages, json_pack("{s:s, s:s, s:I}", "place", place,
                                                      "letter", (char *)ids->pdata[i], "bytes",
                                                      (json_int_t)n));
         p->package_bytes += n;
     }
-    g_ptr_array_unref(ids);
+    if (ids)
+        g_ptr_array_unref(ids);
 }
 
 static void plan_jobs(struct engine *e, const char *cutoff, struct purge_plan *p)

@@ -9,8 +9,6 @@
 #include <string.h>
 #include "returns.h"
 
-#define PIECE_CODE_LEN 11
-
 static bool digits(const char *s, size_t n)
 {
     size_t i;
@@ -25,7 +23,7 @@ int ea_piece_code(const char *code, const char *agreement, char piece[16], char 
 {
     size_t n = code ? strlen(code) : 0;
 
-    if (n == PIECE_CODE_LEN && digits(code, n)) {
+    if (n == LEDGER_PIECE_CODE_LEN && digits(code, n)) {
         memcpy(piece, code, n + 1);
         return 0;
     }
@@ -39,12 +37,12 @@ int ea_piece_code(const char *code, const char *agreement, char piece[16], char 
                                code + 1, agreement);
         return -1;
     }
-    if (n - 7 != PIECE_CODE_LEN) {
+    if (n - 7 != LEDGER_PIECE_CODE_LEN) {
         *err = g_strdup_printf("EA code %s: its KID (%s) is not a trykk piece code", code,
                                code + 7);
         return -1;
     }
-    memcpy(piece, code + 7, PIECE_CODE_LEN + 1);
+    memcpy(piece, code + 7, LEDGER_PIECE_CODE_LEN + 1);
     return 0;
 }
 
