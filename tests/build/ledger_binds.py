@@ -3,8 +3,8 @@
 """ledger_binds.py - every ledger_stmt call's type letters match its SQL's parameters.
 
 Finds every ledger_stmt(l, SQL, TYPES, ...) call under engine/, rebuilds its SQL text (string
-literals, the file's and ledger_internal.h's string macros, `static const char x[] = "..."`
-tables) and hands the pairs to the checker program, which prepares each statement against a
+literals; the file's, state.h's and ledger_internal.h's string macros; `static const char
+x[] = "..."` tables) and hands the pairs to the checker program, which prepares each statement against a
 fresh ledger (so a misspelt column fails too) and compares sqlite3_bind_parameter_count with
 the number of type letters. Usage: ledger_binds.py ENGINE_DIR CHECKER
 """
@@ -116,8 +116,10 @@ def calls(path, shared):
 
 def main():
     engine, checker = sys.argv[1], sys.argv[2]
-    shared = string_macros(open(os.path.join(engine, 'ledger', 'ledger_internal.h'),
-                                encoding='utf-8').read())
+    shared = {}
+    for header in ('state.h', 'ledger_internal.h'):  # the state names, then the helpers' SQL
+        shared.update(string_macros(open(os.path.join(engine, 'ledger', header),
+                                         encoding='utf-8').read()))
     found, unknown = [], []
     for root, _, files in os.walk(engine):
         for f in sorted(files):
