@@ -11,7 +11,7 @@
  * was recorded on is over, so a mis-scanned return can be undone that day (returns/undo.c).
  */
 #include <string.h>
-#include "pipeline.h"
+#include "../pipeline/pipeline.h"
 #include "../util/xmlsafe.h"
 
 /* The businessScope a receipt JWS carries (new reference), or NULL. */

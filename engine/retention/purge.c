@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
-#include "pipeline.h"
+#include "../pipeline/pipeline.h"
 
 #define PURGE_BATCH 500
 
