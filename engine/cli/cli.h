@@ -38,6 +38,10 @@ void engine_teardown(struct engine *e);
 /* Spool and ledger only, for read-only commands. */
 int engine_open_ledger(struct engine *e, struct config *c, char **err);
 
+/* contexts.c: the narrow context each module gets, borrowed from the engine (which must
+ * outlive it). */
+struct receipts_ctx engine_receipts(struct engine *e);
+
 /* options.c: a command's options with a usage line, description and --help (exit 0). */
 GOptionContext *cli_options(const char *usage, const char *summary,
                             const GOptionEntry *entries);

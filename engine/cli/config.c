@@ -247,6 +247,7 @@ static int open_db(struct engine *e, char **err)
     int rc = ledger_open(&e->ledger, db, err);
 
     g_free(db);
+    e->receipts = engine_receipts(e);
     return rc;
 }
 

@@ -67,7 +67,7 @@ static int post_piece(struct engine *e, const struct job_row *j, const struct pi
     if (rc == 0)
         rc = ledger_add_event(e->ledger, p->letter_id, at, "posted", detail);
     if (rc == 0)
-        rc = letter_receipt(e, p->letter_id, "leveringskvittering", NULL, NULL, now, err);
+        rc = receipts_letter(&e->receipts, p->letter_id, "leveringskvittering", NULL, NULL, now, err);
     g_free(detail);
     return rc;
 }
@@ -155,7 +155,7 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
             rep->posted = (int)s.post->len;
             rep->reprinted = s.reprinted;
             rep->missing = s.missing;
-            rep->published = receipts_flush(e);
+            rep->published = receipts_flush(&e->receipts);
             rc = jobs_handover_publish(e, &j, rep->day, err);
         }
     }

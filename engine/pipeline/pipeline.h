@@ -45,6 +45,7 @@ struct engine {
     struct isolate_limits isolate;
     struct spool spool;
     struct ledger *ledger;
+    struct receipts_ctx receipts; /* borrows ledger, spool, signer and orgnr from here */
     GKeyFile *conf;           /* the configuration (borrowed; may be NULL), for the day's */
     const char *conf_dir;     /* handover note; relative paths are relative to conf_dir */
 };
@@ -138,16 +139,6 @@ struct run_stats {
 };
 
 int run_recover(struct engine *e, struct run_stats *st);
-
-/* notify.c: a receipt after intake (leveringskvittering, returpostkvittering, feil SERVER),
- * stored pending in the caller's transaction; receipts_flush publishes the pending ones
- * after the commit, except those receipt_held keeps back (returns how many, or -1). */
-int letter_receipt(struct engine *e, const char *letter_id, const char *type,
-                   const char *feiltype, const char *detaljer, GDateTime *at, char **err);
-int receipts_flush(struct engine *e);
-/* A pending receipt (a row of ledger_pending_receipts) that waits: a returpostkvittering
- * recorded today, which `trykk returns undo` may still take back. */
-bool receipt_held(json_t *pending, const char *today);
 
 /* purge.c: retention. Letters posted, returned or cancelled more than `days` ago lose their
  * personal data (ledger, package, print files); history older than history_months goes. */

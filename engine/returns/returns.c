@@ -43,7 +43,7 @@ static int record_txn(struct engine *e, const struct print_setup *ps, const stru
     if (rc == 0)
         rc = ledger_add_event(e->ledger, p->letter_id, at, "returned", detail);
     if (rc == 0 && shred)
-        rc = letter_receipt(e, p->letter_id, "returpostkvittering", NULL, NULL, now, err);
+        rc = receipts_letter(&e->receipts, p->letter_id, "returpostkvittering", NULL, NULL, now, err);
     rc = ledger_finish(e->ledger, rc);
     if (rc < 0 && !*err)
         *err = g_strdup_printf("letter %s: the return cannot be recorded: %s", p->letter_id,
