@@ -11,6 +11,7 @@
 
 #include "../jobs/jobs.h"
 #include "../pipeline/pipeline.h"
+#include "../returns/returns.h"
 
 #define EXIT_LETTERS 1
 #define EXIT_USAGE 2
@@ -41,6 +42,8 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err);
 /* contexts.c: the narrow context each module gets, borrowed from the engine (which must
  * outlive it). */
 struct receipts_ctx engine_receipts(struct engine *e);
+struct jobs_ctx engine_jobs(struct engine *e, struct config *c);
+struct returns_ctx engine_returns(struct engine *e);
 
 /* options.c: a command's options with a usage line, description and --help (exit 0). */
 GOptionContext *cli_options(const char *usage, const char *summary,
@@ -85,11 +88,13 @@ int cmd_costs(struct config *c, int argc, char **argv);
 int costs_print_summary(struct config *c, const char *period);
 char *costs_current_quarter(void);
 
-/* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render. */
-int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err);
+/* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render;
+ * jc (may be NULL) gets the jobs context of the engine. */
+int print_engine_setup(struct engine *e, struct print_setup *ps, struct jobs_ctx *jc,
+                       struct config *c, char **err);
 void print_engine_teardown(struct engine *e, struct print_setup *ps);
 /* After intake: finish interrupted jobs, plan accepted letters, close due jobs. */
-int print_run(struct engine *e, struct print_setup *ps, bool progress);
+int print_run(struct jobs_ctx *jc, struct print_setup *ps, bool progress);
 /* The jobs of ledger_jobs_json as a table, with the directory of each published job. */
 void jobs_print_table(json_t *jobs, const char *spool_root);
 /* A JSON value on stdout, indented, in its keys' order. */

@@ -26,6 +26,7 @@ static const char handover_help[] =
 static int make(struct config *c, const char *day, const char *out)
 {
     struct engine e;
+    struct jobs_ctx jc;
     struct handover_day d = {0};
     char *err = NULL, *dir = NULL;
     int rc = EXIT_LETTERS;
@@ -34,13 +35,13 @@ static int make(struct config *c, const char *day, const char *out)
     if (engine_open_ledger(&e, c, &err) < 0 || (!out && spool_lock(&e.spool, &err) < 0)) {
         fprintf(stderr, "trykk: %s\n", err);
         rc = EXIT_USAGE;
-    } else if (handover_day_load(&d, &e, day, &err) < 0) {
+    } else if (jc = engine_jobs(&e, c), handover_day_load(&d, &jc, day, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         rc = EXIT_USAGE;
     } else if (d.jobs->len == 0) {
         fprintf(stderr, "trykk: no job was dispatched on %s; no handover note\n", day);
     } else {
-        dir = out ? g_canonicalize_filename(out, NULL) : handover_dir(&e);
+        dir = out ? g_canonicalize_filename(out, NULL) : handover_dir(&jc);
         if (d.missing)
             fprintf(stderr, "trykk: warning: %s not configured; the note says so\n", d.missing);
         if (handover_day_write(&d, dir, &err) == 0) {

@@ -12,7 +12,7 @@
 #include "cli.h"
 
 /* A job name (J…) names a job; anything else a letter. */
-static bool names_job(struct engine *e, const char *key)
+static bool names_job(struct jobs_ctx *e, const char *key)
 {
     struct job_row j;
     bool found = ledger_resolve_job(e->ledger, key, &j) == 0;
@@ -22,7 +22,7 @@ static bool names_job(struct engine *e, const char *key)
     return found;
 }
 
-static int hold_one(struct engine *e, const char *key, const char *reason)
+static int hold_one(struct jobs_ctx *e, const char *key, const char *reason)
 {
     char *err = NULL, *what = NULL;
     bool job = names_job(e, key);
@@ -69,7 +69,8 @@ static int hold_cmd(struct config *c, int argc, char **argv, bool hold)
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);
     } else {
-        rc = hold_one(&e, argv[1], hold ? reason : NULL);
+        struct jobs_ctx jc = engine_jobs(&e, c);
+        rc = hold_one(&jc, argv[1], hold ? reason : NULL);
         engine_teardown(&e);
     }
     g_free(reason);

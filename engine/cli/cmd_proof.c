@@ -103,7 +103,7 @@ static int resolve(struct engine *e, const char *key, struct proof *pf, char **e
 
 /* The letter's piece in its job, rendered alone: as the job prints it once the job has
  * closed (its code, sheet position and marks), else with a placeholder code. */
-static int render_letter(struct engine *e, struct print_setup *ps, struct proof *pf, char **err)
+static int render_letter(struct jobs_ctx *e, struct print_setup *ps, struct proof *pf, char **err)
 {
     struct render_stats st;
     struct piece_set set = {0};
@@ -208,6 +208,7 @@ int cmd_proof(struct config *c, int argc, char **argv)
                                       entries);
     struct engine e;
     struct print_setup ps;
+    struct jobs_ctx jc;
     struct proof pf = {0};
 
     if (!cli_parse(ctx, &argc, &argv)) {
@@ -220,10 +221,10 @@ int cmd_proof(struct config *c, int argc, char **argv)
         g_option_context_free(ctx);
         return rc;
     }
-    if (print_engine_setup(&e, &ps, c, &err) < 0) {
+    if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");
         rc = EXIT_USAGE;
-    } else if (resolve(&e, argv[1], &pf, &err) < 0 || render_letter(&e, &ps, &pf, &err) < 0 ||
+    } else if (resolve(&e, argv[1], &pf, &err) < 0 || render_letter(&jc, &ps, &pf, &err) < 0 ||
         add_layer(&pf, overlay, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");
         rc = EXIT_LETTERS;

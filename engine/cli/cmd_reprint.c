@@ -23,18 +23,19 @@ int cmd_reprint(struct config *c, int argc, char **argv)
         "once; to print it yet again, reprint the piece of its reprint job.", entries);
     struct engine e;
     struct print_setup ps;
+    struct jobs_ctx jc;
     int rc = EXIT_USAGE, r;
 
     if (!cli_parse(ctx, &argc, &argv)) {
     } else if (argc != 2 || !reason || !*reason) {
         fprintf(stderr, "usage: trykk reprint PIECE --reason TEXT (try --help)\n");
-    } else if (print_engine_setup(&e, &ps, c, &err) < 0) {
+    } else if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);
     } else {
-        r = jobs_reprint_piece(&e, &ps, argv[1], reason, &child, &err);
+        r = jobs_reprint_piece(&jc, &ps, argv[1], reason, &child, &err);
         if (r == 0)
-            cli_printf("piece %s reprinted in job %s (%s/%s)\n", argv[1], child, e.spool.jobs,
+            cli_printf("piece %s reprinted in job %s (%s/%s)\n", argv[1], child, jc.spool->jobs,
                        child);
         else
             fprintf(stderr, "trykk: %s\n", err);

@@ -12,3 +12,24 @@ struct receipts_ctx engine_receipts(struct engine *e)
 
     return rx;
 }
+
+/* The doc_source of jobs/: the engine decrypts (pipeline/package.c). */
+static int fetch_documents(void *engine, const char *letter_id, GArray **docs, char **err)
+{
+    return letter_documents(engine, letter_id, docs, err);
+}
+
+struct jobs_ctx engine_jobs(struct engine *e, struct config *c)
+{
+    struct jobs_ctx jc = {e->ledger, &e->spool, &e->receipts, c->kf, c->dir, e->orgnr,
+                          {fetch_documents, letter_documents_free, e}};
+
+    return jc;
+}
+
+struct returns_ctx engine_returns(struct engine *e)
+{
+    struct returns_ctx rc = {e->ledger, &e->receipts};
+
+    return rc;
+}

@@ -85,7 +85,7 @@ static enum layout_kind kind_of(const char *name)
            : strcmp(name, "windowless") == 0 ? LAYOUT_WINDOWLESS : LAYOUT_NORMAL;
 }
 
-int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int job_no,
+int render_pieces(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *rows, int job_no,
                   struct piece_set *s, char **err)
 {
     size_t i;
@@ -97,6 +97,7 @@ int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int
     s->docs = g_new0(GArray *, s->n + 1);
     s->ea = g_new0(char *, s->n + 1);
     s->names = g_new0(char *, s->n + 1);
+    s->src = &e->docs;
     for (i = 0; i < s->n; i++) {
         const struct piece_row *r = rows->pdata[i];
         struct render_piece *p = &s->p[i];
@@ -113,7 +114,7 @@ int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int
         s->names[i] = sender_name(ps, r);
         p->sender_name = s->names[i];
         if (return_for(ps, r, p, &s->ea[i], err) < 0 ||
-            letter_documents(e, r->letter_id, &s->docs[i], err) < 0)
+            e->docs.fetch(e->docs.arg, r->letter_id, &s->docs[i], err) < 0)
             return -1;
         p->docs = (const struct bytes *)(void *)s->docs[i]->data;
         p->ndocs = s->docs[i]->len;
@@ -126,7 +127,7 @@ void render_pieces_free(struct piece_set *s)
     size_t i;
 
     for (i = 0; i < s->n; i++) {
-        letter_documents_free(s->docs ? s->docs[i] : NULL);
+        s->src->release(s->docs ? s->docs[i] : NULL);
         g_free(s->ea ? s->ea[i] : NULL);
         g_free(s->names ? s->names[i] : NULL);
     }
@@ -179,7 +180,7 @@ struct job_files {
     struct render_stats st;
 };
 
-static int make_files(struct engine *e, struct print_setup *ps, const struct job_row *j,
+static int make_files(struct jobs_ctx *e, struct print_setup *ps, const struct job_row *j,
                       struct job_files *f, char **err)
 {
     struct render_setup rs;
@@ -204,9 +205,9 @@ static int make_files(struct engine *e, struct print_setup *ps, const struct job
     return rc;
 }
 
-static int publish(struct engine *e, const struct job_row *j, struct job_files *f)
+static int publish(struct jobs_ctx *e, const struct job_row *j, struct job_files *f)
 {
-    const char *jobs = e->spool.jobs;
+    const char *jobs = e->spool->jobs;
     char *build = g_strconcat(".build-", j->name, NULL);
     char *dir = g_build_filename(jobs, build, NULL);
     int rc;
@@ -227,7 +228,7 @@ static int publish(struct engine *e, const struct job_row *j, struct job_files *
     return rc;
 }
 
-static int commit_closed(struct engine *e, const struct job_row *j, int pages)
+static int commit_closed(struct jobs_ctx *e, const struct job_row *j, int pages)
 {
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
@@ -241,7 +242,7 @@ static int commit_closed(struct engine *e, const struct job_row *j, int pages)
     return rc;
 }
 
-int jobs_build(struct engine *e, struct print_setup *ps, long long job_id, char **err)
+int jobs_build(struct jobs_ctx *e, struct print_setup *ps, long long job_id, char **err)
 {
     struct job_row j;
     struct job_files f = {0};
@@ -253,7 +254,7 @@ int jobs_build(struct engine *e, struct print_setup *ps, long long job_id, char 
             job_row_free(&j);
         return -1;
     }
-    if (fsio_exists(e->spool.jobs, j.name)) {
+    if (fsio_exists(e->spool->jobs, j.name)) {
         rc = 0; /* published before a crash: only the commit is missing */
     } else {
         rc = make_files(e, ps, &j, &f, err);
@@ -268,7 +269,7 @@ int jobs_build(struct engine *e, struct print_setup *ps, long long job_id, char 
     }
     if (rc == 0)
         log_info("job %s: %d letters, %d sheets published in %s/%s", j.name, j.letters,
-                 j.sheets, e->spool.jobs, j.name);
+                 j.sheets, e->spool->jobs, j.name);
     bytes_wipe_free(&f.pdf);
     bytes_wipe_free(&f.envelopes);
     g_free(f.jdf);
@@ -297,10 +298,10 @@ static void remove_builds(const char *jobs)
     g_ptr_array_free(b, TRUE);
 }
 
-int jobs_recover(struct engine *e, struct print_setup *ps)
+int jobs_recover(struct jobs_ctx *e, struct print_setup *ps)
 {
     struct plan_stats st = {0};
 
-    remove_builds(e->spool.jobs);
+    remove_builds(e->spool->jobs);
     return jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, "CLOSING", NULL), &st);
 }

@@ -67,7 +67,7 @@ static int per_tray(GKeyFile *kf, const char *key, int def, int *out, char **err
     return 0;
 }
 
-static int provider_of(struct handover_day *d, struct engine *e, char **err)
+static int provider_of(struct handover_day *d, struct jobs_ctx *e, char **err)
 {
     GKeyFile *kf = e->conf;
     char *addr = conf_string(kf, "provider", "address");
@@ -178,7 +178,7 @@ void handover_day_free(struct handover_day *d)
     memset(d, 0, sizeof *d);
 }
 
-int handover_day_load(struct handover_day *d, struct engine *e, const char *day, char **err)
+int handover_day_load(struct handover_day *d, struct jobs_ctx *e, const char *day, char **err)
 {
     GKeyFile *empty = g_key_file_new();
     struct costs_setup cs;
@@ -204,9 +204,9 @@ int handover_day_load(struct handover_day *d, struct engine *e, const char *day,
     return 0;
 }
 
-char *handover_dir(struct engine *e)
+char *handover_dir(struct jobs_ctx *e)
 {
-    return g_build_filename(e->spool.root, "handover", NULL);
+    return g_build_filename(e->spool->root, "handover", NULL);
 }
 
 /* handover-DAY.csv and handover-DAY.pdf into dir, each replacing the one before. */
@@ -233,7 +233,7 @@ int handover_day_write(const struct handover_day *d, const char *dir, char **err
     return rc < 0 ? -1 : 0;
 }
 
-int handover_publish_day(struct engine *e, const char *day, const char *dir, char **err)
+int handover_publish_day(struct jobs_ctx *e, const char *day, const char *dir, char **err)
 {
     struct handover_day d;
     char *spool_dir = dir ? NULL : handover_dir(e);
@@ -249,13 +249,13 @@ int handover_publish_day(struct engine *e, const char *day, const char *dir, cha
 }
 
 /* At dispatch (and when a dispatch is repeated): the day's note, with this job in it. */
-int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
+int jobs_handover_publish(struct jobs_ctx *e, const struct job_row *j, const char *day,
                           char **err)
 {
     int rc = handover_publish_day(e, day, NULL, err);
 
     if (rc == 0)
         log_info("job %s: the handover note of %s is up to date in %s/handover", j->name, day,
-                 e->spool.root);
+                 e->spool->root);
     return rc;
 }

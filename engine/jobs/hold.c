@@ -12,7 +12,7 @@
 #include <string.h>
 #include "jobs.h"
 
-static int hold_event(struct engine *e, const char *id, const char *at, const char *reason,
+static int hold_event(struct jobs_ctx *e, const char *id, const char *at, const char *reason,
                       const char *what)
 {
     char *detail = reason ? g_strdup_printf("%s: %s", what, reason) : g_strdup(what);
@@ -23,7 +23,7 @@ static int hold_event(struct engine *e, const char *id, const char *at, const ch
 }
 
 /* Take the letter out of its open job, when it is in one; 1: it is past an open job. */
-static int take_out(struct engine *e, const char *id, const char *state, const char *at,
+static int take_out(struct jobs_ctx *e, const char *id, const char *state, const char *at,
                     char **err)
 {
     char *code = NULL;
@@ -54,7 +54,7 @@ static int take_out(struct engine *e, const char *id, const char *state, const c
     return rc;
 }
 
-int jobs_hold_letter(struct engine *e, const char *key, const char *reason, char **id,
+int jobs_hold_letter(struct jobs_ctx *e, const char *key, const char *reason, char **id,
                      char **err)
 {
     struct letter_state ls = {0};
@@ -98,7 +98,7 @@ static bool holdable(const char *state)
            strcmp(state, "PRINTED") == 0 || strcmp(state, "RECONCILED") == 0;
 }
 
-int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **name,
+int jobs_hold_job(struct jobs_ctx *e, const char *key, const char *reason, char **name,
                   char **err)
 {
     struct job_row j;

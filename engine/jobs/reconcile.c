@@ -77,7 +77,7 @@ static const char *result_of(const struct seen *s)
 
 /* One child job holding a new piece for each piece to reprint; returns its id. why: the
  * operator's reason for a reprint on request, or NULL (the inserter's result). */
-static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArray *to_reprint,
+static long long reprint_job(struct jobs_ctx *e, const struct job_row *j, GPtrArray *to_reprint,
                              const char *at, const char *why)
 {
     struct job_key k = {j->colour, j->envelope, j->stock, j->posttype, j->layout, j->marks};
@@ -117,7 +117,7 @@ static void report_piece(struct reconcile_report *rep, const struct piece_row *p
 }
 
 /* Record results; collect pieces to reprint (their state field then holds the result). */
-static int record(struct engine *e, const struct job_row *j, GPtrArray *rows,
+static int record(struct jobs_ctx *e, const struct job_row *j, GPtrArray *rows,
                   GHashTable *seen, GPtrArray *to_reprint, struct reconcile_report *rep,
                   const char *at)
 {
@@ -146,7 +146,7 @@ static int record(struct engine *e, const struct job_row *j, GPtrArray *rows,
     return 0;
 }
 
-static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct job_row *j,
+static int reconcile_txn(struct jobs_ctx *e, struct print_setup *ps, const struct job_row *j,
                          GPtrArray *rows, GHashTable *seen, struct reconcile_report *rep,
                          bool force, long long *child, char **err)
 {
@@ -187,7 +187,7 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
     return rc;
 }
 
-int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
+int jobs_reconcile(struct jobs_ctx *e, struct print_setup *ps, const char *job,
                    const char *log_path, bool force, struct reconcile_report *rep, char **err)
 {
     struct job_row j;
@@ -255,7 +255,7 @@ static struct piece_row *piece_in(GPtrArray *rows, const char *code)
     return NULL;
 }
 
-static int reprint_one(struct engine *e, struct print_setup *ps, const struct job_row *j,
+static int reprint_one(struct jobs_ctx *e, struct print_setup *ps, const struct job_row *j,
                        struct piece_row *p, const char *reason, char **child, char **err)
 {
     GPtrArray *one = g_ptr_array_new();
@@ -285,7 +285,7 @@ static int reprint_one(struct engine *e, struct print_setup *ps, const struct jo
     return rc;
 }
 
-int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key,
+int jobs_reprint_piece(struct jobs_ctx *e, struct print_setup *ps, const char *key,
                        const char *reason, char **child, char **err)
 {
     char code[12];
@@ -326,7 +326,7 @@ int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key
     return rc;
 }
 
-int jobs_printed(struct engine *e, const char *job, char **name, char **err)
+int jobs_printed(struct jobs_ctx *e, const char *job, char **name, char **err)
 {
     struct job_row j;
     GDateTime *now = time_now();

@@ -46,8 +46,6 @@ struct engine {
     struct spool spool;
     struct ledger *ledger;
     struct receipts_ctx receipts; /* borrows ledger, spool, signer and orgnr from here */
-    GKeyFile *conf;           /* the configuration (borrowed; may be NULL), for the day's */
-    const char *conf_dir;     /* handover note; relative paths are relative to conf_dir */
 };
 
 struct doc_info {
