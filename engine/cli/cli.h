@@ -11,6 +11,7 @@
 
 #include "../jobs/jobs.h"
 #include "../pipeline/pipeline.h"
+#include "../retention/retention.h"
 #include "../returns/returns.h"
 
 #define EXIT_LETTERS 1
@@ -44,6 +45,7 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err);
 struct receipts_ctx engine_receipts(struct engine *e);
 struct jobs_ctx engine_jobs(struct engine *e, struct config *c);
 struct returns_ctx engine_returns(struct engine *e);
+struct retention_ctx engine_retention(struct engine *e);
 
 /* options.c: a command's options with a usage line, description and --help (exit 0). */
 GOptionContext *cli_options(const char *usage, const char *summary,
@@ -81,7 +83,7 @@ int cmd_receipts(struct config *c, int argc, char **argv);
 int cmd_purge(struct config *c, int argc, char **argv);
 /* [retention] days (90), history_months (24) */
 int retention_config(struct config *c, int *days, int *months, char **err);
-int purge_print(struct engine *e, int days, int months);
+int purge_print(struct retention_ctx *rt, int days, int months);
 int cmd_settle(struct config *c, int argc, char **argv);
 int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */

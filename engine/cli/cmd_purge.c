@@ -37,10 +37,10 @@ int retention_config(struct config *c, int *days, int *months, char **err)
     return 0;
 }
 
-int purge_print(struct engine *e, int days, int months)
+int purge_print(struct retention_ctx *rt, int days, int months)
 {
     struct purge_stats st;
-    int rc = purge_run(e, days, months, &st);
+    int rc = retention_purge(rt, days, months, &st);
 
     printf("purge (%d days after dispatch, return or cancellation; history %d months): %d "
            "letters' personal data removed, %d packages, %d print files, %lld history events\n",
@@ -80,19 +80,20 @@ static void print_plan(const struct purge_plan *p, int days, int months)
 static int dry_run(struct config *c, int days, int months)
 {
     struct engine e;
+    struct retention_ctx rt;
     struct purge_plan p;
     char *err = NULL;
     int rc = EXIT_USAGE;
 
     if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
-    } else if (purge_plan(&e, days, months, &p) < 0) {
+    } else if (rt = engine_retention(&e), retention_plan(&rt, days, months, &p) < 0) {
         fprintf(stderr, "trykk: the ledger cannot be read: %s\n", ledger_error(e.ledger));
-        purge_plan_free(&p);
+        retention_plan_free(&p);
         rc = EXIT_LETTERS;
     } else {
         print_plan(&p, days, months);
-        purge_plan_free(&p);
+        retention_plan_free(&p);
         rc = 0;
     }
     engine_teardown(&e);
@@ -140,7 +141,8 @@ int cmd_purge(struct config *c, int argc, char **argv)
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);
     } else {
-        rc = purge_print(&e, days, months) < 0 ? EXIT_LETTERS : 0;
+        struct retention_ctx rt = engine_retention(&e);
+        rc = purge_print(&rt, days, months) < 0 ? EXIT_LETTERS : 0;
         engine_teardown(&e);
         crypto_shutdown();
     }

@@ -36,7 +36,8 @@ static void daily_purge(struct engine *e, const int retention[2], char last[11])
     char *today = g_date_time_format(now, "%Y-%m-%d");
 
     if (strcmp(today, last) != 0) {
-        if (purge_print(e, retention[0], retention[1]) < 0)
+        struct retention_ctx rt = engine_retention(e);
+        if (purge_print(&rt, retention[0], retention[1]) < 0)
             log_error("purge failed; it is tried again tomorrow (or run `trykk purge`)");
         g_strlcpy(last, today, 11);
     }

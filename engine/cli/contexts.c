@@ -27,6 +27,13 @@ struct jobs_ctx engine_jobs(struct engine *e, struct config *c)
     return jc;
 }
 
+struct retention_ctx engine_retention(struct engine *e)
+{
+    struct retention_ctx rt = {e->ledger, &e->spool};
+
+    return rt;
+}
+
 struct returns_ctx engine_returns(struct engine *e)
 {
     struct returns_ctx rc = {e->ledger, &e->receipts};

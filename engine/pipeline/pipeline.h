@@ -138,22 +138,6 @@ struct run_stats {
 
 int run_recover(struct engine *e, struct run_stats *st);
 
-/* purge.c: retention. Letters posted, returned or cancelled more than `days` ago lose their
- * personal data (ledger, package, print files); history older than history_months goes. */
-struct purge_stats {
-    int letters, packages, job_files;
-    long long events;
-};
-int purge_run(struct engine *e, int days, int history_months, struct purge_stats *st);
-/* What purge_run would do now, changing nothing: letters [{id, state, since}], packages
- * [{place, letter, bytes}], print files [{job, file, bytes}], history events before `before`. */
-struct purge_plan {
-    json_t *letters, *packages, *job_files;
-    long long package_bytes, job_bytes, events;
-    char *cutoff, *before;   /* YYYY-MM-DD; RFC 3339 */
-};
-int purge_plan(struct engine *e, int days, int history_months, struct purge_plan *p);
-void purge_plan_free(struct purge_plan *p);
 /* Process what is due in deferred/ and everything in incoming/. -1 when a run had to stop. */
 int run_once(struct engine *e, struct run_stats *st, bool progress);
 
