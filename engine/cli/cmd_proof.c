@@ -127,14 +127,14 @@ static int render_letter(struct jobs_ctx *e, struct print_setup *ps, struct proo
         if (p->first_sheet < 1)
             p->first_sheet = 1;
     }
-    rc = render_setup_for(ps, &pf->job, &pf->rs, err);
+    rc = jobs_render_setup(ps, &pf->job, &pf->rs, err);
     if (rc == 0)
-        rc = render_pieces(e, ps, rows, (int)pf->job_id, &set, err);
+        rc = jobs_pieces_load(e, ps, rows, (int)pf->job_id, &set, err);
     if (rc == 0)
         rc = render_job(&pf->rs, set.p, set.n, &pf->sheets, &st, err);
     if (rc == 0 && !pf->rs.stock->window)
         rc = render_envelopes(&pf->rs, set.p, set.n, &pf->face, err);
-    render_pieces_free(&set);
+    jobs_pieces_free(&set);
     g_ptr_array_free(rows, TRUE);
     return rc;
 }

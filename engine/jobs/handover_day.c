@@ -21,27 +21,6 @@
 #define DEFAULT_SMALL_PER_TRAY 400
 #define DEFAULT_LARGE_PER_TRAY 100
 
-const char *postal_zone_word(const char *zone, bool capital)
-{
-    if (g_strcmp0(zone, "NO") == 0)
-        return capital ? "Innland" : "innland";
-    if (g_strcmp0(zone, "EU") == 0)
-        return capital ? "Europa" : "europa";
-    if (g_strcmp0(zone, "WORLD") == 0)
-        return capital ? "Verden" : "verden";
-    return ""; /* no cost row: a letter planned before costs were kept */
-}
-
-const char *postal_posttype_word(const char *posttype)
-{
-    return g_strcmp0(posttype, "A") == 0 ? "A-post" : "B-post";
-}
-
-const char *postal_format_word(const char *format)
-{
-    return g_strcmp0(format, "small") == 0 ? "småbrev" : "storbrev";
-}
-
 static char *conf_string(GKeyFile *kf, const char *group, const char *key)
 {
     char *v = kf ? g_key_file_get_string(kf, group, key, NULL) : NULL;

@@ -89,6 +89,8 @@ struct plan_stats {
 
 /* Plan every ACCEPTED letter (in batches); close jobs that are full or due. */
 int jobs_plan(struct jobs_ctx *e, struct print_setup *ps, struct plan_stats *st, bool progress);
+
+/* close.c: the jobs past their cut-off closed. */
 int jobs_close_due(struct jobs_ctx *e, struct print_setup *ps, struct plan_stats *st);
 /* Close one job now (OPEN or CLOSING): 0 closed, 1 refused (held, or closed before; *err
  * says why), -1 failed. */
@@ -100,8 +102,11 @@ int jobs_recover(struct jobs_ctx *e, struct print_setup *ps);
 
 /* build.c: the files of a CLOSING job, published as jobs/<name>/. */
 int jobs_build(struct jobs_ctx *e, struct print_setup *ps, long long job_id, char **err);
-/* The pieces of a job as the renderer wants them; docs are decrypted (free with
- * render_pieces_free). */
+/* Remove the half-built job directories (jobs/.build-*) left by a crash. */
+void jobs_remove_builds(const char *jobs);
+
+/* pieces.c: the pieces of a job as the renderer wants them; docs are decrypted (free with
+ * jobs_pieces_free). */
 struct piece_set {
     GPtrArray *rows;            /* struct piece_row * */
     struct render_piece *p;
@@ -109,13 +114,15 @@ struct piece_set {
     char **ea;
     char **names;               /* the sending agency of each piece */
     size_t n;
-    const struct doc_source *src; /* which released docs */
+    const struct doc_source *src; /* where docs came from: it wipes them */
 };
-int render_pieces(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *rows, int job_no,
-                  struct piece_set *out, char **err);
-void render_pieces_free(struct piece_set *s);
-int render_setup_for(struct print_setup *ps, const struct job_row *j, struct render_setup *rs,
-                     char **err);
+int jobs_pieces_load(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *rows, int job_no,
+                     struct piece_set *out, char **err);
+void jobs_pieces_free(struct piece_set *s);
+/* The layout, stock and marks job j was planned for; -1 when the configuration no longer
+ * has them. */
+int jobs_render_setup(struct print_setup *ps, const struct job_row *j, struct render_setup *rs,
+                      char **err);
 
 /* ticket.c: the JDF of a job (see ticket.c for its nodes). */
 struct ticket_input {
@@ -193,14 +200,13 @@ int handover_day_write(const struct handover_day *d, const char *dir, char **err
 /* Load and write: into dir, or <spool>/handover when dir is NULL. */
 int handover_publish_day(struct jobs_ctx *e, const char *day, const char *dir, char **err);
 char *handover_dir(struct jobs_ctx *e);
-/* Posten's words: Innland/Europa/Verden (innland/… when !capital), A-post/B-post,
- * småbrev/storbrev. */
+/* handover.c: the note's two files (the PDF drawn by render/handover_note.c), and Posten's
+ * words: Innland/Europa/Verden (innland/… when !capital), A-post/B-post, småbrev/storbrev. */
+char *handover_csv(const struct handover_day *d);
+int handover_pdf(const struct handover_day *d, struct bytes *out);
 const char *postal_zone_word(const char *zone, bool capital);
 const char *postal_posttype_word(const char *posttype);
 const char *postal_format_word(const char *format);
-/* handover.c: the note's two files. */
-char *handover_csv(const struct handover_day *d);
-int handover_pdf(const struct handover_day *d, struct bytes *out);
 
 /* The EA return barcode: 2, agreement (4), service level, 0, KID (the piece code). */
 char *jobs_ea_code(const struct print_setup *ps, const char *piece_code);
