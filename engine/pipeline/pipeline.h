@@ -14,7 +14,6 @@
 #define TRYKK_PIPELINE_H
 
 #include "../crypto/crypto.h"
-#include "../intake/asice.h"
 #include "../intake/intake.h"
 #include "../ledger/ledger.h"
 #include "../receipts/receipts.h"
