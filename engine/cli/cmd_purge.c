@@ -77,17 +77,23 @@ static void print_plan(const struct purge_plan *p, int days, int months)
     printf("history events that would be deleted: %lld\n", p->events);
 }
 
+static int plan(struct engine *e, int days, int months, struct purge_plan *p)
+{
+    struct retention_ctx rt = engine_retention(e);
+
+    return retention_plan(&rt, days, months, p);
+}
+
 static int dry_run(struct config *c, int days, int months)
 {
     struct engine e;
-    struct retention_ctx rt;
     struct purge_plan p;
     char *err = NULL;
     int rc = EXIT_USAGE;
 
     if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
-    } else if (rt = engine_retention(&e), retention_plan(&rt, days, months, &p) < 0) {
+    } else if (plan(&e, days, months, &p) < 0) {
         fprintf(stderr, "trykk: the ledger cannot be read: %s\n", ledger_error(e.ledger));
         retention_plan_free(&p);
         rc = EXIT_LETTERS;

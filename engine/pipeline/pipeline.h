@@ -27,7 +27,8 @@ struct isolate_limits {
     int cpu_seconds;    /* RLIMIT_CPU; the wall-clock limit is three times this */
 };
 
-/* Everything a run needs, prepared once from the configuration. */
+/* The intake's context, prepared once from the configuration: the only one that holds the
+ * keys. Other modules get a narrow context of their own (cli/contexts.c). */
 struct engine {
     char *orgnr;
     struct keypair keys[2]; /* current, previous (during a rollover) */
