@@ -3,7 +3,7 @@
  * retention.h - how long personal data is kept, and its removal once that time is over
  * (purge.c). Letters posted, returned or cancelled more than `days` ago lose their personal
  * data (ledger, package, print files); history older than history_months goes. The SQL is
- * ledger/purge.c's; the CLI reads [retention] and prints the result (cli/cmd_purge.c).
+ * ledger/purge.c's; the CLI reads [retention] and prints the reports (cli/cmd_purge.c).
  */
 #ifndef TRYKK_RETENTION_H
 #define TRYKK_RETENTION_H
@@ -35,5 +35,10 @@ struct purge_plan {
 int retention_plan(struct retention_ctx *rt, int days, int history_months,
                    struct purge_plan *p);
 void retention_plan_free(struct purge_plan *p);
+
+/* report.c: what a purge did, what one would do now, as lines of text (raw strings from the
+ * ledger and spool: escape them for a terminal). The caller frees them. */
+char *retention_report(const struct purge_stats *st, int days, int months);
+char *retention_plan_report(const struct purge_plan *p, int days, int months);
 
 #endif
