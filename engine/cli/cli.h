@@ -11,6 +11,8 @@
 
 #include "../jobs/jobs.h"
 #include "../pipeline/pipeline.h"
+#include "../retention/retention.h"
+#include "../returns/returns.h"
 
 #define EXIT_LETTERS 1
 #define EXIT_USAGE 2
@@ -37,6 +39,13 @@ int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void engine_teardown(struct engine *e);
 /* Spool and ledger only, for read-only commands. */
 int engine_open_ledger(struct engine *e, struct config *c, char **err);
+
+/* contexts.c: the narrow context each module gets, borrowed from the engine (which must
+ * outlive it). */
+struct receipts_ctx engine_receipts(struct engine *e);
+struct jobs_ctx engine_jobs(struct engine *e, struct config *c);
+struct returns_ctx engine_returns(struct engine *e);
+struct retention_ctx engine_retention(struct engine *e);
 
 /* options.c: a command's options with a usage line, description and --help (exit 0). */
 GOptionContext *cli_options(const char *usage, const char *summary,
@@ -89,18 +98,20 @@ int cmd_receipts(struct config *c, int argc, char **argv);
 int cmd_purge(struct config *c, int argc, char **argv);
 /* [retention] days (90), history_months (24) */
 int retention_config(struct config *c, int *days, int *months, char **err);
-int purge_print(struct engine *e, int days, int months);
+int purge_print(struct retention_ctx *rt, int days, int months);
 int cmd_settle(struct config *c, int argc, char **argv);
 int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */
 int costs_print_summary(struct config *c, const char *period);
 char *costs_current_quarter(void);
 
-/* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render. */
-int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err);
+/* The engine plus the print set-up ([render], [ea], [sender.*]), for commands that render;
+ * jc (may be NULL) gets the jobs context of the engine. */
+int print_engine_setup(struct engine *e, struct print_setup *ps, struct jobs_ctx *jc,
+                       struct config *c, char **err);
 void print_engine_teardown(struct engine *e, struct print_setup *ps);
 /* After intake: finish interrupted jobs, plan accepted letters, close due jobs. */
-int print_run(struct engine *e, struct print_setup *ps, bool progress);
+int print_run(struct jobs_ctx *jc, struct print_setup *ps, bool progress);
 /* The jobs of ledger_jobs_json as a table, with the directory of each published job. */
 void jobs_print_table(json_t *jobs, const char *spool_root);
 /* A JSON value on stdout, indented, in its keys' order. */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "cli.h"
 
-static int one(struct engine *e, const char *job, const char *day, const char *reason)
+static int one(struct jobs_ctx *e, const char *job, const char *day, const char *reason)
 {
     struct dispatch_report r = {0};
     char *err = NULL;
@@ -23,7 +23,7 @@ static int one(struct engine *e, const char *job, const char *day, const char *r
         if (r.missing)
             printf("; %d missing pieces were NOT posted", r.missing);
         printf("\n  the day's handover note: %s/handover/handover-%s.pdf and .csv\n",
-               e->spool.root, r.day);
+               e->spool->root, r.day);
     }
     if (err)
         fprintf(stderr, "trykk: %s\n", err);
@@ -60,9 +60,10 @@ int cmd_dispatch(struct config *c, int argc, char **argv)
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);
     } else {
+        struct jobs_ctx jc = engine_jobs(&e, c);
         rc = 0;
         for (i = 1; i < argc; i++)
-            if (one(&e, argv[i], day, force ? reason : NULL) < 0)
+            if (one(&jc, argv[i], day, force ? reason : NULL) < 0)
                 rc = EXIT_LETTERS;
         engine_teardown(&e);
         crypto_shutdown();

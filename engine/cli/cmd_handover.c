@@ -23,6 +23,14 @@ static const char handover_help[] =
     "Exit status: 0 written, 1 nothing was dispatched that day or a file cannot be written, 2 "
     "usage or a malformed day.";
 
+static int load(struct engine *e, struct config *c, struct handover_day *d, const char *day,
+                char **err)
+{
+    struct jobs_ctx jc = engine_jobs(e, c);
+
+    return handover_day_load(d, &jc, day, err);
+}
+
 static int make(struct config *c, const char *day, const char *out)
 {
     struct engine e = {0};
@@ -34,13 +42,14 @@ static int make(struct config *c, const char *day, const char *out)
     if (engine_open_ledger(&e, c, &err) < 0 || (!out && spool_lock(&e.spool, &err) < 0)) {
         fprintf(stderr, "trykk: %s\n", err);
         rc = EXIT_USAGE;
-    } else if (handover_day_load(&d, &e, day, &err) < 0) {
+    } else if (load(&e, c, &d, day, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         rc = EXIT_USAGE;
     } else if (d.jobs->len == 0) {
         fprintf(stderr, "trykk: no job was dispatched on %s; no handover note\n", day);
     } else {
-        dir = out ? g_canonicalize_filename(out, NULL) : handover_dir(&e);
+        struct jobs_ctx jc = engine_jobs(&e, c);
+        dir = out ? g_canonicalize_filename(out, NULL) : handover_dir(&jc);
         if (d.missing)
             fprintf(stderr, "trykk: warning: %s not configured; the note says so\n", d.missing);
         if (handover_day_write(&d, dir, &err) == 0) {

@@ -12,7 +12,7 @@
 #include "cli.h"
 
 /* A job name (J…) names a job (found); anything else a letter (none). */
-static enum ledger_result names_job(struct engine *e, const char *key)
+static enum ledger_result names_job(struct jobs_ctx *e, const char *key)
 {
     struct job_row j = {0};
     enum ledger_result found = ledger_resolve_job(e->ledger, key, &j);
@@ -22,7 +22,7 @@ static enum ledger_result names_job(struct engine *e, const char *key)
     return found;
 }
 
-static int hold_one(struct engine *e, const char *key, const char *reason)
+static int hold_one(struct jobs_ctx *e, const char *key, const char *reason)
 {
     char *err = NULL, *what = NULL;
     enum ledger_result named = names_job(e, key);
@@ -77,7 +77,8 @@ static int hold_cmd(struct config *c, int argc, char **argv, bool hold)
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);
     } else {
-        rc = hold_one(&e, argv[1], hold ? reason : NULL);
+        struct jobs_ctx jc = engine_jobs(&e, c);
+        rc = hold_one(&jc, argv[1], hold ? reason : NULL);
         engine_teardown(&e);
     }
     g_free(reason);

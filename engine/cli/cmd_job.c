@@ -95,7 +95,7 @@ static int job_show(struct config *c, int argc, char **argv, GOptionContext *ctx
     return rc;
 }
 
-static int close_named(struct engine *e, struct print_setup *ps, const char *name, bool all)
+static int close_named(struct jobs_ctx *e, struct print_setup *ps, const char *name, bool all)
 {
     GArray *ids = ledger_jobs_in_state(e->ledger, JOB_STATE_OPEN, NULL);
     struct job_row j = {0};
@@ -123,7 +123,7 @@ static int close_named(struct engine *e, struct print_setup *ps, const char *nam
                 rc = EXIT_LETTERS;
         } else if (ledger_job_by_id(e->ledger, id, &j) == 0) {
             cli_printf("%s closed: %d letters, %d sheets, %d pages in %s/%s\n", j.name, j.letters,
-                       j.sheets, j.pages, e->spool.jobs, j.name);
+                       j.sheets, j.pages, e->spool->jobs, j.name);
             job_row_free(&j);
         }
     }
@@ -140,22 +140,31 @@ static int job_close(struct config *c, int argc, char **argv, GOptionContext *ct
                                "not held", NULL}, {NULL, 0, 0, 0, NULL, NULL, NULL}};
     struct engine e = {0};
     struct print_setup ps = {0};
+    struct jobs_ctx jc = {0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv) || argc != (all ? 1 : 2))
         return *usage = true, EXIT_USAGE;
-    if (print_engine_setup(&e, &ps, c, &err) < 0)
+    if (print_engine_setup(&e, &ps, &jc, c, &err) < 0)
         fprintf(stderr, "trykk: %s\n", err);
-    else if (jobs_recover(&e, &ps) < 0)
+    else if (jobs_recover(&jc, &ps) < 0)
         rc = EXIT_LETTERS;
     else
-        rc = close_named(&e, &ps, all ? NULL : argv[1], all);
+        rc = close_named(&jc, &ps, all ? NULL : argv[1], all);
     print_engine_teardown(&e, &ps);
     crypto_shutdown();
     g_free(err);
     return rc;
+}
+
+static int printed(struct engine *e, struct config *c, const char *job, char **name,
+                   char **err)
+{
+    struct jobs_ctx jc = engine_jobs(e, c);
+
+    return jobs_printed(&jc, job, name, err);
 }
 
 static int job_printed(struct config *c, int argc, char **argv, GOptionContext *ctx, bool *usage)
@@ -168,7 +177,7 @@ static int job_printed(struct config *c, int argc, char **argv, GOptionContext *
         return *usage = true, EXIT_USAGE;
     if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
-    } else if ((r = jobs_printed(&e, argv[1], &name, &err)) != 0) {
+    } else if ((r = printed(&e, c, argv[1], &name, &err)) != 0) {
         fprintf(stderr, "trykk: %s\n", err);
         rc = EXIT_LETTERS;
     } else {
@@ -183,7 +192,7 @@ static int job_printed(struct config *c, int argc, char **argv, GOptionContext *
 }
 
 /* How many letters a cancel would withdraw, for the question. */
-static int letters_of(struct engine *e, const char *key, char **name)
+static int letters_of(struct jobs_ctx *e, const char *key, char **name)
 {
     struct job_row j = {0};
     int n;
@@ -196,7 +205,7 @@ static int letters_of(struct engine *e, const char *key, char **name)
     return n;
 }
 
-static int cancel_named(struct engine *e, const char *key, const char *reason, bool yes)
+static int cancel_named(struct jobs_ctx *e, const char *key, const char *reason, bool yes)
 {
     char *err = NULL, *name = NULL, *q;
     int letters = letters_of(e, key, &name), ok, rc;
@@ -243,10 +252,12 @@ static int job_cancel(struct config *c, int argc, char **argv, GOptionContext *c
         g_free(reason);
         return *usage = true, EXIT_USAGE;
     }
-    if (engine_setup(&e, c, &err) < 0)
+    if (engine_setup(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
-    else
-        rc = cancel_named(&e, argv[1], reason, yes);
+    } else {
+        struct jobs_ctx jc = engine_jobs(&e, c);
+        rc = cancel_named(&jc, argv[1], reason, yes);
+    }
     engine_teardown(&e);
     crypto_shutdown();
     g_free(reason);

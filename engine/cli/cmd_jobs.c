@@ -6,11 +6,16 @@
 #include <string.h>
 #include "cli.h"
 
-int print_engine_setup(struct engine *e, struct print_setup *ps, struct config *c, char **err)
+int print_engine_setup(struct engine *e, struct print_setup *ps, struct jobs_ctx *jc,
+                       struct config *c, char **err)
 {
     memset(ps, 0, sizeof *ps);
+    if (jc)
+        memset(jc, 0, sizeof *jc);
     if (engine_setup(e, c, err) < 0)
         return -1;
+    if (jc)
+        *jc = engine_jobs(e, c);
     return print_setup_load(ps, c->kf, c->dir, err);
 }
 
@@ -20,7 +25,7 @@ void print_engine_teardown(struct engine *e, struct print_setup *ps)
     engine_teardown(e);
 }
 
-int print_run(struct engine *e, struct print_setup *ps, bool progress)
+int print_run(struct jobs_ctx *e, struct print_setup *ps, bool progress)
 {
     struct plan_stats st = {0};
     int rc = jobs_recover(e, ps);

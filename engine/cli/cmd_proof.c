@@ -64,7 +64,7 @@ static int resolve(struct engine *e, const char *key, struct proof *pf, char **e
 
 /* The letter's piece in its job, rendered alone: as the job prints it once the job has
  * closed (its code, sheet position and marks), else with a placeholder code. */
-static int render_letter(struct engine *e, struct print_setup *ps, struct proof *pf, char **err)
+static int render_letter(struct jobs_ctx *e, struct print_setup *ps, struct proof *pf, char **err)
 {
     struct render_stats st = {0};
     struct piece_set set = {0};
@@ -90,14 +90,14 @@ static int render_letter(struct engine *e, struct print_setup *ps, struct proof 
         if (p->first_sheet < 1)
             p->first_sheet = 1;
     }
-    rc = render_setup_for(ps, &pf->job, &pf->rs, err);
+    rc = jobs_render_setup(ps, &pf->job, &pf->rs, err);
     if (rc == 0)
-        rc = render_pieces(e, ps, rows, (int)pf->job_id, &set, err);
+        rc = jobs_pieces_load(e, ps, rows, (int)pf->job_id, &set, err);
     if (rc == 0)
         rc = render_job(&pf->rs, set.p, set.n, &pf->sheets, &st, err);
     if (rc == 0 && !pf->rs.stock->window)
         rc = render_envelopes(&pf->rs, set.p, set.n, &pf->face, err);
-    render_pieces_free(&set);
+    jobs_pieces_free(&set);
     g_ptr_array_free(rows, TRUE);
     return rc;
 }
@@ -172,16 +172,17 @@ int cmd_proof(struct config *c, int argc, char **argv)
     GOptionContext *ctx = cli_command(&proof_usage, entries);
     struct engine e = {0};
     struct print_setup ps = {0};
+    struct jobs_ctx jc = {0};
     struct proof pf = {0};
 
     if (!cli_parse(ctx, &argc, &argv) || argc != 2 || dpi < 36 || dpi > 600) {
         g_option_context_free(ctx);
         return cli_usage_error(&proof_usage);
     }
-    if (print_engine_setup(&e, &ps, c, &err) < 0) {
+    if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");
         rc = EXIT_USAGE;
-    } else if (resolve(&e, argv[1], &pf, &err) < 0 || render_letter(&e, &ps, &pf, &err) < 0 ||
+    } else if (resolve(&e, argv[1], &pf, &err) < 0 || render_letter(&jc, &ps, &pf, &err) < 0 ||
         add_layer(&pf, overlay, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err ? err : "the proof cannot be made");
         rc = EXIT_LETTERS;

@@ -19,44 +19,22 @@ int retention_config(struct config *c, int *days, int *months, char **err)
                : 0;
 }
 
-int purge_print(struct engine *e, int days, int months)
+int purge_print(struct retention_ctx *rt, int days, int months)
 {
     struct purge_stats st = {0};
-    int rc = purge_run(e, days, months, &st);
+    int rc = retention_purge(rt, days, months, &st);
+    char *text = retention_report(&st, days, months);
 
-    printf("purge (%d days after dispatch, return or cancellation; history %d months): %d "
-           "letters' personal data removed, %d packages, %d print files, %lld history events\n",
-           days, months, st.letters, st.packages, st.job_files, st.events);
+    cli_printf("%s", text);
+    g_free(text);
     return rc;
 }
 
-static void print_plan(const struct purge_plan *p, int days, int months)
+static int plan(struct engine *e, int days, int months, struct purge_plan *p)
 {
-    size_t i;
-    json_t *r;
+    struct retention_ctx rt = engine_retention(e);
 
-    printf("purge --dry-run: nothing is changed. Due now (%d days after dispatch, return or "
-           "cancellation, i.e. on or before %s; history before %.10s, %d months):\n", days,
-           p->cutoff, p->before, months);
-    printf("letters whose names and addresses would be removed: %zu\n",
-           json_array_size(p->letters));
-    json_array_foreach(p->letters, i, r)
-        cli_printf("  %-24s  %-9s  since %s\n", json_string_value(json_object_get(r, "id")),
-                   json_string_value(json_object_get(r, "state")),
-                   json_string_value(json_object_get(r, "since")));
-    printf("packages that would be deleted: %zu (%lld bytes)\n", json_array_size(p->packages),
-           p->package_bytes);
-    json_array_foreach(p->packages, i, r)
-        cli_printf("  %s/%-24s  %lld bytes\n", json_string_value(json_object_get(r, "place")),
-                   json_string_value(json_object_get(r, "letter")),
-                   (long long)json_integer_value(json_object_get(r, "bytes")));
-    printf("print files that would be deleted: %zu (%lld bytes)\n",
-           json_array_size(p->job_files), p->job_bytes);
-    json_array_foreach(p->job_files, i, r)
-        cli_printf("  jobs/%s/%s  %lld bytes\n", json_string_value(json_object_get(r, "job")),
-                   json_string_value(json_object_get(r, "file")),
-                   (long long)json_integer_value(json_object_get(r, "bytes")));
-    printf("history events that would be deleted: %lld\n", p->events);
+    return retention_plan(&rt, days, months, p);
 }
 
 static int dry_run(struct config *c, int days, int months)
@@ -68,13 +46,15 @@ static int dry_run(struct config *c, int days, int months)
 
     if (engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
-    } else if (purge_plan(&e, days, months, &p) < 0) {
+    } else if (plan(&e, days, months, &p) < 0) {
         fprintf(stderr, "trykk: the ledger cannot be read: %s\n", ledger_error(e.ledger));
-        purge_plan_free(&p);
+        retention_plan_free(&p);
         rc = EXIT_LETTERS;
     } else {
-        print_plan(&p, days, months);
-        purge_plan_free(&p);
+        char *text = retention_plan_report(&p, days, months);
+        cli_printf("%s", text);
+        g_free(text);
+        retention_plan_free(&p);
         rc = 0;
     }
     engine_teardown(&e);
@@ -119,7 +99,8 @@ int cmd_purge(struct config *c, int argc, char **argv)
         fprintf(stderr, "trykk: %s\n", err);
         engine_teardown(&e);
     } else {
-        rc = purge_print(&e, days, months) < 0 ? EXIT_LETTERS : 0;
+        struct retention_ctx rt = engine_retention(&e);
+        rc = purge_print(&rt, days, months) < 0 ? EXIT_LETTERS : 0;
         engine_teardown(&e);
         crypto_shutdown();
     }

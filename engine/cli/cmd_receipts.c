@@ -67,7 +67,7 @@ int cmd_receipts(struct config *c, int argc, char **argv)
             size_t held = 0;
             char *today = day_today();
             json_array_foreach(pending, i, r)
-                held += receipt_held(r, today);
+                held += receipts_held(r, today);
             g_free(today);
             if (json_array_size(pending) > held)
                 cli_printf("; %zu more are committed and will be published by the next run",

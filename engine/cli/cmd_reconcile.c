@@ -49,6 +49,7 @@ int cmd_reconcile(struct config *c, int argc, char **argv)
     struct reconcile_report rep = {0};
     struct engine e = {0};
     struct print_setup ps = {0};
+    struct jobs_ctx jc = {0};
     char *err = NULL;
     int rc = EXIT_USAGE, r;
 
@@ -56,10 +57,10 @@ int cmd_reconcile(struct config *c, int argc, char **argv)
         g_option_context_free(ctx);
         return cli_usage_error(&reconcile_usage);
     }
-    if (print_engine_setup(&e, &ps, c, &err) < 0) {
+    if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else {
-        r = jobs_reconcile(&e, &ps, argv[1], argv[2], force, &rep, &err);
+        r = jobs_reconcile(&jc, &ps, argv[1], argv[2], force, &rep, &err);
         if (r >= 0 && as_json) {
             json_t *o = json_pack("{s:s, s:O, s:i, s:i, s:i, s:i, s:i, s:s?}", "job", argv[1],
                                   "pieces", rep.pieces, "ok", rep.ok, "missing", rep.missing,

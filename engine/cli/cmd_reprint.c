@@ -26,17 +26,18 @@ int cmd_reprint(struct config *c, int argc, char **argv)
     GOptionContext *ctx = cli_command(&reprint_usage, entries);
     struct engine e = {0};
     struct print_setup ps = {0};
+    struct jobs_ctx jc = {0};
     int rc = EXIT_USAGE, r;
 
     if (!cli_parse(ctx, &argc, &argv) || argc != 2 || !reason || !*reason) {
         cli_usage_error(&reprint_usage);
-    } else if (print_engine_setup(&e, &ps, c, &err) < 0) {
+    } else if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);
     } else {
-        r = jobs_reprint_piece(&e, &ps, argv[1], reason, &child, &err);
+        r = jobs_reprint_piece(&jc, &ps, argv[1], reason, &child, &err);
         if (r == 0)
-            cli_printf("piece %s reprinted in job %s (%s/%s)\n", argv[1], child, e.spool.jobs,
+            cli_printf("piece %s reprinted in job %s (%s/%s)\n", argv[1], child, jc.spool->jobs,
                        child);
         else
             fprintf(stderr, "trykk: %s\n", err);

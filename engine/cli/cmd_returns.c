@@ -19,7 +19,7 @@ struct returns_opts {
     char day[11], since_day[11];
 };
 
-static int scan(struct engine *e, struct print_setup *ps, char **argv,
+static int scan(struct returns_ctx *e, struct print_setup *ps, char **argv,
                 const struct returns_opts *o)
 {
     const char *reason = o->reason ? return_reason(o->reason) : "OTHER";
@@ -48,7 +48,7 @@ static int scan(struct engine *e, struct print_setup *ps, char **argv,
     return rc;
 }
 
-static int import(struct engine *e, struct print_setup *ps, char **argv,
+static int import(struct returns_ctx *e, struct print_setup *ps, char **argv,
                   const struct returns_opts *o)
 {
     struct import_stats st = {0};
@@ -67,7 +67,7 @@ static int import(struct engine *e, struct print_setup *ps, char **argv,
 }
 
 /* LETTER is anything the letter goes by (ledger_resolve_letter). */
-static int forwarded(struct engine *e, struct print_setup *ps, char **argv,
+static int forwarded(struct returns_ctx *e, struct print_setup *ps, char **argv,
                      const struct returns_opts *o)
 {
     char *err = NULL, *letter = NULL;
@@ -88,7 +88,7 @@ static int forwarded(struct engine *e, struct print_setup *ps, char **argv,
     return rc == 0 ? 0 : EXIT_LETTERS;
 }
 
-static int undo(struct engine *e, struct print_setup *ps, char **argv,
+static int undo(struct returns_ctx *e, struct print_setup *ps, char **argv,
                 const struct returns_opts *o)
 {
     struct return_result r = {0};
@@ -107,7 +107,7 @@ static int undo(struct engine *e, struct print_setup *ps, char **argv,
     return rc == 0 ? 0 : EXIT_LETTERS;
 }
 
-static void print_return(struct engine *e, json_t *r)
+static void print_return(struct returns_ctx *e, json_t *r)
 {
     const char *handling = json_string_value(json_object_get(r, "handling"));
 
@@ -131,7 +131,7 @@ static void print_return(struct engine *e, json_t *r)
     }
 }
 
-static int list(struct engine *e, struct print_setup *ps, char **argv,
+static int list(struct returns_ctx *e, struct print_setup *ps, char **argv,
                 const struct returns_opts *o)
 {
     json_t *rows = ledger_returns_json(e->ledger, o->since ? o->since_day : NULL), *r;
@@ -157,7 +157,7 @@ static const struct sub {
     const char *name;
     struct cli_usage u;  /* "returns NAME", its arguments, summary and description */
     int nargs, opts;
-    int (*run)(struct engine *, struct print_setup *, char **, const struct returns_opts *);
+    int (*run)(struct returns_ctx *, struct print_setup *, char **, const struct returns_opts *);
 } subs[] = {
     {"scan", {"returns scan", "CODE",
      "record one returned piece by its EA barcode or its piece code",
@@ -223,11 +223,12 @@ static int run_sub(struct config *c, const struct sub *s, char **argv, struct re
     char *err = NULL;
     int rc = EXIT_USAGE;
 
-    if (print_engine_setup(&e, &ps, c, &err) < 0) {
+    if (print_engine_setup(&e, &ps, NULL, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);
     } else {
-        rc = s->run(&e, &ps, argv, o);
+        struct returns_ctx rx = engine_returns(&e);
+        rc = s->run(&rx, &ps, argv, o);
         print_engine_teardown(&e, &ps);
         crypto_shutdown();
     }

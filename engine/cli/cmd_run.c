@@ -36,7 +36,8 @@ static void daily_purge(struct engine *e, const int retention[2], char last[11])
     char *today = g_date_time_format(now, "%Y-%m-%d");
 
     if (strcmp(today, last) != 0) {
-        if (purge_print(e, retention[0], retention[1]) < 0)
+        struct retention_ctx rt = engine_retention(e);
+        if (purge_print(&rt, retention[0], retention[1]) < 0)
             log_error("purge failed; it is tried again tomorrow (or run `trykk purge`)");
         g_strlcpy(last, today, 11);
     }
@@ -44,8 +45,8 @@ static void daily_purge(struct engine *e, const int retention[2], char last[11])
     g_date_time_unref(now);
 }
 
-static int watch(struct engine *e, struct print_setup *ps, const int retention[2],
-                 struct run_stats *total)
+static int watch(struct engine *e, struct jobs_ctx *jc, struct print_setup *ps,
+                 const int retention[2], struct run_stats *total)
 {
     char last_purge[11] = "";
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -60,7 +61,7 @@ static int watch(struct engine *e, struct print_setup *ps, const int retention[2
     while (!stop) {
         struct pollfd p = {fd, POLLIN, 0};
         struct run_stats st = {0};
-        if (run_once(e, &st, false) < 0 || print_run(e, ps, false) < 0)
+        if (run_once(e, &st, false) < 0 || print_run(jc, ps, false) < 0)
             log_error("run stopped; retrying in 30 s");
         total->claimed += st.claimed;
         total->failed += st.failed + st.quarantined;
@@ -92,6 +93,7 @@ int cmd_run(struct config *c, int argc, char **argv)
     GOptionContext *ctx = cli_command(&run_usage, entries);
     struct engine e = {0};
     struct print_setup ps = {0};
+    struct jobs_ctx jc = {0};
     struct run_stats st = {0};
     char *err = NULL;
     int rc = EXIT_USAGE, retention[2];
@@ -100,16 +102,16 @@ int cmd_run(struct config *c, int argc, char **argv)
         cli_usage_error(&run_usage);
     } else if (retention_config(c, &retention[0], &retention[1], &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
-    } else if (print_engine_setup(&e, &ps, c, &err) < 0) {
+    } else if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);
     } else {
         if (watch_mode)
-            rc = watch(&e, &ps, retention, &st);
+            rc = watch(&e, &jc, &ps, retention, &st);
         else {
             rc = run_once(&e, &st, isatty(2)) < 0 ? EXIT_LETTERS : 0;
             summary(&st);
-            if (rc == 0 && print_run(&e, &ps, isatty(2)) < 0)
+            if (rc == 0 && print_run(&jc, &ps, isatty(2)) < 0)
                 rc = EXIT_LETTERS;
             if (rc == 0 && (st.failed || st.quarantined || st.held))
                 rc = EXIT_LETTERS;

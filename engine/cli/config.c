@@ -253,6 +253,7 @@ static int open_db(struct engine *e, char **err)
     int rc = ledger_open(&e->ledger, db, err);
 
     g_free(db);
+    e->receipts = engine_receipts(e);
     return rc;
 }
 
@@ -260,8 +261,6 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err)
 {
     memset(e, 0, sizeof *e);
     e->spool.lock_fd = -1;
-    e->conf = c->kf;
-    e->conf_dir = c->dir;
     if (config_check_file(c, err) < 0)
         return -1;
     if (spool_open(&e->spool, c->spool_root, false, err) < 0)
@@ -273,8 +272,6 @@ int engine_setup(struct engine *e, struct config *c, char **err)
 {
     memset(e, 0, sizeof *e);
     e->spool.lock_fd = -1;
-    e->conf = c->kf;
-    e->conf_dir = c->dir;
     if (crypto_init() < 0) {
         *err = g_strdup("cannot initialise xmlsec/OpenSSL");
         return -1;

@@ -21,8 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "cli.h"
-#include "../render/layout.h"
+#include "cli.h" /* render.h: layouts_dir */
 
 static bool is_uri(const char *v)
 {

@@ -239,6 +239,7 @@ static void report(struct engine *e, const struct run_stats *st, const char *dir
 static int print_jobs(struct engine *e, struct config *c, const char *dir)
 {
     struct print_setup ps = {0};
+    struct jobs_ctx jc = engine_jobs(e, c);
     char *err = NULL;
     int rc = 0;
 
@@ -248,11 +249,11 @@ static int print_jobs(struct engine *e, struct config *c, const char *dir)
         return EXIT_USAGE;
     }
     printf("\nrendering: eco letters are checked, every letter is planned into a job ...\n");
-    if (print_run(e, &ps, isatty(2)) < 0)
+    if (print_run(&jc, &ps, isatty(2)) < 0)
         rc = EXIT_LETTERS;
     {
         struct plan_stats st = {0};
-        if (jobs_close_each(e, &ps, ledger_jobs_in_state(e->ledger, JOB_STATE_OPEN, NULL), &st) < 0)
+        if (jobs_close_each(&jc, &ps, ledger_jobs_in_state(e->ledger, JOB_STATE_OPEN, NULL), &st) < 0)
             rc = EXIT_LETTERS;
     }
     print_setup_free(&ps);

@@ -12,7 +12,7 @@
 #include "../returns/returns.h"
 
 /* An inserter log of the job: every piece OK, except `damaged` (a piece code or NULL). */
-static char *inserter_log(struct engine *e, long long job_id, const char *dir, const char *name,
+static char *inserter_log(struct jobs_ctx *e, long long job_id, const char *dir, const char *name,
                           const char **damaged)
 {
     GPtrArray *rows = ledger_job_pieces(e->ledger, job_id);
@@ -35,7 +35,7 @@ static char *inserter_log(struct engine *e, long long job_id, const char *dir, c
 }
 
 /* Reconcile every printed job (children too, as they appear), then dispatch them all. */
-static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, const char *dir)
+static int reconcile_and_dispatch(struct jobs_ctx *e, struct print_setup *ps, const char *dir)
 {
     const char *damaged = NULL;
     GArray *ids;
@@ -74,7 +74,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
             continue;
         if (jobs_dispatch(e, j.name, NULL, NULL, &d, &err) == 0)
             printf("  %s dispatched: %d letters posted on %s (the day's handover note: "
-                   "%s/handover/handover-%s.pdf)\n", j.name, d.posted, d.day, e->spool.root,
+                   "%s/handover/handover-%s.pdf)\n", j.name, d.posted, d.day, e->spool->root,
                    d.day);
         else
             rc = -1, fprintf(stderr, "trykk: %s\n", err);
@@ -87,7 +87,7 @@ static int reconcile_and_dispatch(struct engine *e, struct print_setup *ps, cons
 }
 
 /* A few posted pieces come back: two shredded, one to forward. */
-static void some_returns(struct engine *e, struct print_setup *ps)
+static void some_returns(struct returns_ctx *e, struct print_setup *ps)
 {
     static const char *const reasons[] = {"MOVED", "UNKNOWN_ADDRESSEE", "REFUSED"};
     json_t *jobs = ledger_jobs_json(e->ledger, JOB_DISPATCHED, NULL), *j;
@@ -157,6 +157,8 @@ static void receipts_summary(struct engine *e)
 
 int demo_after_print(struct engine *e, struct config *c, const char *dir)
 {
+    struct jobs_ctx jc = engine_jobs(e, c);
+    struct returns_ctx rx = engine_returns(e);
     struct print_setup ps = {0};
     char *err = NULL;
     int rc;
@@ -167,8 +169,8 @@ int demo_after_print(struct engine *e, struct config *c, const char *dir)
         return EXIT_USAGE;
     }
     printf("\nafter print: the inserter's logs are reconciled, every job is dispatched today\n");
-    rc = reconcile_and_dispatch(e, &ps, dir) == 0 ? 0 : EXIT_LETTERS;
-    some_returns(e, &ps);
+    rc = reconcile_and_dispatch(&jc, &ps, dir) == 0 ? 0 : EXIT_LETTERS;
+    some_returns(&rx, &ps);
     receipts_summary(e);
     printf("returned mail: build/engine/trykk --config %s/trykk.conf returns list\n", dir);
     print_setup_free(&ps);

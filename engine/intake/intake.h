@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "../util/reason.h"
 #include "../util/util.h"
+#include "asice.h" /* the package's zip (ASiC-E), which the verifier (pipeline/) reads */
 
 /* ---- carriers (carrier.c) ---------------------------------------------------------------- */
 enum carrier_kind { CARRIER_XML = 'a', CARRIER_DIR = 'b', CARRIER_LEGACY = 'c' };

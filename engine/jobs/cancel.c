@@ -9,7 +9,7 @@
 #include <string.h>
 #include "jobs.h"
 
-static int cancel_piece(struct engine *e, const struct job_row *j, const struct piece_row *p,
+static int cancel_piece(struct jobs_ctx *e, const struct job_row *j, const struct piece_row *p,
                         const char *detaljer, const char *at, GDateTime *now, char **err)
 {
     int rc = ledger_piece_result(e->ledger, j->id, p->code, PIECE_STATE_CANCELLED, p->scan);
@@ -19,11 +19,11 @@ static int cancel_piece(struct engine *e, const struct job_row *j, const struct 
     if (rc == 0)
         rc = ledger_add_event(e->ledger, p->letter_id, at, "cancelled", detaljer);
     if (rc == 0)
-        rc = letter_receipt(e, p->letter_id, "feil", "SERVER", detaljer, now, err);
+        rc = receipts_letter(e->receipts, p->letter_id, "feil", "SERVER", detaljer, now, err);
     return rc;
 }
 
-int jobs_cancel(struct engine *e, const char *job, const char *reason, int *letters, char **err)
+int jobs_cancel(struct jobs_ctx *e, const char *job, const char *reason, int *letters, char **err)
 {
     struct job_row j = {0};
     GPtrArray *rows = NULL;
@@ -59,7 +59,7 @@ int jobs_cancel(struct engine *e, const char *job, const char *reason, int *lett
     if (rc < 0 && !*err)
         *err = g_strdup_printf("job %s: the ledger cannot be written: %s", j.name,
                                ledger_error(e->ledger));
-    if (rc == 0 && receipts_flush(e) < 0)
+    if (rc == 0 && receipts_flush(e->receipts) < 0)
         log_warn("job %s: some feil receipts wait for the next run", j.name);
     job_row_free(&j);
 out:

@@ -51,7 +51,7 @@ static int check_day(const char *day, const char *today, char **err)
     return 0; /* a settled day is refused per letter, by costs_set_posted */
 }
 
-static int post_piece(struct engine *e, const struct job_row *j, const struct piece_row *p,
+static int post_piece(struct jobs_ctx *e, const struct job_row *j, const struct piece_row *p,
                       const char *day, const char *at, GDateTime *now, const char *reason,
                       char **err)
 {
@@ -66,12 +66,13 @@ static int post_piece(struct engine *e, const struct job_row *j, const struct pi
     if (rc == 0)
         rc = ledger_add_event(e->ledger, p->letter_id, at, "posted", detail);
     if (rc == 0)
-        rc = letter_receipt(e, p->letter_id, "leveringskvittering", NULL, NULL, now, err);
+        rc = receipts_letter(e->receipts, p->letter_id, "leveringskvittering", NULL, NULL, now,
+                             err);
     g_free(detail);
     return rc;
 }
 
-static int dispatch_txn(struct engine *e, const struct job_row *j, struct sorting *s,
+static int dispatch_txn(struct jobs_ctx *e, const struct job_row *j, struct sorting *s,
                         const char *day, const char *reason, char **err)
 {
     GDateTime *now = time_now();
@@ -108,7 +109,7 @@ static char *refusal(const struct job_row *j, const struct sorting *s)
     return g_string_free(m, FALSE);
 }
 
-int jobs_dispatch(struct engine *e, const char *job, const char *day, const char *reason,
+int jobs_dispatch(struct jobs_ctx *e, const char *job, const char *day, const char *reason,
                   struct dispatch_report *rep, char **err)
 {
     struct job_row j = {0};
@@ -161,7 +162,7 @@ int jobs_dispatch(struct engine *e, const char *job, const char *day, const char
             rep->posted = (int)s.post->len;
             rep->reprinted = s.reprinted;
             rep->missing = s.missing;
-            rep->published = receipts_flush(e);
+            rep->published = receipts_flush(e->receipts);
             rc = jobs_handover_publish(e, &j, rep->day, err);
         }
     }

@@ -21,27 +21,6 @@
 #define DEFAULT_SMALL_PER_TRAY 400
 #define DEFAULT_LARGE_PER_TRAY 100
 
-const char *postal_zone_word(const char *zone, bool capital)
-{
-    if (g_strcmp0(zone, "NO") == 0)
-        return capital ? "Innland" : "innland";
-    if (g_strcmp0(zone, "EU") == 0)
-        return capital ? "Europa" : "europa";
-    if (g_strcmp0(zone, "WORLD") == 0)
-        return capital ? "Verden" : "verden";
-    return ""; /* no cost row: a letter planned before costs were kept */
-}
-
-const char *postal_posttype_word(const char *posttype)
-{
-    return g_strcmp0(posttype, "A") == 0 ? "A-post" : "B-post";
-}
-
-const char *postal_format_word(const char *format)
-{
-    return g_strcmp0(format, "small") == 0 ? "småbrev" : "storbrev";
-}
-
 static char *conf_string(GKeyFile *kf, const char *group, const char *key)
 {
     char *v = kf ? g_key_file_get_string(kf, group, key, NULL) : NULL;
@@ -67,7 +46,7 @@ static int per_tray(GKeyFile *kf, const char *key, int def, int *out, char **err
     return 0;
 }
 
-static int provider_of(struct handover_day *d, struct engine *e, char **err)
+static int provider_of(struct handover_day *d, struct jobs_ctx *e, char **err)
 {
     GKeyFile *kf = e->conf;
     char *addr = conf_string(kf, "provider", "address");
@@ -178,7 +157,7 @@ void handover_day_free(struct handover_day *d)
     memset(d, 0, sizeof *d);
 }
 
-int handover_day_load(struct handover_day *d, struct engine *e, const char *day, char **err)
+int handover_day_load(struct handover_day *d, struct jobs_ctx *e, const char *day, char **err)
 {
     GKeyFile *empty = g_key_file_new();
     struct costs_setup cs = {0};
@@ -204,9 +183,9 @@ int handover_day_load(struct handover_day *d, struct engine *e, const char *day,
     return 0;
 }
 
-char *handover_dir(struct engine *e)
+char *handover_dir(struct jobs_ctx *e)
 {
-    return g_build_filename(e->spool.root, "handover", NULL);
+    return g_build_filename(e->spool->root, "handover", NULL);
 }
 
 /* handover-DAY.csv and handover-DAY.pdf into dir, each replacing the one before. */
@@ -233,7 +212,7 @@ int handover_day_write(const struct handover_day *d, const char *dir, char **err
     return rc < 0 ? -1 : 0;
 }
 
-int handover_publish_day(struct engine *e, const char *day, const char *dir, char **err)
+int handover_publish_day(struct jobs_ctx *e, const char *day, const char *dir, char **err)
 {
     struct handover_day d = {0};
     char *spool_dir = dir ? NULL : handover_dir(e);
@@ -249,13 +228,13 @@ int handover_publish_day(struct engine *e, const char *day, const char *dir, cha
 }
 
 /* At dispatch (and when a dispatch is repeated): the day's note, with this job in it. */
-int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
+int jobs_handover_publish(struct jobs_ctx *e, const struct job_row *j, const char *day,
                           char **err)
 {
     int rc = handover_publish_day(e, day, NULL, err);
 
     if (rc == 0)
         log_info("job %s: the handover note of %s is up to date in %s/handover", j->name, day,
-                 e->spool.root);
+                 e->spool->root);
     return rc;
 }

@@ -12,7 +12,7 @@
 #include <string.h>
 #include "jobs.h"
 
-static int hold_event(struct engine *e, const char *id, const char *at, const char *reason,
+static int hold_event(struct jobs_ctx *e, const char *id, const char *at, const char *reason,
                       const char *what)
 {
     char *detail = reason ? g_strdup_printf("%s: %s", what, reason) : g_strdup(what);
@@ -23,7 +23,7 @@ static int hold_event(struct engine *e, const char *id, const char *at, const ch
 }
 
 /* Take the letter out of its open job, when it is in one; 1: it is past an open job. */
-static int take_out(struct engine *e, const char *id, enum letter_state state, const char *at,
+static int take_out(struct jobs_ctx *e, const char *id, enum letter_state state, const char *at,
                     char **err)
 {
     char *code = NULL;
@@ -60,7 +60,7 @@ static int take_out(struct engine *e, const char *id, enum letter_state state, c
     return rc;
 }
 
-int jobs_hold_letter(struct engine *e, const char *key, const char *reason, char **id,
+int jobs_hold_letter(struct jobs_ctx *e, const char *key, const char *reason, char **id,
                      char **err)
 {
     struct letter_status ls = {0};
@@ -108,7 +108,7 @@ static bool holdable(enum job_state state)
            state == JOB_STATE_RECONCILED;
 }
 
-int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **name,
+int jobs_hold_job(struct jobs_ctx *e, const char *key, const char *reason, char **name,
                   char **err)
 {
     struct job_row j = {0};

@@ -13,9 +13,31 @@
 #ifndef TRYKK_JOBS_H
 #define TRYKK_JOBS_H
 
-#include "../pipeline/pipeline.h"
-#include "../render/render.h"
 #include "../ledger/costs.h"
+#include "../ledger/ledger.h"
+#include "../receipts/receipts.h"
+#include "../render/render.h"
+#include "../spool/spool.h"
+
+/* A letter's decrypted documents (struct bytes, manifest order, main document first), from
+ * whoever holds the keys (the CLI: pipeline's letter_documents); release wipes them (NULL:
+ * nothing). */
+struct doc_source {
+    int (*fetch)(void *arg, const char *letter_id, GArray **docs, char **err);
+    void (*release)(GArray *docs);
+    void *arg;
+};
+
+/* What jobs/ works with (all borrowed): no keys, only the documents they let it read. */
+struct jobs_ctx {
+    struct ledger *ledger;
+    const struct spool *spool;
+    struct receipts_ctx *receipts; /* leveringskvittering, feil SERVER */
+    GKeyFile *conf;                /* the configuration (may be NULL), for the day's */
+    const char *conf_dir;          /* handover note; relative paths are relative to conf_dir */
+    const char *orgnr;
+    struct doc_source docs;
+};
 
 struct sender_profile {
     enum layout_kind layout; /* LAYOUT_NORMAL or LAYOUT_ECO */
@@ -56,20 +78,25 @@ struct plan_stats {
 };
 
 /* Plan every ACCEPTED letter (in batches); close jobs that are full or due. */
-int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, bool progress);
-int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *st);
+int jobs_plan(struct jobs_ctx *e, struct print_setup *ps, struct plan_stats *st, bool progress);
+
+/* close.c: the jobs past their cut-off closed. */
+int jobs_close_due(struct jobs_ctx *e, struct print_setup *ps, struct plan_stats *st);
 /* Close one job now (OPEN or CLOSING): 0 closed, 1 refused (held, or closed before; *err
  * says why), -1 failed. */
-int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char **err);
+int jobs_close(struct jobs_ctx *e, struct print_setup *ps, long long job_id, char **err);
 /* Close every job in ids (which it frees), logging failures; -1 when any failed. */
-int jobs_close_each(struct engine *e, struct print_setup *ps, GArray *ids, struct plan_stats *st);
+int jobs_close_each(struct jobs_ctx *e, struct print_setup *ps, GArray *ids, struct plan_stats *st);
 /* Start-up: remove half-built job directories, finish CLOSING jobs. */
-int jobs_recover(struct engine *e, struct print_setup *ps);
+int jobs_recover(struct jobs_ctx *e, struct print_setup *ps);
 
 /* build.c: the files of a CLOSING job, published as jobs/<name>/. */
-int jobs_build(struct engine *e, struct print_setup *ps, long long job_id, char **err);
-/* The pieces of a job as the renderer wants them; docs are decrypted (free with
- * render_pieces_free). */
+int jobs_build(struct jobs_ctx *e, struct print_setup *ps, long long job_id, char **err);
+/* Remove the half-built job directories (jobs/.build-*) left by a crash. */
+void jobs_remove_builds(const char *jobs);
+
+/* pieces.c: the pieces of a job as the renderer wants them; docs are decrypted (free with
+ * jobs_pieces_free). */
 struct piece_set {
     GPtrArray *rows;            /* struct piece_row * */
     struct render_piece *p;
@@ -77,12 +104,15 @@ struct piece_set {
     char **ea;
     char **names;               /* the sending agency of each piece */
     size_t n;
+    const struct doc_source *src; /* where docs came from: it wipes them */
 };
-int render_pieces(struct engine *e, struct print_setup *ps, GPtrArray *rows, int job_no,
-                  struct piece_set *out, char **err);
-void render_pieces_free(struct piece_set *s);
-int render_setup_for(struct print_setup *ps, const struct job_row *j, struct render_setup *rs,
-                     char **err);
+int jobs_pieces_load(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *rows, int job_no,
+                     struct piece_set *out, char **err);
+void jobs_pieces_free(struct piece_set *s);
+/* The layout, stock and marks job j was planned for; -1 when the configuration no longer
+ * has them. */
+int jobs_render_setup(struct print_setup *ps, const struct job_row *j, struct render_setup *rs,
+                      char **err);
 
 /* ticket.c: the JDF of a job (see ticket.c for its nodes). */
 struct ticket_input {
@@ -102,22 +132,22 @@ struct reconcile_report {
     json_t *pieces;      /* [{piece, letter, result, reprint}] */
     char *child;         /* the reprint job, or NULL */
 };
-int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
+int jobs_reconcile(struct jobs_ctx *e, struct print_setup *ps, const char *job,
                    const char *log_path, bool force, struct reconcile_report *rep, char **err);
 /* One piece of a reconciled (or printed) job printed again on an operator's request, in a
  * child job of its own, published at once. key: the piece code (or anything that names the
  * piece: EA code, DataMatrix). 0 done (*child its job), 1 refused (*err says why), -1 error. */
-int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key,
+int jobs_reprint_piece(struct jobs_ctx *e, struct print_setup *ps, const char *key,
                        const char *reason, char **child, char **err);
 /* An operator confirms a published job was printed (CLOSED -> PRINTED): 0, 1 refused. */
-int jobs_printed(struct engine *e, const char *job, char **name, char **err);
+int jobs_printed(struct jobs_ctx *e, const char *job, char **name, char **err);
 
 /* hold.c: an operator's hold on a letter (not planned; taken out of an open job) or a job
  * (not closed at the cut-off, not dispatched). reason non-NULL holds, NULL releases.
  * 0 done, 1 refused or not found (*err says why), -1 error. */
-int jobs_hold_letter(struct engine *e, const char *key, const char *reason, char **id,
+int jobs_hold_letter(struct jobs_ctx *e, const char *key, const char *reason, char **id,
                      char **err);
-int jobs_hold_job(struct engine *e, const char *key, const char *reason, char **name,
+int jobs_hold_job(struct jobs_ctx *e, const char *key, const char *reason, char **name,
                   char **err);
 
 /* dispatch.c */
@@ -127,14 +157,14 @@ struct dispatch_report {
     int posted, reprinted, missing, published;
 };
 /* day: YYYY-MM-DD or NULL for today; reason: non-NULL forces a partly reconciled job. */
-int jobs_dispatch(struct engine *e, const char *job, const char *day, const char *reason,
+int jobs_dispatch(struct jobs_ctx *e, const char *job, const char *day, const char *reason,
                   struct dispatch_report *rep, char **err);
 /* handover_day.c: the day's handover note (all of day's dispatched jobs) published again
  * in <spool>/handover/ after job j was dispatched on day. */
-int jobs_handover_publish(struct engine *e, const struct job_row *j, const char *day,
+int jobs_handover_publish(struct jobs_ctx *e, const struct job_row *j, const char *day,
                           char **err);
 /* cancel.c: a printed, undispatched job withdrawn; its letters get feil SERVER. */
-int jobs_cancel(struct engine *e, const char *job, const char *reason, int *letters, char **err);
+int jobs_cancel(struct jobs_ctx *e, const char *job, const char *reason, int *letters, char **err);
 /* handover_day.c: a posting day's handover, in Posten's words and bands. */
 struct handover_line {
     char zone[8], posttype[2], format[8];   /* NO/EU/WORLD, A/B, small/large */
@@ -153,21 +183,20 @@ struct handover_day {
     long long pieces, weight_mg, ea;
     int trays;
 };
-int handover_day_load(struct handover_day *d, struct engine *e, const char *day, char **err);
+int handover_day_load(struct handover_day *d, struct jobs_ctx *e, const char *day, char **err);
 void handover_day_free(struct handover_day *d);
 /* handover-DAY.csv and .pdf into dir (made 0700), each replacing its previous version. */
 int handover_day_write(const struct handover_day *d, const char *dir, char **err);
 /* Load and write: into dir, or <spool>/handover when dir is NULL. */
-int handover_publish_day(struct engine *e, const char *day, const char *dir, char **err);
-char *handover_dir(struct engine *e);
-/* Posten's words: Innland/Europa/Verden (innland/… when !capital), A-post/B-post,
- * småbrev/storbrev. */
+int handover_publish_day(struct jobs_ctx *e, const char *day, const char *dir, char **err);
+char *handover_dir(struct jobs_ctx *e);
+/* handover.c: the note's two files (the PDF drawn by render/handover_note.c), and Posten's
+ * words: Innland/Europa/Verden (innland/… when !capital), A-post/B-post, småbrev/storbrev. */
+char *handover_csv(const struct handover_day *d);
+int handover_pdf(const struct handover_day *d, struct bytes *out);
 const char *postal_zone_word(const char *zone, bool capital);
 const char *postal_posttype_word(const char *posttype);
 const char *postal_format_word(const char *format);
-/* handover.c: the note's two files. */
-char *handover_csv(const struct handover_day *d);
-int handover_pdf(const struct handover_day *d, struct bytes *out);
 
 /* The EA return barcode: 2, agreement (4), service level, 0, KID (the piece code). */
 char *jobs_ea_code(const struct print_setup *ps, const char *piece_code);

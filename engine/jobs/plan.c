@@ -105,7 +105,7 @@ static bool marks_check(struct print_setup *ps, struct ink_batch *b, struct pend
 
 /* Pass 1: decrypt, the eco check, the fronts into the batch's strips; the documents are
  * wiped before the next letter is read. */
-static void plan_read(struct engine *e, struct print_setup *ps, struct ink_batch *b,
+static void plan_read(struct jobs_ctx *e, struct print_setup *ps, struct ink_batch *b,
                       struct pending *l)
 {
     const struct sender_profile *prof = sender_profile_of(ps, l->r.avsender);
@@ -117,8 +117,8 @@ static void plan_read(struct engine *e, struct print_setup *ps, struct ink_batch
     p->layout = !ps->c5.window ? LAYOUT_WINDOWLESS : prof->layout;
     l->slot = -1;
     l->derr = NULL;
-    if (letter_documents(e, l->r.id, &docs, &l->derr) < 0) {
-        letter_documents_free(docs);
+    if (e->docs.fetch(e->docs.arg, l->r.id, &docs, &l->derr) < 0) {
+        e->docs.release(docs);
         docs = NULL;
     }
     if (p->layout == LAYOUT_ECO)
@@ -133,7 +133,7 @@ static void plan_read(struct engine *e, struct print_setup *ps, struct ink_batch
             g_free(err);
         }
     }
-    letter_documents_free(docs);
+    e->docs.release(docs);
 }
 
 /* Pass 3: sheets, envelope and weight, once the marks check is known. */
@@ -184,7 +184,7 @@ static void due_of(struct print_setup *ps, GDateTime *now, char **due, char **da
 }
 
 /* The open job for key with room for a piece of `sheets`; full jobs start closing. */
-static long long job_for(struct engine *e, struct print_setup *ps, const struct job_key *k,
+static long long job_for(struct jobs_ctx *e, struct print_setup *ps, const struct job_key *k,
                          int sheets, const char *at, GDateTime *now)
 {
     struct job_row j = {0};
@@ -212,7 +212,7 @@ static long long job_for(struct engine *e, struct print_setup *ps, const struct 
 }
 
 /* The letter's PRINT cost row, priced by the tariff of today's local date. */
-static int record_cost(struct engine *e, struct print_setup *ps, const char *id, const char *at,
+static int record_cost(struct jobs_ctx *e, struct print_setup *ps, const char *id, const char *at,
                        GDateTime *now)
 {
     char *day = g_date_time_format(now, "%Y-%m-%d"), *err = NULL;
@@ -225,7 +225,7 @@ static int record_cost(struct engine *e, struct print_setup *ps, const char *id,
     return rc;
 }
 
-static int queue_letter(struct engine *e, struct print_setup *ps, const struct plan_row *r,
+static int queue_letter(struct jobs_ctx *e, struct print_setup *ps, const struct plan_row *r,
                         const struct plan *p, const char *at, GDateTime *now)
 {
     struct job_key k = {r->colour, p->envelope, p->stock->name, r->posttype,
@@ -263,7 +263,7 @@ static void count(struct plan_stats *st, const struct plan *p)
 
 /* Letters [from, to) of a batch: read them all (pass 1), look for ink under the marks with
  * one rendering (pass 2), then plan and queue each in order (pass 3). */
-static int plan_part(struct engine *e, struct print_setup *ps, GPtrArray *ids, guint from,
+static int plan_part(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *ids, guint from,
                      guint to, const char *at, GDateTime *now, struct plan_stats *st)
 {
     struct ink_batch *b = ink_batch_new(&ps->normal, &ps->marks);
@@ -301,7 +301,7 @@ static int plan_part(struct engine *e, struct print_setup *ps, GPtrArray *ids, g
 
 /* One batch in one transaction, rendered in parts of INK_BATCH letters (their strips are
  * held until the part is planned); returns letters planned, or -1. */
-static int plan_batch(struct engine *e, struct print_setup *ps, GPtrArray *ids,
+static int plan_batch(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *ids,
                       struct plan_stats *st)
 {
     GDateTime *now = time_now();
@@ -320,30 +320,7 @@ static int plan_batch(struct engine *e, struct print_setup *ps, GPtrArray *ids,
     return rc < 0 ? -1 : (int)ids->len;
 }
 
-int jobs_close_each(struct engine *e, struct print_setup *ps, GArray *ids, struct plan_stats *st)
-{
-    guint i;
-    int rc = 0;
-
-    for (i = 0; i < ids->len; i++) {
-        char *err = NULL;
-        int r = jobs_close(e, ps, g_array_index(ids, long long, i), &err);
-        if (r < 0) {
-            log_error("%s", err);
-            st->jobs_failed++;
-            rc = -1;
-        } else if (r > 0) {
-            log_info("%s", err); /* held or closed meanwhile: nothing to do */
-        } else {
-            st->jobs_closed++;
-        }
-        g_free(err);
-    }
-    g_array_free(ids, TRUE);
-    return rc;
-}
-
-int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, bool progress)
+int jobs_plan(struct jobs_ctx *e, struct print_setup *ps, struct plan_stats *st, bool progress)
 {
     int n, rc = 0;
 
@@ -366,54 +343,4 @@ int jobs_plan(struct engine *e, struct print_setup *ps, struct plan_stats *st, b
     if (progress && st->planned)
         fputc('\n', stderr);
     return jobs_close_due(e, ps, st) < 0 || rc < 0 ? -1 : 0;
-}
-
-int jobs_close_due(struct engine *e, struct print_setup *ps, struct plan_stats *st)
-{
-    GDateTime *now = time_now();
-    char *at = time_rfc3339(now);
-    int rc = jobs_close_each(e, ps, ledger_jobs_in_state(e->ledger, JOB_STATE_OPEN, at), st);
-
-    g_free(at);
-    g_date_time_unref(now);
-    return rc;
-}
-
-int jobs_close(struct engine *e, struct print_setup *ps, long long job_id, char **err)
-{
-    struct job_row j = {0};
-    char *at;
-    int rc;
-
-    if (ledger_job_by_id(e->ledger, job_id, &j) != 0) {
-        *err = g_strdup_printf("job %lld is not in the ledger", job_id);
-        return -1;
-    }
-    if (j.held_at) {
-        *err = g_strdup_printf("job %s is on hold (%s): release it first (trykk release %s)",
-                               j.name, j.hold_reason, j.name);
-        job_row_free(&j);
-        return 1;
-    }
-    if (j.state == JOB_STATE_OPEN) {
-        GDateTime *now = time_now();
-        at = time_rfc3339(now);
-        g_date_time_unref(now);
-        rc = ledger_begin(e->ledger) == 0 && ledger_job_closing(e->ledger, job_id, at) == 0
-                 ? ledger_commit(e->ledger)
-                 : (ledger_rollback(e->ledger), -1);
-        g_free(at);
-        if (rc < 0) {
-            *err = g_strdup_printf("job %s: cannot start closing: %s", j.name,
-                                   ledger_error(e->ledger));
-            job_row_free(&j);
-            return -1;
-        }
-    } else if (j.state != JOB_STATE_CLOSING) {
-        *err = g_strdup_printf("job %s is already closed (%s)", j.name, job_state_name(j.state));
-        job_row_free(&j);
-        return 1;
-    }
-    job_row_free(&j);
-    return jobs_build(e, ps, job_id, err);
 }

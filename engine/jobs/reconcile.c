@@ -77,7 +77,7 @@ static enum piece_state result_of(const struct seen *s)
 
 /* One child job holding a new piece for each piece to reprint; returns its id. why: the
  * operator's reason for a reprint on request, or NULL (the inserter's result). */
-static long long reprint_job(struct engine *e, const struct job_row *j, GPtrArray *to_reprint,
+static long long reprint_job(struct jobs_ctx *e, const struct job_row *j, GPtrArray *to_reprint,
                              const char *at, const char *why)
 {
     struct job_key k = {j->colour, j->envelope, j->stock, j->posttype, j->layout, j->marks};
@@ -131,7 +131,7 @@ static int reprinted_result(const struct piece_row *p, enum piece_state *was)
 }
 
 /* Record results; collect pieces to reprint (their state field then holds the result). */
-static int record(struct engine *e, const struct job_row *j, GPtrArray *rows,
+static int record(struct jobs_ctx *e, const struct job_row *j, GPtrArray *rows,
                   GHashTable *seen, GPtrArray *to_reprint, struct reconcile_report *rep,
                   const char *at)
 {
@@ -162,7 +162,7 @@ static int record(struct engine *e, const struct job_row *j, GPtrArray *rows,
     return 0;
 }
 
-static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct job_row *j,
+static int reconcile_txn(struct jobs_ctx *e, struct print_setup *ps, const struct job_row *j,
                          GPtrArray *rows, GHashTable *seen, struct reconcile_report *rep,
                          bool force, long long *child, char **err)
 {
@@ -203,7 +203,7 @@ static int reconcile_txn(struct engine *e, struct print_setup *ps, const struct 
     return rc;
 }
 
-int jobs_reconcile(struct engine *e, struct print_setup *ps, const char *job,
+int jobs_reconcile(struct jobs_ctx *e, struct print_setup *ps, const char *job,
                    const char *log_path, bool force, struct reconcile_report *rep, char **err)
 {
     struct job_row j = {0};
@@ -267,7 +267,7 @@ static struct piece_row *piece_in(GPtrArray *rows, const char *code)
     return NULL;
 }
 
-static int reprint_one(struct engine *e, struct print_setup *ps, const struct job_row *j,
+static int reprint_one(struct jobs_ctx *e, struct print_setup *ps, const struct job_row *j,
                        struct piece_row *p, const char *reason, char **child, char **err)
 {
     GPtrArray *one = g_ptr_array_new();
@@ -297,7 +297,7 @@ static int reprint_one(struct engine *e, struct print_setup *ps, const struct jo
     return rc;
 }
 
-int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key,
+int jobs_reprint_piece(struct jobs_ctx *e, struct print_setup *ps, const char *key,
                        const char *reason, char **child, char **err)
 {
     char code[LEDGER_PIECE_CODE_LEN + 1];
@@ -339,7 +339,7 @@ int jobs_reprint_piece(struct engine *e, struct print_setup *ps, const char *key
     return rc;
 }
 
-int jobs_printed(struct engine *e, const char *job, char **name, char **err)
+int jobs_printed(struct jobs_ctx *e, const char *job, char **name, char **err)
 {
     struct job_row j = {0};
     GDateTime *now = time_now();

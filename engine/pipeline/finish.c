@@ -204,9 +204,7 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
             err = -1;
         }
         else {
-            struct receipt_row rr = {rc.id, id, rc.type, rc.feiltype, rc.file_name, rc.jws,
-                                     rc.created_at};
-            err |= ledger_insert_receipt(e->ledger, &rr);
+            err |= receipts_store(&e->receipts, id, &rc);
         }
     }
     receipt_free(&rc);
@@ -241,23 +239,6 @@ enum outcome commit_letter(struct engine *e, const char *id, const char *entry_n
         return OUT_STOP;
     }
     return finish_letter(e, id);
-}
-
-static int publish_receipts(struct engine *e, const char *id)
-{
-    json_t *list = ledger_receipts(e->ledger, id), *r;
-    size_t i;
-    int rc = 0;
-
-    json_array_foreach(list, i, r) {
-        const char *file = json_string_value(json_object_get(r, "file"));
-        const char *jws = json_string_value(json_object_get(r, "jws"));
-        int err = receipt_publish(e->spool.outbox, file, jws);
-        if (err < 0 && rc == 0)
-            rc = err;
-    }
-    json_decref(list);
-    return rc;
 }
 
 static char *reason_text(const char *id, enum letter_state state, const char *reason,
@@ -319,7 +300,7 @@ enum outcome finish_letter(struct engine *e, const char *id)
         return OUT_STOP;
     }
     dir = *(char *const *)((const char *)&e->spool + p->dir_offset);
-    rc = publish_receipts(e, ls.duplicate_of ? ls.duplicate_of : id);
+    rc = receipts_publish_letter(&e->receipts, ls.duplicate_of ? ls.duplicate_of : id);
     if (rc == 0 && p->reason_file) {
         char *text = reason_text(id, ls.state, ls.reason, ls.detail);
         rc = spool_write_reason(dir, id, text);

@@ -14,7 +14,6 @@
 #define TRYKK_PIPELINE_H
 
 #include "../crypto/crypto.h"
-#include "../intake/asice.h"
 #include "../intake/intake.h"
 #include "../ledger/ledger.h"
 #include "../receipts/receipts.h"
@@ -28,7 +27,8 @@ struct isolate_limits {
     int cpu_seconds;    /* RLIMIT_CPU; the wall-clock limit is three times this */
 };
 
-/* Everything a run needs, prepared once from the configuration. */
+/* The intake's context, prepared once from the configuration: the only one that holds the
+ * keys. Other modules get a narrow context of their own (cli/contexts.c). */
 struct engine {
     char *orgnr;
     struct keypair keys[2]; /* current, previous (during a rollover) */
@@ -45,8 +45,7 @@ struct engine {
     struct isolate_limits isolate;
     struct spool spool;
     struct ledger *ledger;
-    GKeyFile *conf;           /* the configuration (borrowed; may be NULL), for the day's */
-    const char *conf_dir;     /* handover note; relative paths are relative to conf_dir */
+    struct receipts_ctx receipts; /* borrows ledger, spool, signer and orgnr from here */
 };
 
 struct doc_info {
@@ -139,32 +138,6 @@ struct run_stats {
 
 int run_recover(struct engine *e, struct run_stats *st);
 
-/* notify.c: a receipt after intake (leveringskvittering, returpostkvittering, feil SERVER),
- * stored pending in the caller's transaction; receipts_flush publishes the pending ones
- * after the commit, except those receipt_held keeps back (returns how many, or -1). */
-int letter_receipt(struct engine *e, const char *letter_id, const char *type,
-                   const char *feiltype, const char *detaljer, GDateTime *at, char **err);
-int receipts_flush(struct engine *e);
-/* A pending receipt (a row of ledger_pending_receipts) that waits: a returpostkvittering
- * recorded today, which `trykk returns undo` may still take back. */
-bool receipt_held(json_t *pending, const char *today);
-
-/* purge.c: retention. Letters posted, returned or cancelled more than `days` ago lose their
- * personal data (ledger, package, print files); history older than history_months goes. */
-struct purge_stats {
-    int letters, packages, job_files;
-    long long events;
-};
-int purge_run(struct engine *e, int days, int history_months, struct purge_stats *st);
-/* What purge_run would do now, changing nothing: letters [{id, state, since}], packages
- * [{place, letter, bytes}], print files [{job, file, bytes}], history events before `before`. */
-struct purge_plan {
-    json_t *letters, *packages, *job_files;
-    long long package_bytes, job_bytes, events;
-    char *cutoff, *before;   /* YYYY-MM-DD; RFC 3339 */
-};
-int purge_plan(struct engine *e, int days, int history_months, struct purge_plan *p);
-void purge_plan_free(struct purge_plan *p);
 /* Process what is due in deferred/ and everything in incoming/. -1 when a run had to stop. */
 int run_once(struct engine *e, struct run_stats *st, bool progress);
 

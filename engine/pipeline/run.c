@@ -144,7 +144,7 @@ int run_recover(struct engine *e, struct run_stats *st)
     }
     g_ptr_array_free(active, TRUE);
     /* receipts of dispatch, returns and cancellations committed but not yet published */
-    if (receipts_flush(e) < 0)
+    if (receipts_flush(&e->receipts) < 0)
         rc = -1;
     return rc;
 }

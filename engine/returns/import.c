@@ -44,7 +44,7 @@ static int fields(const char *line, char sep, char out[3][FIELD_MAX + 1])
     return quoted ? -1 : f + 1;
 }
 
-static int one_line(struct engine *e, const struct print_setup *ps, char f[3][FIELD_MAX + 1],
+static int one_line(struct returns_ctx *e, const struct print_setup *ps, char f[3][FIELD_MAX + 1],
                     int n, const char *source, const char *today, struct import_stats *st)
 {
     const char *reason = n > 1 && *g_strstrip(f[1]) ? return_reason(f[1]) : "OTHER";
@@ -74,7 +74,7 @@ static int one_line(struct engine *e, const struct print_setup *ps, char f[3][FI
     return rc;
 }
 
-int returns_import(struct engine *e, const struct print_setup *ps, const char *path,
+int returns_import(struct returns_ctx *e, const struct print_setup *ps, const char *path,
                    const char *today, struct import_stats *st, char **err)
 {
     struct bytes b = {0};

@@ -20,9 +20,10 @@ void return_result_free(struct return_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static int record_txn(struct engine *e, const struct print_setup *ps, const struct piece_ref *p,
-                      const char *piece, const char *code, const char *reason, const char *day,
-                      const char *source, const char *handling, char **err)
+static int record_txn(struct returns_ctx *e, const struct print_setup *ps,
+                      const struct piece_ref *p, const char *piece, const char *code,
+                      const char *reason, const char *day, const char *source,
+                      const char *handling, char **err)
 {
     GDateTime *now = time_now();
     char *at = time_rfc3339(now), *detail;
@@ -43,7 +44,8 @@ static int record_txn(struct engine *e, const struct print_setup *ps, const stru
     if (rc == 0)
         rc = ledger_add_event(e->ledger, p->letter_id, at, "returned", detail);
     if (rc == 0 && shred)
-        rc = letter_receipt(e, p->letter_id, "returpostkvittering", NULL, NULL, now, err);
+        rc = receipts_letter(e->receipts, p->letter_id, "returpostkvittering", NULL, NULL, now,
+                             err);
     rc = ledger_finish(e->ledger, rc);
     if (rc < 0 && !*err)
         *err = g_strdup_printf("letter %s: the return cannot be recorded: %s", p->letter_id,
@@ -66,7 +68,7 @@ static int check_day(const struct piece_ref *p, const char *day, const char *tod
     return *err ? -1 : 0;
 }
 
-int returns_lookup(struct engine *e, const struct print_setup *ps, const char *code,
+int returns_lookup(struct returns_ctx *e, const struct print_setup *ps, const char *code,
                    char piece[16], struct piece_ref *p, char **err)
 {
     int found;
@@ -81,7 +83,7 @@ int returns_lookup(struct engine *e, const struct print_setup *ps, const char *c
     return found == 0 ? 0 : -1;
 }
 
-int returns_record(struct engine *e, const struct print_setup *ps, const char *code,
+int returns_record(struct returns_ctx *e, const struct print_setup *ps, const char *code,
                    const char *reason, const char *day, const char *source,
                    struct return_result *out, char **err)
 {
@@ -120,7 +122,7 @@ int returns_record(struct engine *e, const struct print_setup *ps, const char *c
     return rc < 0 ? -1 : 0;
 }
 
-int returns_forwarded(struct engine *e, const char *letter_id, char **err)
+int returns_forwarded(struct returns_ctx *e, const char *letter_id, char **err)
 {
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);

@@ -37,7 +37,7 @@ static char *refusal(const char *letter, json_t *r, const char *today)
     return NULL;
 }
 
-static int undo_txn(struct engine *e, const char *letter, json_t *r, char **err)
+static int undo_txn(struct returns_ctx *e, const char *letter, json_t *r, char **err)
 {
     GDateTime *now = time_now();
     char *at = time_rfc3339(now);
@@ -62,7 +62,7 @@ static int undo_txn(struct engine *e, const char *letter, json_t *r, char **err)
     return rc == 0 ? 0 : -1;
 }
 
-int returns_undo(struct engine *e, const struct print_setup *ps, const char *code,
+int returns_undo(struct returns_ctx *e, const struct print_setup *ps, const char *code,
                  struct return_result *out, char **err)
 {
     char piece[16], *today = day_today();

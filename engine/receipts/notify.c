@@ -11,7 +11,10 @@
  * was recorded on is over, so a mis-scanned return can be undone that day (returns/undo.c).
  */
 #include <string.h>
-#include "pipeline.h"
+#include "receipts.h"
+#include "../ledger/ledger.h"
+#include "../spool/spool.h"
+#include "../util/util.h"
 #include "../util/xmlsafe.h"
 
 /* The businessScope a receipt JWS carries (new reference), or NULL. */
@@ -48,7 +51,7 @@ static char *authority_of(const char *xml)
     return a;
 }
 
-static int build(struct engine *e, const struct letter_party *p, const char *letter_id,
+static int build(struct receipts_ctx *rx, const struct letter_party *p, const char *letter_id,
                  const char *type, const char *feiltype, const char *detaljer, GDateTime *at,
                  struct receipt *r)
 {
@@ -58,7 +61,7 @@ static int build(struct engine *e, const struct letter_party *p, const char *let
     if (g_strcmp0(p->carrier, "legacy") == 0) {
         char *auth = authority_of(p->mottak_jws);
         struct receipt_to_xml tx = {p->sbdh_sender, auth, p->conversation_id};
-        rc = p->mottak_jws ? receipt_build_xml(r, &e->signer, &tx, letter_id, type, feiltype,
+        rc = p->mottak_jws ? receipt_build_xml(r, rx->signer, &tx, letter_id, type, feiltype,
                                                detaljer, at) : 1;
         g_free(auth);
         return rc;
@@ -67,26 +70,23 @@ static int build(struct engine *e, const struct letter_party *p, const char *let
         return 1;
     {
         struct receipt_to to = {p->sbdh_sender, p->avsender, p->avsenderidentifikator, scope};
-        rc = receipt_build(r, &e->signer, &to, letter_id, type, feiltype, detaljer, at);
+        rc = receipt_build(r, rx->signer, &to, letter_id, type, feiltype, detaljer, at);
     }
     json_decref(scope);
     return rc;
 }
 
-int letter_receipt(struct engine *e, const char *letter_id, const char *type,
-                   const char *feiltype, const char *detaljer, GDateTime *at, char **err)
+int receipts_letter(struct receipts_ctx *rx, const char *letter_id, const char *type,
+                    const char *feiltype, const char *detaljer, GDateTime *at, char **err)
 {
     struct letter_party p = {0};
     struct receipt r = {0};
-    int rc = ledger_letter_party(e->ledger, letter_id, &p);
+    int rc = ledger_letter_party(rx->ledger, letter_id, &p);
 
     if (rc == 0)
-        rc = build(e, &p, letter_id, type, feiltype, detaljer, at, &r);
-    if (rc == 0) {
-        struct receipt_row row = {r.id, letter_id, r.type, r.feiltype, r.file_name, r.jws,
-                                  r.created_at};
-        rc = ledger_insert_receipt_pending(e->ledger, &row);
-    }
+        rc = build(rx, &p, letter_id, type, feiltype, detaljer, at, &r);
+    if (rc == 0)
+        rc = receipts_store_pending(rx, letter_id, &r);
     if (rc != 0)
         *err = g_strdup_printf("letter %s: no %s: %s", letter_id, type,
                                rc > 0 ? "it has no mottakskvittering to answer from"
@@ -96,7 +96,7 @@ int letter_receipt(struct engine *e, const char *letter_id, const char *type,
     return rc == 0 ? 0 : -1;
 }
 
-bool receipt_held(json_t *pending, const char *today)
+bool receipts_held(json_t *pending, const char *today)
 {
     const char *at = json_string_value(json_object_get(pending, "created_at"));
 
@@ -104,20 +104,20 @@ bool receipt_held(json_t *pending, const char *today)
                      "returpostkvittering") == 0 && at && strncmp(at, today, 10) >= 0;
 }
 
-int receipts_flush(struct engine *e)
+int receipts_flush(struct receipts_ctx *rx)
 {
-    json_t *list = ledger_pending_receipts(e->ledger), *r;
+    json_t *list = ledger_pending_receipts(rx->ledger), *r;
     char *today = day_today();
     size_t i;
     int n = 0, rc = 0;
 
     json_array_foreach(list, i, r) {
         const char *id = json_string_value(json_object_get(r, "id"));
-        if (receipt_held(r, today))
+        if (receipts_held(r, today))
             continue;
-        if (receipt_publish(e->spool.outbox, json_string_value(json_object_get(r, "file")),
+        if (receipt_publish(rx->spool->outbox, json_string_value(json_object_get(r, "file")),
                             json_string_value(json_object_get(r, "jws"))) < 0 ||
-            ledger_receipt_published(e->ledger, id) < 0) {
+            ledger_receipt_published(rx->ledger, id) < 0) {
             log_error("letter %s: %s not published; it is retried on the next run",
                       json_string_value(json_object_get(r, "letter_id")),
                       json_string_value(json_object_get(r, "type")));

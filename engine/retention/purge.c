@@ -14,13 +14,14 @@
  *
  * The ledger is committed first; files follow. A crash in between leaves packages of PURGED
  * letters in accepted/, which the next purge removes. Running it twice changes nothing.
- * purge_plan says what a purge would do now (letters, packages and print files with their
+ * retention_plan says what a purge would do now (letters, packages and print files with their
  * sizes, history events) and changes nothing.
  */
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
-#include "pipeline.h"
+#include "retention.h"
+#include "../util/util.h"
 
 #define PURGE_BATCH 500
 
@@ -37,7 +38,7 @@ static char *days_ago(GDateTime *now, int days)
 }
 
 /* In batches, each one transaction. */
-static int purge_letters(struct engine *e, const char *cutoff, const char *at, int *n)
+static int purge_letters(struct retention_ctx *e, const char *cutoff, const char *at, int *n)
 {
     GPtrArray *ids = ledger_purgeable(e->ledger, cutoff);
     guint start, i;
@@ -61,7 +62,7 @@ static int purge_letters(struct engine *e, const char *cutoff, const char *at, i
 /* Names in dir (accepted/, failed/, hold/) of letters purged, or in `due` (ids about to be,
  * for a dry run; may be NULL). Their reason files (no personal data) stay. NULL when the
  * ledger cannot say whether a letter is purged (logged): nothing is removed then. */
-static GPtrArray *doomed_entries(struct engine *e, const char *dir, GHashTable *due)
+static GPtrArray *doomed_entries(struct retention_ctx *e, const char *dir, GHashTable *due)
 {
     GPtrArray *names = spool_list(dir), *out = g_ptr_array_new_with_free_func(g_free);
     enum ledger_result purged = LEDGER_NONE;
@@ -85,7 +86,7 @@ static GPtrArray *doomed_entries(struct engine *e, const char *dir, GHashTable *
     return out;
 }
 
-static int sweep_dir(struct engine *e, const char *dir, int *n)
+static int sweep_dir(struct retention_ctx *e, const char *dir, int *n)
 {
     GPtrArray *ids = doomed_entries(e, dir, NULL);
     guint i;
@@ -105,13 +106,13 @@ static int sweep_dir(struct engine *e, const char *dir, int *n)
     return rc;
 }
 
-static int sweep_packages(struct engine *e, int *n)
+static int sweep_packages(struct retention_ctx *e, int *n)
 {
-    int rc = sweep_dir(e, e->spool.accepted, n);
+    int rc = sweep_dir(e, e->spool->accepted, n);
 
-    if (sweep_dir(e, e->spool.failed, n) < 0)
+    if (sweep_dir(e, e->spool->failed, n) < 0)
         rc = -1;
-    if (sweep_dir(e, e->spool.hold, n) < 0)
+    if (sweep_dir(e, e->spool->hold, n) < 0)
         rc = -1;
     return rc;
 }
@@ -131,9 +132,9 @@ static GPtrArray *doomed_job_files(const char *dir)
     return doomed;
 }
 
-static int sweep_job(struct engine *e, const char *job, int *n)
+static int sweep_job(struct retention_ctx *e, const char *job, int *n)
 {
-    char *dir = g_build_filename(e->spool.jobs, job, NULL);
+    char *dir = g_build_filename(e->spool->jobs, job, NULL);
     GPtrArray *doomed = doomed_job_files(dir);
     guint i;
     int rc = 0;
@@ -151,7 +152,8 @@ static int sweep_job(struct engine *e, const char *job, int *n)
     return rc;
 }
 
-int purge_run(struct engine *e, int days, int history_months, struct purge_stats *st)
+int retention_purge(struct retention_ctx *e, int days, int history_months,
+                    struct purge_stats *st)
 {
     GDateTime *now = time_now(), *old = g_date_time_add_months(now, -history_months);
     char *cutoff = days_ago(now, days), *at = time_rfc3339(now), *before = time_rfc3339(old);
@@ -201,7 +203,7 @@ static long long entry_bytes(const char *dir, const char *name)
     return n;
 }
 
-static void plan_entries(struct engine *e, const char *dir, const char *place, GHashTable *due,
+static void plan_entries(struct retention_ctx *e, const char *dir, const char *place, GHashTable *due,
                          struct purge_plan *p)
 {
     GPtrArray *ids = doomed_entries(e, dir, due);
@@ -218,13 +220,13 @@ static void plan_entries(struct engine *e, const char *dir, const char *place, G
         g_ptr_array_unref(ids);
 }
 
-static void plan_jobs(struct engine *e, const char *cutoff, struct purge_plan *p)
+static void plan_jobs(struct retention_ctx *e, const char *cutoff, struct purge_plan *p)
 {
     GPtrArray *jobs = ledger_expired_jobs(e->ledger, cutoff);
     guint i, k;
 
     for (i = 0; i < jobs->len; i++) {
-        char *dir = g_build_filename(e->spool.jobs, jobs->pdata[i], NULL);
+        char *dir = g_build_filename(e->spool->jobs, jobs->pdata[i], NULL);
         GPtrArray *files = doomed_job_files(dir);
         for (k = 0; k < files->len; k++) {
             long long n = entry_bytes(dir, files->pdata[k]);
@@ -240,7 +242,8 @@ static void plan_jobs(struct engine *e, const char *cutoff, struct purge_plan *p
     g_ptr_array_unref(jobs);
 }
 
-int purge_plan(struct engine *e, int days, int history_months, struct purge_plan *p)
+int retention_plan(struct retention_ctx *e, int days, int history_months,
+                   struct purge_plan *p)
 {
     GDateTime *now = time_now(), *old = g_date_time_add_months(now, -history_months);
     GHashTable *due = g_hash_table_new(g_str_hash, g_str_equal);
@@ -255,9 +258,9 @@ int purge_plan(struct engine *e, int days, int history_months, struct purge_plan
     p->job_files = json_array();
     json_array_foreach(p->letters, i, r)
         g_hash_table_add(due, (gpointer)json_string_value(json_object_get(r, "id")));
-    plan_entries(e, e->spool.accepted, "accepted", due, p);
-    plan_entries(e, e->spool.failed, "failed", due, p);
-    plan_entries(e, e->spool.hold, "hold", due, p);
+    plan_entries(e, e->spool->accepted, "accepted", due, p);
+    plan_entries(e, e->spool->failed, "failed", due, p);
+    plan_entries(e, e->spool->hold, "hold", due, p);
     plan_jobs(e, p->cutoff, p);
     p->events = ledger_count_history(e->ledger, p->before);
     g_hash_table_destroy(due);
@@ -266,7 +269,7 @@ int purge_plan(struct engine *e, int days, int history_months, struct purge_plan
     return p->events < 0 ? -1 : 0;
 }
 
-void purge_plan_free(struct purge_plan *p)
+void retention_plan_free(struct purge_plan *p)
 {
     json_decref(p->letters);
     json_decref(p->packages);
