@@ -27,6 +27,7 @@ struct config {
 /* file: --config, else $TRYKK_CONFIG, else ./trykk.conf when present. */
 int config_load(struct config *c, const char *file, const char *spool, char **err);
 void config_free(struct config *c);
+/* A path value, relative to the configuration file's directory; URIs as written (paths.c). */
 char *config_path(struct config *c, const char *group, const char *key);
 /* Secrets readable only by us; configuration, anchors, layouts and tariffs not writable by
  * others (perm.c). config_check_file checks the configuration file alone. */

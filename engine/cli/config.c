@@ -74,14 +74,6 @@ static char *value(struct config *c, const char *group, const char *key)
     return conf_string(&r, group, key);
 }
 
-/* A path value; relative to the configuration file's directory. URIs are kept as they are. */
-char *config_path(struct config *c, const char *group, const char *key)
-{
-    struct conf r = {c->kf, NULL, c->dir, NULL};
-
-    return conf_path(&r, group, key);
-}
-
 /* A whole number by its row in conf_table.c; the first error is kept in *err. */
 static int number(struct config *c, const char *group, const char *key, char **err)
 {
