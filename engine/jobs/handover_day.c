@@ -17,48 +17,18 @@
 #include <errno.h>
 #include <string.h>
 #include "jobs.h"
-
-#define DEFAULT_SMALL_PER_TRAY 400
-#define DEFAULT_LARGE_PER_TRAY 100
-
-static char *conf_string(GKeyFile *kf, const char *group, const char *key)
-{
-    char *v = kf ? g_key_file_get_string(kf, group, key, NULL) : NULL;
-
-    if (v && !*g_strstrip(v))
-        g_clear_pointer(&v, g_free);
-    return v;
-}
-
-static int per_tray(GKeyFile *kf, const char *key, int def, int *out, char **err)
-{
-    char *v = conf_string(kf, "handover", key), *end = NULL;
-    long n = v ? strtol(v, &end, 10) : def;
-
-    if (v && (*end || end == v || n < 1 || n > 100000)) {
-        *err = g_strdup_printf("config [handover] %s: pieces per tray, a whole number from 1 to "
-                               "100000", key);
-        g_free(v);
-        return -1;
-    }
-    g_free(v);
-    *out = (int)n;
-    return 0;
-}
+#include "../util/conf.h"
 
 static int provider_of(struct handover_day *d, struct jobs_ctx *e, char **err)
 {
-    GKeyFile *kf = e->conf;
-    char *addr = conf_string(kf, "provider", "address");
-    int i;
+    struct conf c = {e->conf, "config", e->conf_dir, err};
+    char **addr = conf_lines(&c, "provider", "address");
 
-    d->name = conf_string(kf, "provider", "name");
-    d->customer_number = conf_string(kf, "provider", "customer_number");
+    /* read without the table's defaults: a note that lacks them says so (d->missing) */
+    d->name = conf_string(&c, "provider", "name");
+    d->customer_number = conf_string(&c, "provider", "customer_number");
     d->orgnr = g_strdup(e->orgnr ? e->orgnr : "");
-    d->address = addr ? g_strsplit(addr, ";", 6) : g_new0(char *, 1);
-    for (i = 0; d->address[i]; i++)
-        g_strstrip(d->address[i]);
-    g_free(addr);
+    d->address = addr ? addr : g_new0(char *, 1);
     if (!d->name || !d->customer_number || !d->address[0]) {
         GString *m = g_string_new("[provider]");
         if (!d->name)
@@ -69,10 +39,10 @@ static int provider_of(struct handover_day *d, struct jobs_ctx *e, char **err)
             g_string_append_printf(m, "%s customer_number", m->len > 10 ? "," : "");
         d->missing = g_string_free(m, FALSE);
     }
-    if (per_tray(kf, "small_per_tray", DEFAULT_SMALL_PER_TRAY, &d->per_tray[0], err) < 0 ||
-        per_tray(kf, "large_per_tray", DEFAULT_LARGE_PER_TRAY, &d->per_tray[1], err) < 0)
-        return -1;
-    return 0;
+    return conf_get_int(&c, "handover", "small_per_tray", &d->per_tray[0]) < 0 ||
+                   conf_get_int(&c, "handover", "large_per_tray", &d->per_tray[1]) < 0
+               ? -1
+               : 0;
 }
 
 /* "21–50 g": from one above the next lower band of the day's postage table. */
