@@ -46,6 +46,16 @@ static void daily_purge(struct engine *e, const int retention[2], char last[11])
     g_date_time_unref(now);
 }
 
+/* For the service manager and monitoring: heartbeat, metrics, STATUS=, watchdog. */
+static void cycle_done(struct engine *e, const char *metrics, const struct run_stats *st)
+{
+    char *status = g_strdup_printf("last cycle: claimed %d, accepted %d, failed %d",
+                                   st->claimed, st->accepted, st->failed + st->quarantined);
+
+    service_cycle(&e->spool, e->ledger, metrics, status);
+    g_free(status);
+}
+
 static int watch(struct engine *e, struct jobs_ctx *jc, struct print_setup *ps,
                  const int retention[2], const char *metrics, struct run_stats *total)
 {
@@ -70,7 +80,7 @@ static int watch(struct engine *e, struct jobs_ctx *jc, struct print_setup *ps,
         if (st.claimed)
             summary(&st);
         daily_purge(e, retention, last_purge);
-        service_cycle(&e->spool, e->ledger, metrics, "watching incoming/");
+        cycle_done(e, metrics, &st);
         if (fd < 0 || poll(&p, 1, service_poll_ms(30000)) > 0)
             while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
                 ;
