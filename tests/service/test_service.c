@@ -3,7 +3,7 @@
  * test_service.c - trykk as a service: the metrics file parsed as Prometheus text and checked
  * against a spool the test made, `trykk health`'s checks and exit codes, what `run --watch`
  * tells a (fake) service manager over NOTIFY_SOCKET, and when logging goes to the journal.
- * Each case runs alone (its own fixture).
+ * Each case makes its own fixture; one CTest entry runs them all.
  */
 #include <errno.h>
 #include <signal.h>
@@ -312,34 +312,52 @@ static void test_notify(void)
 
 /* ---- the journal ----------------------------------------------------------------------- */
 
-/* JOURNAL_STREAM naming stderr: messages go to the journal. */
-static void test_journal_stream(void)
+/* log_to_journal in a child of its own (it looks once, at the first message: this case runs
+ * before anything logs): JOURNAL_STREAM set to value, or to stderr's device and inode when
+ * value is NULL. */
+static bool journal_in_child(const char *value)
 {
-    struct stat st = {0};
-    char *v;
+    pid_t pid = fork();
+    int status = 0;
 
-    g_assert_cmpint(fstat(2, &st), ==, 0);
-    v = g_strdup_printf("%llu:%llu", (unsigned long long)st.st_dev,
-                        (unsigned long long)st.st_ino);
-    g_setenv("JOURNAL_STREAM", v, TRUE);
-    g_assert_true(log_to_journal());
-    g_free(v);
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        struct stat st = {0};
+        char *v = value ? g_strdup(value) : NULL;
+        if (!v && fstat(2, &st) == 0)
+            v = g_strdup_printf("%llu:%llu", (unsigned long long)st.st_dev,
+                                (unsigned long long)st.st_ino);
+        g_setenv("JOURNAL_STREAM", v, TRUE);
+        _exit(log_to_journal() ? 0 : 1);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status) == 0;
 }
 
-/* JOURNAL_STREAM naming another file (stderr redirected by hand): stderr as always. */
-static void test_journal_other(void)
+/* The journal when JOURNAL_STREAM names stderr; stderr as always when it names another file
+ * (stderr redirected by hand under a service). */
+static void test_journal(void)
 {
-    g_setenv("JOURNAL_STREAM", "1:1", TRUE);
-    g_assert_false(log_to_journal());
+    g_assert_true(journal_in_child(NULL));
+    g_assert_false(journal_in_child("1:1"));
 }
 
 int main(int argc, char **argv)
 {
+    const struct {
+        const char *path;
+        GTestFunc run;
+    } cases[] = {
+        {"/service/journal", test_journal}, /* first: before anything has logged */
+        {"/service/metrics", test_metrics},
+        {"/service/health", test_health},
+        {"/service/notify", test_notify},
+    };
+    size_t i;
+
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/service/metrics", test_metrics);
-    g_test_add_func("/service/health", test_health);
-    g_test_add_func("/service/notify", test_notify);
-    g_test_add_func("/service/journal-stream", test_journal_stream);
-    g_test_add_func("/service/journal-other", test_journal_other);
+    for (i = 0; i < G_N_ELEMENTS(cases); i++)
+        g_test_add_func(cases[i].path, cases[i].run);
     return g_test_run();
 }
