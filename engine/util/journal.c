@@ -5,6 +5,8 @@
  */
 #include <string.h>
 #include <sys/uio.h>
+/* no CODE_FILE, CODE_LINE, CODE_FUNC of this file: log.c names the caller (debug only) */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #include <glib.h>
 #include "journal.h"
