@@ -21,7 +21,8 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # Build and run-time packages (Debian 12 names), then the tools the tests use.
 build_pkgs=(cmake make gcc pkg-config libssl-dev libzip-dev libxml2-dev libxmlsec1-dev
   libjansson-dev libqpdf-dev libcairo2-dev libpango1.0-dev libglib2.0-dev libsqlite3-dev
-  libhpdf-dev libzint-dev zlib1g-dev libseccomp-dev libp11-kit-dev poppler-utils iso-codes)
+  libhpdf-dev libzint-dev zlib1g-dev libseccomp-dev libp11-kit-dev libsystemd-dev poppler-utils
+  iso-codes)
 test_pkgs=(qpdf ghostscript dmtx-utils xmlsec1 zip unzip sqlite3 openssl nodejs npm python3
   libnss3 libnss3-tools softhsm2)
 

@@ -79,6 +79,8 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
 int cmd_init(struct config *c, int argc, char **argv);
 int cmd_run(struct config *c, int argc, char **argv);
 int cmd_status(struct config *c, int argc, char **argv);
+/* Exit 0 healthy, 1 degraded, 2 down (cmd_health.c). */
+int cmd_health(struct config *c, int argc, char **argv);
 int cmd_show(struct config *c, int argc, char **argv);
 /* Runs trykk-demo from beside this binary (the demo is a program of its own). */
 int cmd_demo(struct config *c, int argc, char **argv);

@@ -14,6 +14,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 #include "cli.h"
+#include "../service/service.h"
 
 static volatile sig_atomic_t stop;
 
@@ -45,8 +46,18 @@ static void daily_purge(struct engine *e, const int retention[2], char last[11])
     g_date_time_unref(now);
 }
 
+/* For the service manager and monitoring: heartbeat, metrics, STATUS=, watchdog. */
+static void cycle_done(struct engine *e, const char *metrics, const struct run_stats *st)
+{
+    char *status = g_strdup_printf("last cycle: claimed %d, accepted %d, failed %d",
+                                   st->claimed, st->accepted, st->failed + st->quarantined);
+
+    service_cycle(&e->spool, e->ledger, metrics, status);
+    g_free(status);
+}
+
 static int watch(struct engine *e, struct jobs_ctx *jc, struct print_setup *ps,
-                 const int retention[2], struct run_stats *total)
+                 const int retention[2], const char *metrics, struct run_stats *total)
 {
     char last_purge[11] = "";
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -58,6 +69,7 @@ static int watch(struct engine *e, struct jobs_ctx *jc, struct print_setup *ps,
     if (fd >= 0)
         inotify_add_watch(fd, e->spool.incoming, IN_MOVED_TO | IN_CREATE);
     log_info("watching %s", e->spool.incoming);
+    service_ready();
     while (!stop) {
         struct pollfd p = {fd, POLLIN, 0};
         struct run_stats st = {0};
@@ -68,12 +80,14 @@ static int watch(struct engine *e, struct jobs_ctx *jc, struct print_setup *ps,
         if (st.claimed)
             summary(&st);
         daily_purge(e, retention, last_purge);
-        if (fd < 0 || poll(&p, 1, 30000) > 0)
+        cycle_done(e, metrics, &st);
+        if (fd < 0 || poll(&p, 1, service_poll_ms(30000)) > 0)
             while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
                 ;
         else if (fd < 0)
             sleep(30);
     }
+    service_stopping();
     if (fd >= 0)
         close(fd);
     return 0;
@@ -97,6 +111,7 @@ int cmd_run(struct config *c, int argc, char **argv)
     struct run_stats st = {0};
     char *err = NULL;
     int rc = EXIT_USAGE, retention[2];
+    char *metrics = config_path(c, "serve", "metrics_file");
 
     if (!cli_parse(ctx, &argc, &argv) || argc > 1) {
         cli_usage_error(&run_usage);
@@ -107,7 +122,7 @@ int cmd_run(struct config *c, int argc, char **argv)
         print_engine_teardown(&e, &ps);
     } else {
         if (watch_mode)
-            rc = watch(&e, &jc, &ps, retention, &st);
+            rc = watch(&e, &jc, &ps, retention, metrics, &st);
         else {
             rc = run_once(&e, &st, isatty(2)) < 0 ? EXIT_LETTERS : 0;
             summary(&st);
@@ -119,6 +134,7 @@ int cmd_run(struct config *c, int argc, char **argv)
         print_engine_teardown(&e, &ps);
         crypto_shutdown();
     }
+    g_free(metrics);
     g_free(err);
     g_option_context_free(ctx);
     return rc;

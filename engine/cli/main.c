@@ -18,6 +18,7 @@ static const struct {
     {"init", cmd_init, "create the spool, the database and a commented configuration"},
     {"run", cmd_run, "process what is in incoming/ and exit (--watch: keep running)"},
     {"status", cmd_status, "letters per state and what waits in the spool (--json)"},
+    {"health", cmd_health, "checks for monitoring: exit 0 healthy, 1 degraded, 2 down"},
     {"show", cmd_show, "one letter's state, addresses, documents and history (--json)"},
     {"jobs", cmd_jobs, "print jobs: state, counts, where their files are (--state, --day)"},
     {"job", cmd_job, "job show|close|printed|cancel JOB: one print job"},

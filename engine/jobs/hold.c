@@ -53,7 +53,7 @@ static int take_out(struct jobs_ctx *e, const char *id, enum letter_state state,
                ledger_set_letter_state(e->ledger, id, LETTER_STATE_ACCEPTED, at) < 0) {
         rc = -1;
     } else {
-        log_info("letter %s: taken out of open job %s", id, j.name);
+        log_letter_info(id, "taken out of open job %s", j.name);
     }
     g_free(code);
     job_row_free(&j);

@@ -219,7 +219,7 @@ static int record_cost(struct jobs_ctx *e, struct print_setup *ps, const char *i
     int rc = costs_record_print(e->ledger, &ps->costs.tariffs, id, day, at, &err);
 
     if (rc < 0)
-        log_error("letter %s: %s", id, err ? err : "cost row not written");
+        log_letter_error(id, "%s", err ? err : "cost row not written");
     g_free(err);
     g_free(day);
     return rc;
@@ -288,7 +288,7 @@ static int plan_part(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *ids,
         if (rc == 0) {
             count(st, &l[i].p);
             if (l[i].p.reason)
-                log_info("letter %s: %s", l[i].r.id, l[i].p.reason);
+                log_letter_info(l[i].r.id, "%s", l[i].p.reason);
         }
         g_free(l[i].p.reason);
         g_free(l[i].derr);

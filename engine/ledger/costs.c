@@ -107,7 +107,7 @@ static int insert_print(struct ledger *l, const char *id, const char *day, const
             f->posttype, pc.format, pc.band, pc.zone, f->pages, p.charged_sheets, f->sheets,
             f->weight_mg, p.base_ore, p.sheets_ore, p.broker_ore, postage));
     } else {
-        log_error("letter %s: %s", id, err);
+        log_letter_error(id, "%s", err);
     }
     g_free(err);
     g_free(org);

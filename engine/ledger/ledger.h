@@ -90,6 +90,8 @@ json_t *ledger_receipts(struct ledger *l, const char *letter_id);
 /* For the CLI: counts per state, and one letter with addresses, documents and history,
  * found by anything ledger_resolve_letter knows. */
 json_t *ledger_counts(struct ledger *l);
+/* Letters that carry a reason code, per state and code: [{state, reason, letters}]. */
+json_t *ledger_reason_counts(struct ledger *l);
 json_t *ledger_letter(struct ledger *l, const char *key);
 
 /* ---- finding things (resolve.c) --------------------------------------------------------

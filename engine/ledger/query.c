@@ -98,6 +98,13 @@ json_t *ledger_counts(struct ledger *l)
     return o;
 }
 
+json_t *ledger_reason_counts(struct ledger *l)
+{
+    return ledger_rows_json(ledger_stmt(l, "SELECT state, reason, count(*) AS letters FROM letters"
+                                           " WHERE reason IS NOT NULL GROUP BY state, reason"
+                                           " ORDER BY state, reason", ""));
+}
+
 static json_t *address_json(struct ledger *l, const char *id, const char *role)
 {
     return ledger_row_one_json(ledger_stmt(l, "SELECT navn, adresselinje1, adresselinje2, "

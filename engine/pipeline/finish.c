@@ -190,8 +190,8 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
 
     fill_row(&row, id, entry_name, v, state, at);
     if (row.print_instructions)
-        log_info("letter %s: the sender's print instructions %s are recorded; trykk acts on "
-                 "none of them (no return envelope is inserted)", id, row.print_instructions);
+        log_letter_info(id, "the sender's print instructions %s are recorded; trykk acts on "
+                        "none of them (no return envelope is inserted)", row.print_instructions);
     err |= ledger_insert_letter(e->ledger, &row);
     err |= insert_details(e, id, v);
     err |= ledger_add_event(e->ledger, id, at, lower, v->r.verdict == VERDICT_OK ? NULL
@@ -199,8 +199,8 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
     if (!err && owes_receipt(v, state)) {
         if (build_receipt(e, id, v, now, &rc) < 0) {
             /* not the ledger's fault: the signing key (a token that went away) */
-            log_error("letter %s: its receipt cannot be signed (a token key: see the line "
-                      "before); the run stops, the letter stays in active/ for recovery", id);
+            log_letter_error(id, "its receipt cannot be signed (a token key: see the line "
+                             "before); the run stops, the letter stays in active/ for recovery");
             err = -1;
         }
         else {
@@ -224,18 +224,18 @@ enum outcome commit_letter(struct engine *e, const char *id, const char *entry_n
 
     if (ledger_begin(e->ledger) < 0) {
         g_date_time_unref(now);
-        log_error("letter %s: ledger: %s", id, ledger_error(e->ledger));
+        log_letter_error(id, "ledger: %s", ledger_error(e->ledger));
         return OUT_STOP;
     }
     rc = write_rows(e, id, entry_name, v, state, now);
     g_date_time_unref(now);
     if (rc < 0) {
-        log_error("letter %s: ledger: %s", id, ledger_error(e->ledger));
+        log_letter_error(id, "ledger: %s", ledger_error(e->ledger));
         ledger_rollback(e->ledger);
         return OUT_STOP;
     }
     if (ledger_commit(e->ledger) < 0) {
-        log_error("letter %s: ledger: the commit failed", id);
+        log_letter_error(id, "ledger: the commit failed");
         return OUT_STOP;
     }
     return finish_letter(e, id);
@@ -295,7 +295,7 @@ enum outcome finish_letter(struct engine *e, const char *id)
     if (ledger_letter_state(e->ledger, id, &ls) != 0)
         return OUT_STOP;
     if (!(p = place_of(ls.state))) {
-        log_error("letter %s: unknown state %s in the ledger", id, letter_state_name(ls.state));
+        log_letter_error(id, "unknown state %s in the ledger", letter_state_name(ls.state));
         letter_status_free(&ls);
         return OUT_STOP;
     }
@@ -310,8 +310,8 @@ enum outcome finish_letter(struct engine *e, const char *id)
         rc = spool_move(e->spool.active, dir, id);
     letter_status_free(&ls);
     if (rc < 0) {
-        log_error("letter %s: cannot finish (%s); it stays in active/ for recovery", id,
-                  g_strerror(-rc));
+        log_letter_error(id, "cannot finish (%s); it stays in active/ for recovery",
+                         g_strerror(-rc));
         return OUT_STOP;
     }
     return p->outcome;

@@ -60,13 +60,13 @@ static int count_attempt(struct engine *e, const char *id, enum outcome *o)
     g_free(at);
     g_date_time_unref(now);
     if (n < 0) {
-        log_error("letter %s: ledger: %s", id, ledger_error(e->ledger));
+        log_letter_error(id, "ledger: %s", ledger_error(e->ledger));
         *o = OUT_STOP;
         return -1;
     }
     if (n < 2)
         return 1;
-    log_warn("letter %s: quarantined: the engine stopped twice while it was in hand", id);
+    log_letter_warn(id, "quarantined: the engine stopped twice while it was in hand");
     *o = quarantine_here(e, id, NULL, "worker-crash", "the engine went down twice while "
                          "processing this entry; an operator must look at it");
     return 0;
@@ -79,7 +79,7 @@ static enum outcome retry_interrupted(struct engine *e, const char *id)
 
     if (count_attempt(e, id, &o) <= 0)
         return o;
-    log_info("letter %s: recovery: verifying again", id);
+    log_letter_info(id, "recovery: verifying again");
     return process(e, id, NULL);
 }
 
@@ -92,7 +92,7 @@ static enum outcome finish_interrupted(struct engine *e, const char *id,
 
     if (state == LETTER_STATE_DEFERRED && count_attempt(e, id, &o) <= 0)
         return o;
-    log_info("letter %s: recovery: finishing the committed decision", id);
+    log_letter_info(id, "recovery: finishing the committed decision");
     return finish_letter(e, id);
 }
 
@@ -103,7 +103,7 @@ static enum outcome quarantine_stray(struct engine *e, const char *name)
     enum outcome o = OUT_STOP;
 
     if (fsio_move(e->spool.active, name, e->spool.active, id) == 0) {
-        log_warn("letter %s: recovery: active/%s is not a letter id; quarantined", id, shown);
+        log_letter_warn(id, "recovery: active/%s is not a letter id; quarantined", shown);
         o = quarantine_here(e, id, name, "active-stray", "an entry in active/ that no letter "
                             "claimed");
     } else
@@ -153,19 +153,19 @@ static void log_outcome(const char *id, enum outcome o, const struct decision *v
 {
     switch (o) {
     case OUT_ACCEPTED:
-        log_info("letter %s: accepted (%u document(s), %d page(s))", id, v->docs->len, v->pages);
+        log_letter_info(id, "accepted (%u document(s), %d page(s))", v->docs->len, v->pages);
         break;
     case OUT_FAILED:
-        log_info("letter %s: failed: %s", id, v->r.code);
+        log_letter_info(id, "failed: %s", v->r.code);
         break;
     case OUT_QUARANTINED:
-        log_info("letter %s: quarantined: %s", id, v->r.code);
+        log_letter_info(id, "quarantined: %s", v->r.code);
         break;
     case OUT_DEFERRED:
-        log_warn("letter %s: deferred after an internal error (%s)", id, v->r.code);
+        log_letter_warn(id, "deferred after an internal error (%s)", v->r.code);
         break;
     case OUT_HELD:
-        log_warn("letter %s: held: internal errors past the response deadline; feil SERVER sent", id);
+        log_letter_warn(id, "held: internal errors past the response deadline; feil SERVER sent");
         break;
     default:
         break;
@@ -289,7 +289,7 @@ int run_once(struct engine *e, struct run_stats *st, bool progress)
             continue; /* another process took it, or it vanished */
         st->claimed++;
         shown = g_strescape(name, NULL);
-        log_info("letter %s: claimed incoming/%s", id, shown);
+        log_letter_info(id, "claimed incoming/%s", shown);
         g_free(shown);
         o = process(e, id, name);
         count(st, o);

@@ -118,8 +118,8 @@ int receipts_flush(struct receipts_ctx *rx)
         if (receipt_publish(rx->spool->outbox, json_string_value(json_object_get(r, "file")),
                             json_string_value(json_object_get(r, "jws"))) < 0 ||
             ledger_receipt_published(rx->ledger, id) < 0) {
-            log_error("letter %s: %s not published; it is retried on the next run",
-                      json_string_value(json_object_get(r, "letter_id")),
+            log_letter_error(json_string_value(json_object_get(r, "letter_id")),
+                             "%s not published; it is retried on the next run",
                       json_string_value(json_object_get(r, "type")));
             rc = -1;
         } else {

@@ -96,7 +96,7 @@ static int sweep_dir(struct retention_ctx *e, const char *dir, int *n)
         return -1;
     for (i = 0; i < ids->len; i++) {
         if (spool_remove(dir, ids->pdata[i]) < 0) {
-            log_error("letter %s: package not removed from %s", (char *)ids->pdata[i], dir);
+            log_letter_error((char *)ids->pdata[i], "package not removed from %s", dir);
             rc = -1;
         } else {
             ++*n;

@@ -261,8 +261,8 @@ int spool_claim(struct spool *s, const char *name, char **letter_id)
         return rc;
     }
     if ((rc = close_entry(s->active, id)) < 0)
-        log_warn("letter %s: cannot restrict the claimed entry to the service user: %s", id,
-                 g_strerror(-rc));
+        log_letter_warn(id, "cannot restrict the claimed entry to the service user: %s",
+                        g_strerror(-rc));
     *letter_id = id;
     return 0;
 }

@@ -120,6 +120,15 @@ const struct conf_key conf_keys[] = {
         "after dispatch, return or cancellation; history after history_months."),
     INT("retention", "history_months", "24", 1, 120, SET, NULL),
 
+    /* Read, not written by trykk init (its file stays as it was): see trykk.conf(5). */
+    STR("serve", "metrics_file", CONF_PATH, NOT, NULL,
+        "The Prometheus text file the daemon writes each cycle; default ledger/metrics.prom."),
+    INT("health", "max_queue_age", "900", 1, 604800, NOT,
+        "`trykk health`: seconds the oldest entry of incoming/ may wait, a receipt may wait in\n"
+        "outbox/ for the broker (degraded beyond), and since the daemon's last cycle (down)."),
+    INT("health", "max_receipt_age", "3600", 1, 604800, NOT, NULL),
+    INT("health", "max_heartbeat_age", "120", 1, 86400, NOT, NULL),
+
     {"sender.*", "layout", CONF_CHOICE, "normal", 0, 0, "normal|eco", HASHED, "eco", NULL},
     STR("sender.*", "logo", CONF_PATH, HASHED, "logos/910000001.png", NULL),
     {"sender.*", "c4", CONF_BOOL, "true", 0, 0, NULL, HASHED, NULL, NULL},

@@ -14,8 +14,9 @@
 #include <glib.h>
 
 /* ---- logging (log.c) ------------------------------------------------------------------
- * One line per event on stderr: "trykk: LEVEL: message". Messages carry letter ids, stage
- * names and error classes only: never names, addresses, tokens or document bytes. */
+ * One line per event on stderr: "trykk: LEVEL: message", or to journald (log.c). Messages
+ * carry letter ids, stage names and error classes only: never names, addresses, tokens or
+ * document bytes. */
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level level);
@@ -25,6 +26,13 @@ typedef void (*log_sink_fn)(enum log_level level, const char *func, const char *
 void log_set_sink(log_sink_fn fn, void *ctx);
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same about one letter: "letter ID: message" on stderr; in the journal, the message
+ * with the field TRYKK_LETTER_ID=ID. */
+void log_letter_msg(enum log_level level, const char *func, const char *letter_id,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* stderr is the journal (JOURNAL_STREAM names it): messages go to journald as fields. Looked
+ * at once, at the first message. */
+bool log_to_journal(void);
 _Noreturn void log_panic_at(const char *func, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -33,6 +41,10 @@ _Noreturn void log_panic_at(const char *func, const char *fmt, ...)
 #define log_warn(...) log_msg(LOG_WARN, __func__, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __func__, __VA_ARGS__)
 #define log_panic(...) log_panic_at(__func__, __VA_ARGS__)
+#define log_letter_debug(id, ...) log_letter_msg(LOG_DEBUG, __func__, (id), __VA_ARGS__)
+#define log_letter_info(id, ...) log_letter_msg(LOG_INFO, __func__, (id), __VA_ARGS__)
+#define log_letter_warn(id, ...) log_letter_msg(LOG_WARN, __func__, (id), __VA_ARGS__)
+#define log_letter_error(id, ...) log_letter_msg(LOG_ERROR, __func__, (id), __VA_ARGS__)
 
 /* ---- byte buffers (bytes.c) ----------------------------------------------------------- */
 struct bytes {

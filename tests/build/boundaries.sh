@@ -20,7 +20,7 @@ cd "$engine"
 extra=" ledger/costs.h render/handover_note.h "
 # Modules that must not see struct engine: all but the intake (pipeline/) and the CLI and demo
 # that set it up.
-narrow="jobs returns receipts retention render ledger costs spool intake crypto forge util"
+narrow="jobs returns receipts retention render ledger costs spool intake crypto forge util service"
 fail=0
 
 public() { # module/header.h

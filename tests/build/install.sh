@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# install.sh BUILD PREFIX BINDIR DATADIR - install() staged into a temporary DESTDIR, and the
-# installed trykk run from there: --version, init, status, and `tariff list`, which must list
-# the installed layouts/tariffs/ (the binary finds its data beside itself, not in the source
-# tree). The installation holds no demo program: `trykk demo` says so (exit 2).
+# install.sh BUILD PREFIX BINDIR DATADIR MANDIR UNITDIR - install() staged into a temporary
+# DESTDIR, and the installed trykk run from there: --version, init, status, and `tariff list`,
+# which must list the installed layouts/tariffs/ (the binary finds its data beside itself, not
+# in the source tree). The installation holds no demo program: `trykk demo` says so (exit 2).
+# trykk(1) and trykk.conf(5) are installed where man finds them, and trykk.service in UNITDIR.
 set -euo pipefail
-build=$1 prefix=$2 bindir=$3 datadir=$4
+build=$1 prefix=$2 bindir=$3 datadir=$4 mandir=${5:-share/man} unitdir=${6:-lib/systemd/system}
 stage=$(mktemp -d)
 trap 'chmod -R u+w "$stage"; rm -rf "$stage"' EXIT
 
@@ -21,6 +22,15 @@ for f in layouts/normal.ini layouts/eco.ini layouts/marks-datamatrix.ini \
   [ -f "$data/$f" ] || fail "no $data/$f"
 done
 [ -z "$(ls "$root/$bindir" | grep -v -x trykk)" ] || fail "more than trykk in $root/$bindir"
+for f in "$mandir/man1/trykk.1" "$mandir/man5/trykk.conf.5" "$unitdir/trykk.service"; do
+  [ -f "$root/$f" ] || fail "no $root/$f"
+done
+if command -v man >/dev/null 2>&1; then
+  for page in trykk trykk.conf; do
+    found=$(man -M "$root/$mandir" -w "$page" 2>/dev/null) || fail "man does not find $page"
+    case $found in "$root/$mandir"/*) ;; *) fail "man found $page at $found" ;; esac
+  done
+fi
 
 version=$("$trykk" --version)
 [ "$version" = "trykk $(sed -n 's/^project(trykk VERSION \([0-9.]*\).*/\1/p' \
