@@ -97,10 +97,10 @@ static int check_jobs(const char *spool, int n)
         g_free(csv);
         g_free(pdf);
     }
-    if (rc == 0)
-        rc = expect("letters in the published jobs' pieces.csv", g_hash_table_size(seen), n);
     if (d)
         g_dir_close(d);
+    if (rc == 0)
+        rc = expect("letters in the published jobs' pieces.csv", g_hash_table_size(seen), n);
     g_hash_table_destroy(ledger);
     g_hash_table_destroy(seen);
     g_free(dir);
