@@ -118,9 +118,11 @@ static int trykk_once(struct e2e_spool *s, enum e2e_layout k, struct series *row
     int rc = -1;
 
     g_unlink(log);
-    if (e2e_spool_fill(s, k) < 0)
-        ;
-    else if (e2e_trykk(s, k, run, log, &mr) != 0)
+    if (e2e_spool_fill(s, k) < 0) {
+        g_free(log);
+        return -1;
+    }
+    if (e2e_trykk(s, k, run, log, &mr) != 0)
         failed("trykk run", &mr, log);
     else if (e2e_trykk(s, k, close, log, &mc) != 0)
         failed("trykk job close --all", &mc, log);
@@ -191,6 +193,22 @@ static void report(const struct opts *o, struct series rows[E2E_LAYOUTS][STEPS],
     printf("(ratio: the pipeline's wall time over trykk's; RSS: the largest process)\n");
 }
 
+/* One line per repeat, so the spread of the runs can be seen next to the medians. */
+static void progress(const struct opts *o, struct series rows[E2E_LAYOUTS][STEPS],
+                     const struct series *pipe, int r, int rc)
+{
+    int k;
+
+    printf("run %d of %d:", r + 1, o->repeats);
+    for (k = 0; k < E2E_LAYOUTS && rc == 0; k++)
+        if (o->layout[k])
+            printf(" %s %.2f s,", e2e_layout_name[k], rows[k][STEP_TOTAL].wall[r]);
+    if (rc == 0)
+        printf(" pipeline %.2f s,", pipe->wall[r]);
+    printf(" %s\n", rc == 0 ? "outcome checked" : "FAILED");
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
     static struct series rows[E2E_LAYOUTS][STEPS], pipe;
@@ -216,8 +234,7 @@ int main(int argc, char **argv)
                 rc = trykk_once(&s, (enum e2e_layout)k, rows[k]);
         if (rc == 0)
             rc = pipeline_once(&s, &pipe);
-        printf("run %d of %d: %s\n", r + 1, o.repeats, rc == 0 ? "outcome checked" : "FAILED");
-        fflush(stdout);
+        progress(&o, rows, &pipe, r, rc);
     }
     if (rc == 0)
         report(&o, rows, &pipe, load0);

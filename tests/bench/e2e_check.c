@@ -5,6 +5,7 @@
  * with qpdf.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <qpdf/qpdf-c.h>
 #include <sqlite3.h>
