@@ -175,14 +175,17 @@ static void print_row(const char *layout, const char *step, struct series *s, in
     printf("\n");
 }
 
+/* load[0]: the 1-minute load before forging, load[1] before the runs (the forging's own
+ * share included) */
 static void report(const struct opts *o, struct series rows[E2E_LAYOUTS][STEPS],
-                   struct series *pipe, double load0)
+                   struct series *pipe, const double *load)
 {
     double pw = measure_median(pipe->wall, pipe->len);
     int k, st;
 
-    printf("\nbench_e2e: %d letters, median of %d runs, %ld cores, load %.2f before, %.2f "
-           "after\n", o->n, o->repeats, sysconf(_SC_NPROCESSORS_ONLN), load0, load_now());
+    printf("\nbench_e2e: %d letters, median of %d runs, %ld cores, 1-minute load %.2f before "
+           "forging, %.2f before the runs, %.2f after\n", o->n, o->repeats,
+           sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load_now());
     printf("%-8s %-18s %8s %10s %8s %9s %9s\n", "layout", "step", "wall s", "letters/s",
            "CPU s", "RSS MiB", "ratio");
     for (k = 0; k < E2E_LAYOUTS; k++)
@@ -214,7 +217,7 @@ int main(int argc, char **argv)
     static struct series rows[E2E_LAYOUTS][STEPS], pipe;
     struct e2e_spool s;
     struct opts o;
-    double load0;
+    double load[2];
     int r, k, rc = 0;
 
     if (parse(argc, argv, &o) < 0)
@@ -226,8 +229,9 @@ int main(int argc, char **argv)
     }
     printf("forging %d letters...\n", o.n);
     fflush(stdout);
+    load[0] = load_now();
     e2e_spool_make(&s, o.n, o.spoil);
-    load0 = load_now();
+    load[1] = load_now();
     for (r = 0; r < o.repeats && rc == 0; r++) {
         for (k = 0; k < E2E_LAYOUTS && rc == 0; k++)
             if (o.layout[k])
@@ -237,7 +241,7 @@ int main(int argc, char **argv)
         progress(&o, rows, &pipe, r, rc);
     }
     if (rc == 0)
-        report(&o, rows, &pipe, load0);
+        report(&o, rows, &pipe, load);
     if (o.keep)
         printf("test root kept: %s\n", s.fx.root);
     e2e_spool_free(&s);
