@@ -12,52 +12,27 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "common/fixture.h"
+#include "measure.h"
 
-struct timing {
-    double seconds;
-    long rss_kib;
-    int status;
-};
-
-static struct timing timed(struct fixture *f, const char *const *args)
+/* `trykk --config … ARGS`, its output dropped, measured. */
+static struct measure timed(struct fixture *f, const char *const *args)
 {
-    struct timing t = {0};
-    struct rusage ru;
-    struct timeval a, b;
-    int status = 0;
-    pid_t pid;
+    const char *argv[16] = {TRYKK_BIN, "--config", f->conf};
+    struct measure m;
+    int i;
 
-    fflush(stdout);
-    gettimeofday(&a, NULL);
-    pid = fork();
-    if (pid == 0) {
-        const char *argv[16] = {TRYKK_BIN, "--config", f->conf};
-        int i;
-        for (i = 0; args[i] && i < 12; i++)
-            argv[3 + i] = args[i];
-        if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
-            _exit(127);
-        execv(TRYKK_BIN, (char **)argv);
-        _exit(127);
-    }
-    wait4(pid, &status, 0, &ru);
-    gettimeofday(&b, NULL);
-    t.seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_usec - a.tv_usec) / 1e6;
-    t.rss_kib = ru.ru_maxrss;
-    t.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    return t;
+    for (i = 0; args[i] && i < 12; i++)
+        argv[3 + i] = args[i];
+    measure_run(argv, NULL, NULL, &m);
+    return m;
 }
 
 static void bench(const char *mode, const char *extra, int n)
 {
     struct fixture f;
     const char *run[] = {"run", NULL}, *close[] = {"job", "close", "--all", NULL};
-    struct timing ti, tr;
+    struct measure ti, tr;
     int i;
 
     fx_init(&f, extra);
@@ -99,8 +74,8 @@ static void bench(const char *mode, const char *extra, int n)
     }
     tr = timed(&f, close);
     printf("%-6s %5d letters  intake+plan %6.2f s (%6.1f/s, peak %6ld MiB)  "
-           "render+publish %6.2f s (%6.1f/s, peak %6ld MiB)  exit %d/%d\n", mode, n, ti.seconds,
-           n / ti.seconds, ti.rss_kib / 1024, tr.seconds, n / tr.seconds, tr.rss_kib / 1024,
+           "render+publish %6.2f s (%6.1f/s, peak %6ld MiB)  exit %d/%d\n", mode, n, ti.wall_s,
+           n / ti.wall_s, ti.rss_kib / 1024, tr.wall_s, n / tr.wall_s, tr.rss_kib / 1024,
            ti.status, tr.status);
     fflush(stdout);
     fx_free(&f);
