@@ -27,6 +27,8 @@ struct config {
 /* file: --config, else $TRYKK_CONFIG, else ./trykk.conf when present. */
 int config_load(struct config *c, const char *file, const char *spool, char **err);
 void config_free(struct config *c);
+/* A whole number by its row in util/conf_table.c; the first error is kept in *err. */
+int config_int(struct config *c, const char *group, const char *key, char **err);
 /* A path value, relative to the configuration file's directory; URIs as written (paths.c). */
 char *config_path(struct config *c, const char *group, const char *key);
 /* Secrets readable only by us; configuration, anchors, layouts and tariffs not writable by
@@ -35,6 +37,8 @@ int config_check_permissions(struct config *c, char **err);
 int config_check_file(struct config *c, char **err);
 /* Keys, trust anchors, limits, spool (opened and locked) and ledger. */
 int engine_setup(struct engine *e, struct config *c, char **err);
+/* The spool lock, waiting up to [spool] lock_wait_seconds for it (spool_lock). */
+int engine_lock(struct engine *e, struct config *c, char **err);
 /* printf for text output: control and direction characters escaped (term.c). */
 int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void engine_teardown(struct engine *e);
@@ -78,6 +82,9 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
 
 int cmd_init(struct config *c, int argc, char **argv);
 int cmd_run(struct config *c, int argc, char **argv);
+int cmd_serve(struct config *c, int argc, char **argv);
+/* The daemon (cmd_serve.c): `trykk serve`, and `trykk run --watch`. */
+int serve_run(struct config *c);
 int cmd_status(struct config *c, int argc, char **argv);
 int cmd_show(struct config *c, int argc, char **argv);
 /* Runs trykk-demo from beside this binary (the demo is a program of its own). */

@@ -140,5 +140,10 @@ int run_recover(struct engine *e, struct run_stats *st);
 
 /* Process what is due in deferred/ and everything in incoming/. -1 when a run had to stop. */
 int run_once(struct engine *e, struct run_stats *st, bool progress);
+/* The same for at most max entries (deferred retries and claims; 0: no bound), ending after
+ * the letter in hand once stop (may be NULL) says so: 1 when it ended so, with entries maybe
+ * left; 0 when it went through everything; -1 when a run had to stop. One turn of the
+ * daemon under the spool lock. */
+int run_batch(struct engine *e, struct run_stats *st, int max, bool (*stop)(void));
 
 #endif

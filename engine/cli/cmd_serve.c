@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd_serve.c - trykk serve: the daemon (serve.c) until SIGTERM or SIGINT.
+ *
+ * Set up as `trykk run` (keys, trust, print set-up), taking the spool lock once for the
+ * recovery of the first turn; from then on the lock is held only for a turn, so operator
+ * commands work beside it. `trykk run --watch` is the same daemon under its old name.
+ */
+#include <stdio.h>
+#include "serve.h"
+
+static const struct cli_usage serve_usage = {
+    "serve", "",
+    "Recover, then keep the spool moving until SIGTERM or SIGINT (the letter in hand is "
+    "finished first): verify what arrives in incoming/ (inotify, and every [serve] "
+    "rescan_seconds for deferred retries), plan letters into print jobs, close jobs at "
+    "their cut-off, purge once a day. The spool lock is held only while a batch of at most "
+    "[serve] batch_letters letters is worked on, so every other command works beside it.",
+    NULL};
+
+int serve_run(struct config *c)
+{
+    struct engine e = {0};
+    struct print_setup ps = {0};
+    struct jobs_ctx jc = {0};
+    struct serve sv = {&e, &jc, &ps, 0, 0, {0, 0}, {0}};
+    char *err = NULL;
+    int rc = EXIT_USAGE;
+
+    sv.batch = config_int(c, "serve", "batch_letters", &err);
+    sv.rescan_seconds = config_int(c, "serve", "rescan_seconds", &err);
+    if (err || retention_config(c, &sv.retention[0], &sv.retention[1], &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+    } else if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
+        fprintf(stderr, "trykk: %s\n", err);
+        print_engine_teardown(&e, &ps);
+    } else {
+        rc = serve_loop(&sv, NULL) < 0 ? EXIT_LETTERS : 0;
+        print_engine_teardown(&e, &ps);
+        crypto_shutdown();
+    }
+    g_free(err);
+    return rc;
+}
+
+int cmd_serve(struct config *c, int argc, char **argv)
+{
+    GOptionContext *ctx = cli_command(&serve_usage, NULL);
+    int rc = EXIT_USAGE;
+
+    if (!cli_parse(ctx, &argc, &argv) || argc > 1)
+        cli_usage_error(&serve_usage);
+    else
+        rc = serve_run(c);
+    g_option_context_free(ctx);
+    return rc;
+}
