@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_serve.c - `trykk serve` with operators working beside it, through the real binary.
+ *
+ * The daemon runs as a child on a spool while letters keep arriving; every operator command
+ * that changes state (hold and release, job close, proof, reconcile, dispatch, reprint,
+ * returns scan, settle, purge) must succeed while it runs. After SIGTERM every dropped
+ * entry has been processed exactly once: one ledger row, one terminal spool directory, its
+ * mottakskvittering once, and every receipt in outbox/ byte for byte the ledger's. And a
+ * command that cannot get the spool lock within [spool] lock_wait_seconds fails with the
+ * clear error and changes nothing; one that gets it within the wait goes on.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "common/fixture.h"
+
+#define EXTRA "[ea]\nagreement=0999\nservice_level=2\nreturn_address=Trykk AS;Returpost EA;" \
+              "Postboks 1;0001 OSLO\n[render]\nreprint_max_percent=100\n" \
+              "[serve]\nbatch_letters=2\nrescan_seconds=1\n"
+#define WAIT_SECONDS 180
+
+static const char *const mon[] = {"TRYKK_NOW", "2026-11-16T10:00:00+01:00", NULL};
+static const char *const mon_eve[] = {"TRYKK_NOW", "2026-11-16T21:00:00+01:00", NULL};
+static const char *const sat[] = {"TRYKK_NOW", "2026-11-21T09:00:00+01:00", NULL};
+
+static struct fixture fx;
+static GPtrArray *dropped; /* entry names */
+
+static long long db_int(const char *sql) { return fx_sql_int(fx.spool, sql); }
+static char *db_str(const char *sql) { return fx_sql_str(fx.spool, sql); }
+
+static int trykk(const char *const *env, char **err, const char *a0, const char *a1,
+                 const char *a2, const char *a3, const char *a4)
+{
+    const char *args[] = {a0, a1, a2, a3, a4, NULL};
+    char *text = NULL;
+    int rc = fx_trykk(&fx, &text, args, env);
+
+    g_test_message("trykk %s %s: %d", a0, a1 ? a1 : "", rc);
+    if (rc != 0)
+        g_test_message("%s", text);
+    if (err)
+        *err = text;
+    else
+        g_free(text);
+    return rc;
+}
+
+/* n more letters, as a broker drops them. */
+static void drop(int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        struct forge_letter l;
+        char *name = g_strdup_printf("serve-%03u", dropped->len);
+        fx_letter(&fx, &l);
+        l.return_handling = "MAKULERING_MED_MELDING";
+        fx_drop_letter(&fx, name, 'b', &l);
+        g_ptr_array_add(dropped, name);
+    }
+}
+
+/* Until sql counts at least n (the daemon at work), at most WAIT_SECONDS. */
+static void wait_for(const char *sql, long long n)
+{
+    gint64 until = g_get_monotonic_time() + WAIT_SECONDS * G_USEC_PER_SEC;
+
+    while (db_int(sql) < n) {
+        g_assert_cmpint(g_get_monotonic_time(), <, until);
+        g_usleep(50000);
+    }
+}
+
+static pid_t start_daemon(void)
+{
+    char *log = g_build_filename(fx.root, "serve.log", NULL);
+    pid_t pid = fork();
+
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        setenv(mon[0], mon[1], 1);
+        execl(TRYKK_BIN, TRYKK_BIN, "--config", fx.conf, "serve", (char *)NULL);
+        _exit(127);
+    }
+    g_free(log);
+    return pid;
+}
+
+static int stop_daemon(pid_t pid)
+{
+    int status = 0;
+
+    g_assert_cmpint(kill(pid, SIGTERM), ==, 0);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* The code of some piece of job name, as a fresh string. */
+static char *piece_of(const char *job)
+{
+    char *sql = g_strdup_printf("SELECT p.code FROM pieces p JOIN jobs j ON j.id = p.job_id"
+                                " WHERE j.name = '%s' ORDER BY p.seq LIMIT 1", job);
+    char *code = db_str(sql);
+
+    g_assert_nonnull(code);
+    g_free(sql);
+    return code;
+}
+
+/* An inserter log saying every piece of job came out OK; the file's path. */
+static char *inserter_log(const char *job)
+{
+    char *sql = g_strdup_printf("SELECT group_concat(p.code || ',OK', char(10)) FROM pieces p"
+                                " JOIN jobs j ON j.id = p.job_id WHERE j.name = '%s'", job);
+    char *rows = db_str(sql), *path = g_strdup_printf("%s/inserter-%s.log", fx.root, job);
+    char *text = g_strdup_printf("piece,result\n%s\n", rows);
+
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    g_free(text);
+    g_free(rows);
+    g_free(sql);
+    return path;
+}
+
+static void hold_and_release(void)
+{
+    char *id = db_str("SELECT p.letter_id FROM pieces p JOIN jobs j ON j.id = p.job_id"
+                      " WHERE j.state = 'OPEN' LIMIT 1");
+
+    g_assert_nonnull(id);
+    drop(3);
+    g_assert_cmpint(trykk(mon, NULL, "hold", id, "--reason", "the sender called", NULL), ==, 0);
+    drop(3);
+    g_assert_cmpint(trykk(mon, NULL, "release", id, NULL, NULL, NULL), ==, 0);
+    g_free(id);
+}
+
+/* Close, proof, reconcile and dispatch J000001. */
+static void first_job(void)
+{
+    char *log, *code, *out;
+
+    drop(3);
+    g_assert_cmpint(trykk(mon, NULL, "job", "close", "--all", NULL, NULL), ==, 0);
+    code = piece_of("J000001");
+    out = g_build_filename(fx.root, "proof", NULL);
+    drop(3);
+    g_assert_cmpint(trykk(mon, NULL, "proof", code, "--out", out, NULL), ==, 0);
+    log = inserter_log("J000001");
+    drop(3);
+    g_assert_cmpint(trykk(mon_eve, NULL, "reconcile", "J000001", log, NULL, NULL), ==, 0);
+    drop(3);
+    g_assert_cmpint(trykk(mon_eve, NULL, "dispatch", "J000001", NULL, NULL, NULL), ==, 0);
+    drop(3);
+    {
+        char *ea = g_strdup_printf("2099920%s", code);
+        g_assert_cmpint(trykk(sat, NULL, "returns", "scan", ea, "--reason", "moved"), ==, 0);
+        g_free(ea);
+    }
+    g_free(out);
+    g_free(log);
+    g_free(code);
+}
+
+/* Close and reconcile J000002, then reprint one of its pieces on request. */
+static void second_job(void)
+{
+    char *log, *code;
+
+    wait_for("SELECT count(*) FROM pieces p JOIN jobs j ON j.id = p.job_id"
+             " WHERE j.state = 'OPEN'", 1);
+    drop(3);
+    g_assert_cmpint(trykk(mon_eve, NULL, "job", "close", "--all", NULL, NULL), ==, 0);
+    log = inserter_log("J000002");
+    g_assert_cmpint(trykk(mon_eve, NULL, "reconcile", "J000002", log, NULL, NULL), ==, 0);
+    code = piece_of("J000002");
+    drop(3);
+    g_assert_cmpint(trykk(mon_eve, NULL, "reprint", code, "--reason", "smudged", NULL), ==, 0);
+    g_free(code);
+    g_free(log);
+}
+
+/* Every dropped entry once: one row, one terminal place, its mottakskvittering once. */
+static void assert_once(void)
+{
+    guint i;
+
+    g_assert_cmpint(fx_count_dir(&fx, "incoming"), ==, 0);
+    g_assert_cmpint(fx_count_dir(&fx, "active"), ==, 0);
+    g_assert_cmpint(db_int("SELECT count(*) FROM letters"), ==, dropped->len);
+    for (i = 0; i < dropped->len; i++) {
+        char *sql = g_strdup_printf("SELECT id FROM letters WHERE entry_name = '%s'",
+                                    (char *)dropped->pdata[i]);
+        char *id = db_str(sql), *rsql;
+        g_assert_nonnull(id);
+        g_assert_cmpstr(fx_place_of(&fx, id), ==, "accepted");
+        rsql = g_strdup_printf("SELECT count(*) FROM receipts WHERE letter_id = '%s' AND type ="
+                               " 'mottakskvittering'", id);
+        g_assert_cmpint(db_int(rsql), ==, 1);
+        g_free(rsql);
+        g_free(id);
+        g_free(sql);
+    }
+}
+
+/* Each receipt in outbox/ is byte for byte what the ledger holds. */
+static void assert_receipts(void)
+{
+    GPtrArray *files = fx_outbox(&fx, ".jwt");
+    guint i;
+
+    g_assert_cmpuint(files->len, >=, dropped->len);
+    for (i = 0; i < files->len; i++) {
+        char *bytes = fx_read(files->pdata[i]), *name = g_path_get_basename(files->pdata[i]);
+        char *sql = g_strdup_printf("SELECT jws FROM receipts WHERE file_name = '%s'", name);
+        char *stored = db_str(sql);
+        g_assert_cmpstr(bytes, ==, stored);
+        g_free(stored);
+        g_free(sql);
+        g_free(name);
+        g_free(bytes);
+    }
+    g_assert_cmpint(db_int("SELECT count(*) FROM receipts WHERE type = 'mottakskvittering'"), ==,
+                    dropped->len);
+    g_ptr_array_free(files, TRUE);
+}
+
+static void test_commands_beside_daemon(void)
+{
+    pid_t pid;
+
+    fx_init(&fx, EXTRA);
+    dropped = g_ptr_array_new_with_free_func(g_free);
+    drop(4);
+    pid = start_daemon();
+    wait_for("SELECT count(*) FROM pieces", 4);
+    hold_and_release();
+    first_job();
+    second_job();
+    /* the day settles once all its jobs are closed: none may open meanwhile */
+    drop(3);
+    wait_for("SELECT count(DISTINCT letter_id) FROM pieces", dropped->len);
+    g_assert_cmpint(trykk(mon_eve, NULL, "job", "close", "--all", NULL, NULL), ==, 0);
+    g_assert_cmpint(trykk(sat, NULL, "settle", "day", "2026-11-16", NULL, NULL), ==, 0);
+    drop(3);
+    g_assert_cmpint(trykk(sat, NULL, "purge", NULL, NULL, NULL, NULL), ==, 0);
+    /* the last ones arrive as it is told to stop: what it did not take, `trykk run` does */
+    drop(5);
+    g_assert_cmpint(stop_daemon(pid), ==, 0);
+    g_test_message("the daemon took %lld of %u before it stopped",
+                   db_int("SELECT count(*) FROM letters"), dropped->len);
+    g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
+    assert_once();
+    assert_receipts();
+    g_ptr_array_free(dropped, TRUE);
+    fx_free(&fx);
+}
+
+/* ---- the lock's wait ---------------------------------------------------------------------- */
+
+struct holder {
+    int fd;
+    gulong release_after_ms;
+};
+
+static gpointer release_later(gpointer p)
+{
+    struct holder *h = p;
+
+    g_usleep(h->release_after_ms * 1000);
+    flock(h->fd, LOCK_UN);
+    return NULL;
+}
+
+static int hold_lock(void)
+{
+    char *path = g_build_filename(fx.spool, "ledger", "run.lock", NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(flock(fd, LOCK_EX | LOCK_NB), ==, 0);
+    g_free(path);
+    return fd;
+}
+
+static void test_lock_wait(void)
+{
+    struct holder h = {-1, 300};
+    GThread *t;
+    char *err = NULL;
+    gint64 t0;
+
+    fx_init(&fx, "[spool]\nlock_wait_seconds=1\n");
+    dropped = g_ptr_array_new_with_free_func(g_free);
+    g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
+    drop(1);
+    h.fd = hold_lock();
+    /* held past the wait: the clear error after waiting, and nothing changed */
+    t0 = g_get_monotonic_time();
+    g_assert_cmpint(trykk(mon, &err, "run", NULL, NULL, NULL, NULL), ==, 2);
+    g_assert_cmpint(g_get_monotonic_time() - t0, >=, 900000);
+    g_assert_nonnull(strstr(err, "another trykk process is working on spool"));
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(trykk(mon, &err, "job", "close", "--all", NULL, NULL), !=, 0);
+    g_assert_nonnull(strstr(err, "another trykk process is working on spool"));
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(fx_count_dir(&fx, "incoming"), ==, 1);
+    g_assert_cmpint(db_int("SELECT count(*) FROM letters"), ==, 0);
+    g_assert_cmpint(db_int("SELECT count(*) FROM jobs"), ==, 0);
+    /* let go within the wait: the command goes on */
+    t = g_thread_new("holder", release_later, &h);
+    g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
+    g_thread_join(t);
+    g_assert_cmpint(db_int("SELECT count(*) FROM letters"), ==, 1);
+    assert_once();
+    close(h.fd);
+    g_ptr_array_free(dropped, TRUE);
+    fx_free(&fx);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/serve/commands_beside_daemon", test_commands_beside_daemon);
+    g_test_add_func("/serve/lock_wait", test_lock_wait);
+    return g_test_run();
+}
