@@ -48,8 +48,7 @@ int cmd_run(struct config *c, int argc, char **argv)
 {
     gboolean watch_mode = FALSE;
     GOptionEntry entries[] = {
-        {"watch", 'w', 0, G_OPTION_ARG_NONE, &watch_mode, "keep running (as `trykk serve`)",
-         NULL},
+        {"watch", 'w', 0, G_OPTION_ARG_NONE, &watch_mode, "keep running: trykk serve", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = cli_command(&run_usage, entries);
     int rc = EXIT_USAGE;

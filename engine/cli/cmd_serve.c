@@ -23,7 +23,7 @@ int serve_run(struct config *c)
     struct engine e = {0};
     struct print_setup ps = {0};
     struct jobs_ctx jc = {0};
-    struct serve sv = {&e, &jc, &ps, 0, 0, {0, 0}, {0}};
+    struct serve sv = {&e, &jc, &ps, 0, 0, {0, 0}, 0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 

@@ -93,23 +93,12 @@ static int take_lock(struct serve *sv, const struct serve_hooks *h)
     return 1;
 }
 
-static void add(struct run_stats *total, const struct run_stats *st)
-{
-    total->claimed += st->claimed;
-    total->accepted += st->accepted;
-    total->failed += st->failed;
-    total->quarantined += st->quarantined;
-    total->deferred += st->deferred;
-    total->held += st->held;
-    total->recovered += st->recovered;
-}
-
 /* One turn under the lock: 1 when the batch was full (more may wait), 0 done, -1 failed. */
 static int turn(struct serve *sv, struct run_stats *st, char last_purge[11])
 {
     int rc = run_batch(sv->e, st, sv->batch, stopping);
 
-    add(&sv->total, st);
+    sv->claimed += st->claimed;
     if (st->claimed || st->recovered)
         run_stats_print(st);
     if (rc >= 0 && !stopping()) {
@@ -177,9 +166,10 @@ int serve_loop(struct serve *sv, const struct serve_hooks *hooks)
     log_info("serving %s", sv->e->spool.root);
     while (!stopping() && locked == 0) {
         struct run_stats st = {0};
-        struct serve_status s = {&st, &sv->total, ++turns, false};
+        struct serve_status s = {&st, 0, ++turns, false};
         int more = turn(sv, &st, last_purge);
         spool_unlock(&sv->e->spool);
+        s.claimed = sv->claimed;
         s.failed = more < 0;
         if (turns == 1 && h->ready)
             h->ready(h->arg);
@@ -193,7 +183,7 @@ int serve_loop(struct serve *sv, const struct serve_hooks *hooks)
         rc = -1;
     if (h->stopping)
         h->stopping(h->arg);
-    log_info("stopped: %d letter(s) claimed since start", sv->total.claimed);
+    log_info("stopped: %ld letter(s) claimed since start", sv->claimed);
     if (fd >= 0)
         close(fd);
     return rc;

@@ -10,8 +10,8 @@
 
 /* What the loop says after each turn. */
 struct serve_status {
-    const struct run_stats *turn;  /* this turn's letters */
-    const struct run_stats *total; /* since start */
+    const struct run_stats *turn; /* this turn's letters */
+    long claimed;                 /* entries claimed since start */
     long turns;
     bool failed; /* the turn had to stop (ledger or spool error); retried after rescan */
 };
@@ -33,7 +33,7 @@ struct serve {
     int batch;          /* [serve] batch_letters: letters per turn */
     int rescan_seconds; /* [serve] rescan_seconds: wake-up without inotify news */
     int retention[2];   /* [retention] days, history_months: the daily purge */
-    struct run_stats total;
+    long claimed;       /* entries claimed since start */
 };
 
 /* Until SIGTERM or SIGINT. The spool lock is held on entry (engine_setup): the first turn

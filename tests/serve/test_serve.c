@@ -236,6 +236,12 @@ static void assert_receipts(void)
     g_ptr_array_free(files, TRUE);
 }
 
+static void done(void)
+{
+    g_ptr_array_free(dropped, TRUE);
+    fx_free(&fx);
+}
+
 static void test_commands_beside_daemon(void)
 {
     pid_t pid;
@@ -263,8 +269,7 @@ static void test_commands_beside_daemon(void)
     g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
     assert_once();
     assert_receipts();
-    g_ptr_array_free(dropped, TRUE);
-    fx_free(&fx);
+    done();
 }
 
 /* ---- the lock's wait ---------------------------------------------------------------------- */
@@ -323,10 +328,9 @@ static void test_lock_wait(void)
     g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
     g_thread_join(t);
     g_assert_cmpint(db_int("SELECT count(*) FROM letters"), ==, 1);
-    assert_once();
     close(h.fd);
-    g_ptr_array_free(dropped, TRUE);
-    fx_free(&fx);
+    assert_once();
+    done();
 }
 
 int main(int argc, char **argv)
