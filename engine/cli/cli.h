@@ -22,6 +22,7 @@ struct config {
     char *dir;  /* relative paths in the file are relative to this */
     GKeyFile *kf;
     char *spool_root;
+    bool lock_patient; /* the daemon: wait for the spool lock as long as it takes */
 };
 
 /* file: --config, else $TRYKK_CONFIG, else ./trykk.conf when present. */

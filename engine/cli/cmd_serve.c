@@ -27,6 +27,7 @@ int serve_run(struct config *c)
     char *err = NULL;
     int rc = EXIT_USAGE;
 
+    c->lock_patient = true; /* an operator's command may hold it for long at start */
     sv.batch = config_int(c, "serve", "batch_letters", &err);
     sv.rescan_seconds = config_int(c, "serve", "rescan_seconds", &err);
     if (err || retention_config(c, &sv.retention[0], &sv.retention[1], &err) < 0) {

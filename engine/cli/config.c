@@ -12,6 +12,7 @@
  *   [limits]   max_package_mib, max_zip_entries, max_zip_ratio, max_pages,
  *              page_tolerance_mm, retry_deadline_hours
  */
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
@@ -267,9 +268,20 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err)
 
 int engine_lock(struct engine *e, struct config *c, char **err)
 {
-    int seconds = number(c, "spool", "lock_wait_seconds", err);
+    int seconds = number(c, "spool", "lock_wait_seconds", err), rc;
 
-    return *err ? -1 : spool_lock(&e->spool, seconds * 1000, err);
+    if (*err)
+        return -1;
+    if ((rc = spool_lock(&e->spool, 0, err)) != -2)
+        return rc;
+    g_clear_pointer(err, g_free);
+    if (c->lock_patient) {
+        log_info("spool %s is busy (another command); waiting for it", e->spool.root);
+        return spool_lock(&e->spool, INT_MAX, err);
+    }
+    log_info("spool %s is busy (`trykk serve` in a batch, or another command); waiting up to "
+             "%d s", e->spool.root, seconds);
+    return spool_lock(&e->spool, seconds * 1000, err);
 }
 
 int engine_setup(struct engine *e, struct config *c, char **err)

@@ -146,7 +146,8 @@ static int watch_incoming(struct serve *sv)
 
 static void on_signals(void)
 {
-    struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: poll returns */
+    /* SA_RESTART for the work in hand; poll and nanosleep return on a signal anyway */
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 
     stop_requested = 0;
     sigaction(SIGINT, &sa, NULL);

@@ -29,6 +29,7 @@ static const char *const sat[] = {"TRYKK_NOW", "2026-11-21T09:00:00+01:00", NULL
 
 static struct fixture fx;
 static GPtrArray *dropped; /* entry names */
+static int waited;         /* commands that found the spool busy and waited for a turn */
 
 static long long db_int(const char *sql) { return fx_sql_int(fx.spool, sql); }
 static char *db_str(const char *sql) { return fx_sql_str(fx.spool, sql); }
@@ -41,6 +42,7 @@ static int trykk(const char *const *env, char **err, const char *a0, const char 
     int rc = fx_trykk(&fx, &text, args, env);
 
     g_test_message("trykk %s %s: %d", a0, a1 ? a1 : "", rc);
+    waited += text && strstr(text, "is busy") != NULL;
     if (rc != 0)
         g_test_message("%s", text);
     if (err)
@@ -103,6 +105,12 @@ static int stop_daemon(pid_t pid)
     g_assert_cmpint(kill(pid, SIGTERM), ==, 0);
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
     g_assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) != 0 || g_getenv("TEST_SERVE_LOG")) { /* what it said */
+        char *log = g_build_filename(fx.root, "serve.log", NULL), *text = fx_read(log);
+        g_test_message("serve.log:\n%s", text);
+        g_free(text);
+        g_free(log);
+    }
     return WEXITSTATUS(status);
 }
 
@@ -264,8 +272,8 @@ static void test_commands_beside_daemon(void)
     /* the last ones arrive as it is told to stop: what it did not take, `trykk run` does */
     drop(5);
     g_assert_cmpint(stop_daemon(pid), ==, 0);
-    g_test_message("the daemon took %lld of %u before it stopped",
-                   db_int("SELECT count(*) FROM letters"), dropped->len);
+    g_test_message("the daemon took %lld of %u before it stopped; %d command(s) waited for "
+                   "a turn", db_int("SELECT count(*) FROM letters"), dropped->len, waited);
     g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
     assert_once();
     assert_receipts();
@@ -305,6 +313,7 @@ static void test_lock_wait(void)
     GThread *t;
     char *err = NULL;
     gint64 t0;
+    pid_t pid;
 
     fx_init(&fx, "[spool]\nlock_wait_seconds=1\n");
     dropped = g_ptr_array_new_with_free_func(g_free);
@@ -328,6 +337,16 @@ static void test_lock_wait(void)
     g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
     g_thread_join(t);
     g_assert_cmpint(db_int("SELECT count(*) FROM letters"), ==, 1);
+    /* the daemon, started while a command holds the lock, waits as long as it takes */
+    drop(1);
+    g_assert_cmpint(flock(h.fd, LOCK_EX | LOCK_NB), ==, 0);
+    pid = start_daemon();
+    g_usleep(1500000);
+    g_assert_cmpint(waitpid(pid, NULL, WNOHANG), ==, 0);
+    g_assert_cmpint(fx_count_dir(&fx, "incoming"), ==, 1);
+    flock(h.fd, LOCK_UN);
+    wait_for("SELECT count(*) FROM letters", 2);
+    g_assert_cmpint(stop_daemon(pid), ==, 0);
     close(h.fd);
     assert_once();
     done();
