@@ -109,6 +109,9 @@ int cmd_purge(struct config *c, int argc, char **argv);
 int retention_config(struct config *c, int *days, int *months, char **err);
 int purge_print(struct retention_ctx *rt, int days, int months);
 int cmd_settle(struct config *c, int argc, char **argv);
+/* Every past posting day that waits, settled as `trykk settle day --pending` does (the
+ * daemon's daily step): 0, or -1 when one could not be (the message on stderr). */
+int settle_pending(struct ledger *l, const struct costs_setup *cs);
 int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */
 int costs_print_summary(struct config *c, const char *period);

@@ -2,7 +2,8 @@
 /*
  * cmd_serve.c - trykk serve: the daemon (serve.c) until SIGTERM or SIGINT.
  *
- * Set up as `trykk run` (keys, trust, print set-up), taking the spool lock once for the
+ * Set up as `trykk run` (keys, trust, print set-up, and the tariffs for the daily
+ * settlements), taking the spool lock once for the
  * recovery of the first turn; from then on the lock is held only for a turn, so operator
  * commands work beside it. `trykk run --watch` is the same daemon under its old name.
  */
@@ -14,16 +15,31 @@ static const struct cli_usage serve_usage = {
     "Recover, then keep the spool moving until SIGTERM or SIGINT (the letter in hand is "
     "finished first): verify what arrives in incoming/ (inotify, and every [serve] "
     "rescan_seconds for deferred retries), plan letters into print jobs, close jobs at "
-    "their cut-off, purge once a day. The spool lock is held only while a batch of at most "
-    "[serve] batch_letters letters is worked on, so every other command works beside it.",
+    "their cut-off, and once a day purge and settle the posting days that wait. The spool "
+    "lock is held only while a batch of at most [serve] batch_letters letters is worked on, "
+    "so every other command works beside it.",
     NULL};
+
+/* The tariffs for the daily settlements; without them (a message says why) the daemon
+ * serves on and the days wait for `trykk settle day --pending`. */
+static const struct costs_setup *load_tariffs(struct config *c, struct costs_setup *cs)
+{
+    char *err = NULL;
+
+    if (costs_setup_load(cs, c->kf, c->dir, &err) == 0)
+        return cs;
+    log_warn("%s: posting days are not settled by the daemon", err);
+    g_free(err);
+    return NULL;
+}
 
 int serve_run(struct config *c)
 {
     struct engine e = {0};
     struct print_setup ps = {0};
     struct jobs_ctx jc = {0};
-    struct serve sv = {&e, &jc, &ps, 0, 0, {0, 0}, 0};
+    struct costs_setup cs = {0};
+    struct serve sv = {&e, &jc, &ps, 0, 0, {0, 0}, NULL, 0};
     char *err = NULL;
     int rc = EXIT_USAGE;
 
@@ -36,10 +52,12 @@ int serve_run(struct config *c)
         fprintf(stderr, "trykk: %s\n", err);
         print_engine_teardown(&e, &ps);
     } else {
+        sv.cs = load_tariffs(c, &cs);
         rc = serve_loop(&sv, NULL) < 0 ? EXIT_LETTERS : 0;
         print_engine_teardown(&e, &ps);
         crypto_shutdown();
     }
+    costs_setup_free(&cs);
     g_free(err);
     return rc;
 }

@@ -4,7 +4,8 @@
  *
  * A turn: take the lock (after any command waiting for it), recover, retry what is due in
  * deferred/, claim and verify at most [serve] batch_letters entries, plan accepted letters,
- * close the jobs that are due, run the retention purge once a day; let the lock go. When the
+ * close the jobs that are due, once a day run the retention purge and settle the posting
+ * days that wait; let the lock go. When the
  * batch was full the next turn follows at once; else the loop sleeps until inotify reports
  * a new entry in incoming/ or rescan_seconds pass (deferred retries, job cut-offs).
  * SIGTERM and SIGINT end it after the letter in hand.
@@ -55,8 +56,8 @@ static void nap(int ms)
     nanosleep(&t, NULL);
 }
 
-/* Once a day (and at start): the retention purge. */
-static void daily_purge(struct serve *sv, char last[11])
+/* Once a day (and at start): the retention purge and the posting days that wait. */
+static void daily(struct serve *sv, char last[11])
 {
     GDateTime *now = time_now();
     char *today = g_date_time_format(now, "%Y-%m-%d");
@@ -65,6 +66,9 @@ static void daily_purge(struct serve *sv, char last[11])
         struct retention_ctx rt = engine_retention(sv->e);
         if (purge_print(&rt, sv->retention[0], sv->retention[1]) < 0)
             log_error("purge failed; it is tried again tomorrow (or run `trykk purge`)");
+        if (sv->cs && settle_pending(sv->e->ledger, sv->cs) < 0)
+            log_warn("a posting day could not be settled; it is tried again tomorrow (or run "
+                     "`trykk settle day --pending`)");
         g_strlcpy(last, today, 11);
     }
     g_free(today);
@@ -104,7 +108,7 @@ static int turn(struct serve *sv, struct run_stats *st, char last_purge[11])
     if (rc >= 0 && !stopping()) {
         if (print_run(sv->jc, sv->ps, false) < 0)
             rc = -1;
-        daily_purge(sv, last_purge);
+        daily(sv, last_purge);
     }
     if (rc < 0)
         log_error("run stopped; retrying in %d s", sv->rescan_seconds);

@@ -33,6 +33,7 @@ struct serve {
     int batch;          /* [serve] batch_letters: letters per turn */
     int rescan_seconds; /* [serve] rescan_seconds: wake-up without inotify news */
     int retention[2];   /* [retention] days, history_months: the daily purge */
+    const struct costs_setup *cs; /* the tariffs, for the daily settlements; NULL: none */
     long claimed;       /* entries claimed since start */
 };
 

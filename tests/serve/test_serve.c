@@ -78,7 +78,8 @@ static void wait_for(const char *sql, long long n)
     }
 }
 
-static pid_t start_daemon(void)
+/* `trykk serve` (or `run --watch` when watch), at the time env names. */
+static pid_t start_daemon_as(const char *const *env, bool watch)
 {
     char *log = g_build_filename(fx.root, "serve.log", NULL);
     pid_t pid = fork();
@@ -90,13 +91,18 @@ static pid_t start_daemon(void)
         dup2(null, 0);
         dup2(fd, 1);
         dup2(fd, 2);
-        setenv(mon[0], mon[1], 1);
-        execl(TRYKK_BIN, TRYKK_BIN, "--config", fx.conf, "serve", (char *)NULL);
+        setenv(env[0], env[1], 1);
+        if (watch)
+            execl(TRYKK_BIN, TRYKK_BIN, "--config", fx.conf, "run", "--watch", (char *)NULL);
+        else
+            execl(TRYKK_BIN, TRYKK_BIN, "--config", fx.conf, "serve", (char *)NULL);
         _exit(127);
     }
     g_free(log);
     return pid;
 }
+
+static pid_t start_daemon(void) { return start_daemon_as(mon, false); }
 
 static int stop_daemon(pid_t pid)
 {
@@ -244,6 +250,13 @@ static void assert_receipts(void)
     g_ptr_array_free(files, TRUE);
 }
 
+static void begin(const char *extra_config)
+{
+    fx_init(&fx, extra_config);
+    dropped = g_ptr_array_new_with_free_func(g_free);
+    waited = 0;
+}
+
 static void done(void)
 {
     g_ptr_array_free(dropped, TRUE);
@@ -254,8 +267,7 @@ static void test_commands_beside_daemon(void)
 {
     pid_t pid;
 
-    fx_init(&fx, EXTRA);
-    dropped = g_ptr_array_new_with_free_func(g_free);
+    begin(EXTRA);
     drop(4);
     pid = start_daemon();
     wait_for("SELECT count(*) FROM pieces", 4);
@@ -315,8 +327,7 @@ static void test_lock_wait(void)
     gint64 t0;
     pid_t pid;
 
-    fx_init(&fx, "[spool]\nlock_wait_seconds=1\n");
-    dropped = g_ptr_array_new_with_free_func(g_free);
+    begin("[spool]\nlock_wait_seconds=1\n");
     g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
     drop(1);
     h.fd = hold_lock();
@@ -352,10 +363,59 @@ static void test_lock_wait(void)
     done();
 }
 
+/* ---- the daily step ------------------------------------------------------------------------ */
+
+/* A posting day that is over is settled by the daemon's daily step. */
+static void test_daily_settle(void)
+{
+    char *log;
+    pid_t pid;
+
+    begin(EXTRA);
+    drop(2);
+    g_assert_cmpint(trykk(mon, NULL, "run", NULL, NULL, NULL, NULL), ==, 0);
+    g_assert_cmpint(trykk(mon, NULL, "job", "close", "--all", NULL, NULL), ==, 0);
+    log = inserter_log("J000001");
+    g_assert_cmpint(trykk(mon_eve, NULL, "reconcile", "J000001", log, NULL, NULL), ==, 0);
+    g_assert_cmpint(trykk(mon_eve, NULL, "dispatch", "J000001", NULL, NULL, NULL), ==, 0);
+    g_assert_cmpint(db_int("SELECT count(*) FROM settlements"), ==, 0);
+    pid = start_daemon_as(sat, false);
+    wait_for("SELECT count(*) FROM settlements WHERE kind = 'DAY' AND"
+             " first_day = '2026-11-16'", 1);
+    g_assert_cmpint(stop_daemon(pid), ==, 0);
+    g_assert_cmpint(db_int("SELECT count(*) FROM cost_rows WHERE kind = 'POSTAGE'"), ==, 2);
+    g_free(log);
+    done();
+}
+
+/* `trykk run --watch` is the same daemon. */
+static void test_run_watch(void)
+{
+    pid_t pid;
+
+    begin(EXTRA);
+    pid = start_daemon_as(mon, true);
+    drop(3);
+    wait_for("SELECT count(*) FROM pieces", 3);
+    g_assert_cmpint(trykk(mon, NULL, "job", "close", "--all", NULL, NULL), ==, 0);
+    g_assert_cmpint(stop_daemon(pid), ==, 0);
+    assert_once();
+    assert_receipts();
+    done();
+}
+
+/* Each case on a spool of its own (one CTest entry each). */
+static void add_cases(void)
+{
+    g_test_add_func("/serve/commands_beside_daemon", test_commands_beside_daemon);
+    g_test_add_func("/serve/lock_wait", test_lock_wait);
+    g_test_add_func("/serve/daily_settle", test_daily_settle);
+    g_test_add_func("/serve/run_watch", test_run_watch);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/serve/commands_beside_daemon", test_commands_beside_daemon);
-    g_test_add_func("/serve/lock_wait", test_lock_wait);
+    add_cases();
     return g_test_run();
 }
