@@ -22,7 +22,8 @@ struct config {
     char *dir;  /* relative paths in the file are relative to this */
     GKeyFile *kf;
     char *spool_root;
-    bool lock_patient; /* the daemon: wait for the spool lock as long as it takes */
+    bool (*keep_waiting)(void); /* the daemon: wait for the spool lock while this says so;
+                                 * NULL: up to [spool] lock_wait_seconds */
 };
 
 /* file: --config, else $TRYKK_CONFIG, else ./trykk.conf when present. */

@@ -43,13 +43,17 @@ int serve_run(struct config *c)
     char *err = NULL;
     int rc = EXIT_USAGE;
 
-    c->lock_patient = true; /* an operator's command may hold it for long at start */
+    serve_catch_signals();
+    c->keep_waiting = serve_running; /* a command may hold the lock for long at start */
     sv.batch = config_int(c, "serve", "batch_letters", &err);
     sv.rescan_seconds = config_int(c, "serve", "rescan_seconds", &err);
     if (err || retention_config(c, &sv.retention[0], &sv.retention[1], &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
     } else if (print_engine_setup(&e, &ps, &jc, c, &err) < 0) {
-        fprintf(stderr, "trykk: %s\n", err);
+        if (serve_running())
+            fprintf(stderr, "trykk: %s\n", err);
+        else
+            rc = 0; /* stopped while it waited for the lock: nothing was in hand */
         print_engine_teardown(&e, &ps);
     } else {
         sv.cs = load_tariffs(c, &cs);

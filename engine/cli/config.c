@@ -12,7 +12,6 @@
  *   [limits]   max_package_mib, max_zip_entries, max_zip_ratio, max_pages,
  *              page_tolerance_mm, retry_deadline_hours
  */
-#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
@@ -275,9 +274,11 @@ int engine_lock(struct engine *e, struct config *c, char **err)
     if ((rc = spool_lock(&e->spool, 0, err)) != -2)
         return rc;
     g_clear_pointer(err, g_free);
-    if (c->lock_patient) {
+    if (c->keep_waiting) {
         log_info("spool %s is busy (another command); waiting for it", e->spool.root);
-        return spool_lock(&e->spool, INT_MAX, err);
+        while ((rc = spool_lock(&e->spool, 1000, err)) == -2 && c->keep_waiting())
+            g_clear_pointer(err, g_free);
+        return rc;
     }
     log_info("spool %s is busy (`trykk serve` in a batch, or another command); waiting up to "
              "%d s", e->spool.root, seconds);

@@ -33,6 +33,8 @@ static void on_signal(int sig)
 
 static bool stopping(void) { return stop_requested != 0; }
 
+bool serve_running(void) { return !stopping(); }
+
 void run_stats_print(const struct run_stats *st)
 {
     printf("claimed %d: accepted %d, failed %d, quarantined %d, deferred %d, held %d",
@@ -148,12 +150,11 @@ static int watch_incoming(struct serve *sv)
     return fd;
 }
 
-static void on_signals(void)
+void serve_catch_signals(void)
 {
     /* SA_RESTART for the work in hand; poll and nanosleep return on a signal anyway */
     struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 
-    stop_requested = 0;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 }
@@ -166,7 +167,7 @@ int serve_loop(struct serve *sv, const struct serve_hooks *hooks)
     int fd, rc = 0, locked = 0;
     long turns = 0;
 
-    on_signals();
+    serve_catch_signals();
     fd = watch_incoming(sv);
     log_info("serving %s", sv->e->spool.root);
     while (!stopping() && locked == 0) {

@@ -37,6 +37,12 @@ struct serve {
     long claimed;       /* entries claimed since start */
 };
 
+/* SIGTERM and SIGINT from now on ask the loop to stop (before the set-up, so that one during
+ * it ends the daemon cleanly once the set-up is done; serve_loop calls it too). */
+void serve_catch_signals(void);
+/* No stop was asked for yet. */
+bool serve_running(void);
+
 /* Until SIGTERM or SIGINT. The spool lock is held on entry (engine_setup): the first turn
  * recovers under it; every later turn takes it and lets it go again. 0 on a clean stop. */
 int serve_loop(struct serve *sv, const struct serve_hooks *hooks);
