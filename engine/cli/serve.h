@@ -20,7 +20,10 @@ struct serve_status {
  * any may be NULL. */
 struct serve_hooks {
     void (*ready)(void *arg);    /* recovery done, the first turn over: serving */
-    void (*watchdog)(void *arg); /* alive: at least once a second, also while waiting */
+    void (*watchdog)(void *arg); /* alive: at least once a second while idle or waiting for
+                                  * the lock, and between turns; not inside a turn, so a
+                                  * watchdog timeout must exceed the longest turn (a batch
+                                  * plus the jobs it closes) */
     void (*status)(void *arg, const struct serve_status *s); /* after each turn */
     void (*stopping)(void *arg); /* SIGTERM or SIGINT seen; the letter in hand is finished */
     void *arg;
