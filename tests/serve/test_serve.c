@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include "common/fixture.h"
+#include "spool/spool.h"
 
 #define EXTRA "[ea]\nagreement=0999\nservice_level=2\nreturn_address=Trykk AS;Returpost EA;" \
               "Postboks 1;0001 OSLO\n[render]\nreprint_max_percent=100\n" \
@@ -400,6 +401,56 @@ static void test_lock_wait(void)
     done();
 }
 
+/* The lock itself: a process waiting for it says so (spool_lock_wanted), which is how the
+ * daemon knows to let a command go first; refused at once with no wait. */
+struct waiter {
+    struct spool s;
+    int rc;
+};
+
+static gpointer wait_in_lock(gpointer p)
+{
+    struct waiter *w = p;
+    char *err = NULL;
+
+    w->rc = spool_lock(&w->s, 10000, &err);
+    g_free(err);
+    return NULL;
+}
+
+static void test_lock_gives_way(void)
+{
+    struct spool a;
+    struct waiter w = {.rc = 1};
+    gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    char *err = NULL;
+    GThread *t;
+
+    begin(NULL);
+    g_assert_cmpint(spool_open(&a, fx.spool, false, &err), ==, 0);
+    g_assert_cmpint(spool_open(&w.s, fx.spool, false, &err), ==, 0);
+    g_assert_cmpint(spool_lock(&a, 0, &err), ==, 0);
+    g_assert_false(spool_lock_wanted(&a));
+    g_assert_cmpint(spool_lock(&w.s, 0, &err), ==, -2);
+    g_assert_nonnull(strstr(err, "another trykk process is working on spool"));
+    g_clear_pointer(&err, g_free);
+    t = g_thread_new("waiter", wait_in_lock, &w);
+    while (!spool_lock_wanted(&a)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, until);
+        g_usleep(5000);
+    }
+    spool_unlock(&a);
+    g_thread_join(t);
+    g_assert_cmpint(w.rc, ==, 0);
+    g_assert_false(spool_lock_wanted(&a)); /* it has the lock: nobody waits any more */
+    g_assert_cmpint(spool_lock(&a, 50, &err), ==, -2);
+    g_clear_pointer(&err, g_free);
+    spool_close(&w.s); /* closing lets it go */
+    g_assert_cmpint(spool_lock(&a, 0, &err), ==, 0);
+    spool_close(&a);
+    done();
+}
+
 /* ---- the daily step ------------------------------------------------------------------------ */
 
 /* A posting day that is over is settled by the daemon's daily step. */
@@ -479,6 +530,7 @@ static void add_cases(void)
 {
     g_test_add_func("/serve/commands_beside_daemon", test_commands_beside_daemon);
     g_test_add_func("/serve/lock_wait", test_lock_wait);
+    g_test_add_func("/serve/lock_gives_way", test_lock_gives_way);
     g_test_add_func("/serve/daily_settle", test_daily_settle);
     g_test_add_func("/serve/run_watch", test_run_watch);
     g_test_add_func("/serve/kill_restart", test_kill_restart);
