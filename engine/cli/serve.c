@@ -99,10 +99,24 @@ static int take_lock(struct serve *sv, const struct serve_hooks *h)
     return 1;
 }
 
-/* One turn under the lock: 1 when the batch was full (more may wait), 0 done, -1 failed. */
+/* Whether today is not the day last names (the daily step is due). */
+static bool new_day(const char last[11])
+{
+    GDateTime *now = time_now();
+    char *today = g_date_time_format(now, "%Y-%m-%d");
+    bool due = strcmp(today, last) != 0;
+
+    g_free(today);
+    g_date_time_unref(now);
+    return due;
+}
+
+/* One turn under the lock: 1 when the batch was full (more may wait), 0 done, -1 failed.
+ * Temporary files are swept with the daily step (the first turn's included). */
 static int turn(struct serve *sv, struct run_stats *st, char last_purge[11])
 {
-    int rc = run_batch(sv->e, st, sv->batch, stopping);
+    struct run_turn t = {sv->batch, stopping, new_day(last_purge)};
+    int rc = run_batch(sv->e, st, &t);
 
     sv->claimed += st->claimed;
     if (st->claimed || st->recovered)

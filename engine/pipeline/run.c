@@ -113,10 +113,12 @@ static enum outcome quarantine_stray(struct engine *e, const char *name)
     return o;
 }
 
-int run_recover(struct engine *e, struct run_stats *st)
+/* Recovery; sweep: also remove unfinished temporary files (it reads every spool
+ * directory, accepted/ and outbox/ with all they keep). */
+static int recover(struct engine *e, struct run_stats *st, bool sweep)
 {
     GPtrArray *active;
-    int removed = spool_remove_temporaries(&e->spool), rc = 0;
+    int removed = sweep ? spool_remove_temporaries(&e->spool) : 0, rc = 0;
     guint i;
 
     if (removed)
@@ -148,6 +150,8 @@ int run_recover(struct engine *e, struct run_stats *st)
         rc = -1;
     return rc;
 }
+
+int run_recover(struct engine *e, struct run_stats *st) { return recover(e, st, true); }
 
 static void log_outcome(const char *id, enum outcome o, const struct decision *v)
 {
@@ -246,17 +250,17 @@ static void progress_line(bool on, int done, int total, const struct run_stats *
     fflush(stderr);
 }
 
-/* How much one pass may still take: max entries (0: no bound) and a stop request. */
+/* How much one pass may still take. */
 struct budget {
-    int max, taken;
-    bool (*stop)(void);
+    const struct run_turn *t;
+    int taken;
     bool full; /* it stopped at max (or on a stop request) with entries maybe left */
 };
 
 /* Whether the pass must end before it takes one more entry. */
 static bool spent(struct budget *b)
 {
-    if ((b->max > 0 && b->taken >= b->max) || (b->stop && b->stop()))
+    if ((b->t->max > 0 && b->taken >= b->t->max) || (b->t->stop && b->t->stop()))
         b->full = true;
     return b->full;
 }
@@ -290,7 +294,7 @@ static int pass(struct engine *e, struct run_stats *st, bool progress, struct bu
 {
     GPtrArray *incoming;
     guint i;
-    int rc = run_recover(e, st);
+    int rc = recover(e, st, b->t->sweep);
 
     if (rc == 0)
         rc = retry_deferred(e, st, b);
@@ -323,14 +327,15 @@ static int pass(struct engine *e, struct run_stats *st, bool progress, struct bu
 
 int run_once(struct engine *e, struct run_stats *st, bool progress)
 {
-    struct budget b = {0};
+    static const struct run_turn all = {0, NULL, true};
+    struct budget b = {&all, 0, false};
 
     return pass(e, st, progress, &b);
 }
 
-int run_batch(struct engine *e, struct run_stats *st, int max, bool (*stop)(void))
+int run_batch(struct engine *e, struct run_stats *st, const struct run_turn *t)
 {
-    struct budget b = {max, 0, stop, false};
+    struct budget b = {t, 0, false};
     int rc = pass(e, st, false, &b);
 
     return rc < 0 ? -1 : b.full ? 1 : 0;

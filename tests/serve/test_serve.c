@@ -228,7 +228,9 @@ static void second_job(void)
 }
 
 /* Every dropped entry once: one row, one terminal place, an accepted one with its
- * mottakskvittering once; with accepted, every one is. */
+ * mottakskvittering once; with accepted, every one is. A daemon killed between a claim and
+ * its commit leaves no broker name (the ledger keeps it, spool.h): such a row counts for one
+ * of the names no row has. */
 static void assert_each_once(bool accepted)
 {
     guint i;
@@ -236,9 +238,12 @@ static void assert_each_once(bool accepted)
     g_assert_cmpint(fx_count_dir(&fx, "incoming"), ==, 0);
     g_assert_cmpint(fx_count_dir(&fx, "active"), ==, 0);
     g_assert_cmpint(db_int("SELECT count(*) FROM letters"), ==, dropped->len);
+    g_assert_cmpint(db_int("SELECT count(DISTINCT entry_name) FROM letters"), ==,
+                    db_int("SELECT count(entry_name) FROM letters"));
+    if (accepted)
+        g_assert_cmpint(db_int("SELECT count(*) FROM letters WHERE entry_name IS NULL"), ==, 0);
     for (i = 0; i < dropped->len; i++) {
-        char *sql = g_strdup_printf("SELECT id FROM letters WHERE entry_name = '%s'",
-                                    (char *)dropped->pdata[i]);
+        char *sql = g_strdup_printf("SELECT id FROM letters ORDER BY id LIMIT 1 OFFSET %u", i);
         char *id = db_str(sql), *rsql;
         const char *place;
         g_assert_nonnull(id);
@@ -251,6 +256,15 @@ static void assert_each_once(bool accepted)
         g_assert_cmpint(db_int(rsql), ==, strcmp(place, "accepted") == 0 ? 1 : 0);
         g_free(rsql);
         g_free(id);
+        g_free(sql);
+    }
+    for (i = 0; i < dropped->len; i++) {
+        char *sql = g_strdup_printf("SELECT count(*) FROM letters WHERE entry_name = '%s'",
+                                    (char *)dropped->pdata[i]);
+        long long n = db_int(sql);
+        g_assert_cmpint(n, <=, 1);
+        if (accepted)
+            g_assert_cmpint(n, ==, 1);
         g_free(sql);
     }
 }
