@@ -22,11 +22,15 @@ struct config {
     char *dir;  /* relative paths in the file are relative to this */
     GKeyFile *kf;
     char *spool_root;
+    bool (*keep_waiting)(void); /* the daemon: wait for the spool lock while this says so;
+                                 * NULL: up to [spool] lock_wait_seconds */
 };
 
 /* file: --config, else $TRYKK_CONFIG, else ./trykk.conf when present. */
 int config_load(struct config *c, const char *file, const char *spool, char **err);
 void config_free(struct config *c);
+/* A whole number by its row in util/conf_table.c; the first error is kept in *err. */
+int config_int(struct config *c, const char *group, const char *key, char **err);
 /* A path value, relative to the configuration file's directory; URIs as written (paths.c). */
 char *config_path(struct config *c, const char *group, const char *key);
 /* Secrets readable only by us; configuration, anchors, layouts and tariffs not writable by
@@ -35,6 +39,8 @@ int config_check_permissions(struct config *c, char **err);
 int config_check_file(struct config *c, char **err);
 /* Keys, trust anchors, limits, spool (opened and locked) and ledger. */
 int engine_setup(struct engine *e, struct config *c, char **err);
+/* The spool lock, waiting up to [spool] lock_wait_seconds for it (spool_lock). */
+int engine_lock(struct engine *e, struct config *c, char **err);
 /* printf for text output: control and direction characters escaped (term.c). */
 int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void engine_teardown(struct engine *e);
@@ -78,6 +84,9 @@ char *config_text(const char *orgnr, const char *key, const char *cert, const ch
 
 int cmd_init(struct config *c, int argc, char **argv);
 int cmd_run(struct config *c, int argc, char **argv);
+int cmd_serve(struct config *c, int argc, char **argv);
+/* The daemon (cmd_serve.c): `trykk serve`, and `trykk run --watch`. */
+int serve_run(struct config *c);
 int cmd_status(struct config *c, int argc, char **argv);
 /* Exit 0 healthy, 1 degraded, 2 down (cmd_health.c). */
 int cmd_health(struct config *c, int argc, char **argv);
@@ -103,6 +112,9 @@ int cmd_purge(struct config *c, int argc, char **argv);
 int retention_config(struct config *c, int *days, int *months, char **err);
 int purge_print(struct retention_ctx *rt, int days, int months);
 int cmd_settle(struct config *c, int argc, char **argv);
+/* Every past posting day that waits, settled as `trykk settle day --pending` does (the
+ * daemon's daily step): 0, or -1 when one could not be (the message on stderr). */
+int settle_pending(struct ledger *l, const struct costs_setup *cs);
 int cmd_costs(struct config *c, int argc, char **argv);
 /* The invoice table of a period (as `trykk costs summary`), and this quarter's name. */
 int costs_print_summary(struct config *c, const char *period);

@@ -39,7 +39,7 @@ static int make(struct config *c, const char *day, const char *out)
     int rc = EXIT_LETTERS;
 
     /* the spool's copy is what dispatch keeps up to date: one writer at a time */
-    if (engine_open_ledger(&e, c, &err) < 0 || (!out && spool_lock(&e.spool, &err) < 0)) {
+    if (engine_open_ledger(&e, c, &err) < 0 || (!out && engine_lock(&e, c, &err) < 0)) {
         fprintf(stderr, "trykk: %s\n", err);
         rc = EXIT_USAGE;
     } else if (load(&e, c, &d, day, &err) < 0) {

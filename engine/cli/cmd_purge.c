@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_purge.c - trykk purge [--dry-run]: remove personal data past its retention
- * ([retention] days, history_months), or only list what would go. `trykk run --watch` runs
+ * ([retention] days, history_months), or only list what would go. `trykk serve` runs
  * it once a day.
  */
 #include <stdio.h>
@@ -68,7 +68,7 @@ static const char purge_help[] =
     "failed or held letter's entry leaves failed/ or hold/), and with its job the print files "
     "(job.pdf, envelopes.pdf) are deleted; the ticket, piece list, handover note, receipts and "
     "cost rows stay. History older than [retention] history_months (24) is deleted. "
-    "`trykk run --watch` purges once a day.\n\n"
+    "`trykk serve` purges once a day.\n\n"
     "--dry-run lists what would go now (letter ids with their state and day, packages and "
     "print files with their sizes, the number of history events) and changes nothing.\n\n"
     "Exit status: 0 done, 1 the purge (or the dry run) could not finish, 2 usage or "

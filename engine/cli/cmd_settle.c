@@ -9,29 +9,26 @@
 #include <string.h>
 #include "cli.h"
 
+/* What settling needs, borrowed: the ledger, the tariffs, and today. */
 struct settle_ctx {
-    struct engine e;
-    struct costs_setup cs;
+    struct ledger *ledger;
+    const struct tariff_set *tariffs;
     char *today, *at;
 };
 
-static int open_ctx(struct settle_ctx *x, struct config *c, char **err)
+static void open_ctx(struct settle_ctx *x, struct ledger *l, const struct tariff_set *ts)
 {
     GDateTime *now = time_now();
 
-    memset(x, 0, sizeof *x);
+    x->ledger = l;
+    x->tariffs = ts;
     x->today = g_date_time_format(now, "%Y-%m-%d");
     x->at = time_rfc3339(now);
     g_date_time_unref(now);
-    if (costs_setup_load(&x->cs, c->kf, c->dir, err) < 0)
-        return -1;
-    return engine_open_ledger(&x->e, c, err);
 }
 
 static void close_ctx(struct settle_ctx *x)
 {
-    engine_teardown(&x->e);
-    costs_setup_free(&x->cs);
     g_free(x->today);
     g_free(x->at);
 }
@@ -40,9 +37,9 @@ static int one_day(struct settle_ctx *x, const char *day)
 {
     struct settle_result r = {0};
     char *err = NULL, *total;
-    const struct postage_table *pt = postage_for(&x->cs.tariffs, day);
+    const struct postage_table *pt = postage_for(x->tariffs, day);
 
-    if (settle_day(x->e.ledger, &x->cs.tariffs, day, x->today, x->at, &r, &err) < 0) {
+    if (settle_day(x->ledger, x->tariffs, day, x->today, x->at, &r, &err) < 0) {
         fprintf(stderr, "trykk: settle %s: %s\n", day, err);
         g_free(err);
         return -1;
@@ -68,7 +65,7 @@ static int days(struct settle_ctx *x, const char *day)
 
     if (strcmp(day, "--pending") != 0)
         return one_day(x, day) < 0 ? EXIT_LETTERS : 0;
-    list = costs_unsettled_days(x->e.ledger, x->today);
+    list = costs_unsettled_days(x->ledger, x->today);
     if (list->len == 0)
         printf("no posting day before %s waits for settlement\n", x->today);
     for (i = 0; i < list->len; i++)
@@ -83,7 +80,7 @@ static int period(struct settle_ctx *x, const char *p)
     struct settle_result r = {0};
     char *err = NULL, *total;
 
-    if (settle_period(x->e.ledger, &x->cs.tariffs, p, x->today, x->at, &r, &err) < 0) {
+    if (settle_period(x->ledger, x->tariffs, p, x->today, x->at, &r, &err) < 0) {
         fprintf(stderr, "trykk: settle %s: %s\n", p, err);
         g_free(err);
         return EXIT_LETTERS;
@@ -109,6 +106,8 @@ static const struct cli_usage settle_usage = {
 int cmd_settle(struct config *c, int argc, char **argv)
 {
     struct settle_ctx x = {0};
+    struct engine e = {0};
+    struct costs_setup cs = {0};
     char *err = NULL, first[11], last[11];
     const char *arg;
     gboolean pending = FALSE;
@@ -131,13 +130,27 @@ int cmd_settle(struct config *c, int argc, char **argv)
             fprintf(stderr, "trykk: '%s' is not a period (2026-Q4 or 2026-11)\n", arg);
         return EXIT_USAGE;
     }
-    if (open_ctx(&x, c, &err) < 0) {
+    if (costs_setup_load(&cs, c->kf, c->dir, &err) < 0 || engine_open_ledger(&e, c, &err) < 0) {
         fprintf(stderr, "trykk: %s\n", err);
         g_free(err);
+        rc = EXIT_USAGE;
+    } else {
+        open_ctx(&x, e.ledger, &cs.tariffs);
+        rc = strcmp(argv[1], "day") == 0 ? days(&x, arg) : period(&x, arg);
         close_ctx(&x);
-        return EXIT_USAGE;
     }
-    rc = strcmp(argv[1], "day") == 0 ? days(&x, arg) : period(&x, arg);
+    engine_teardown(&e);
+    costs_setup_free(&cs);
+    return rc;
+}
+
+int settle_pending(struct ledger *l, const struct costs_setup *cs)
+{
+    struct settle_ctx x = {0};
+    int rc;
+
+    open_ctx(&x, l, &cs->tariffs);
+    rc = days(&x, "--pending") == 0 ? 0 : -1;
     close_ctx(&x);
     return rc;
 }

@@ -8,7 +8,7 @@
  *              max_skew_days
  *   [pkcs11]   module (a PKCS#11 library, for pkcs11: keys), parameters (NSS softokn's
  *              LibraryParameters), pin_file (0600) or pin_env (a variable's name)
- *   [spool]    root
+ *   [spool]    root, lock_wait_seconds
  *   [limits]   max_package_mib, max_zip_entries, max_zip_ratio, max_pages,
  *              page_tolerance_mm, retry_deadline_hours
  */
@@ -84,6 +84,11 @@ static int number(struct config *c, const char *group, const char *key, char **e
     conf_get_int(&r, group, key, &n);
     g_free(name);
     return n;
+}
+
+int config_int(struct config *c, const char *group, const char *key, char **err)
+{
+    return number(c, group, key, err);
 }
 
 static int need(struct config *c, const char *group, const char *key, char **out, char **err)
@@ -260,6 +265,26 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err)
     return open_db(e, err);
 }
 
+int engine_lock(struct engine *e, struct config *c, char **err)
+{
+    int seconds = number(c, "spool", "lock_wait_seconds", err), rc;
+
+    if (*err)
+        return -1;
+    if ((rc = spool_lock(&e->spool, 0, err)) != -2)
+        return rc;
+    g_clear_pointer(err, g_free);
+    if (c->keep_waiting) {
+        log_info("spool %s is busy (another command); waiting for it", e->spool.root);
+        while ((rc = spool_lock(&e->spool, 1000, err)) == -2 && c->keep_waiting())
+            g_clear_pointer(err, g_free);
+        return rc;
+    }
+    log_info("spool %s is busy (`trykk serve` in a batch, or another command); waiting up to "
+             "%d s", e->spool.root, seconds);
+    return spool_lock(&e->spool, seconds * 1000, err);
+}
+
 int engine_setup(struct engine *e, struct config *c, char **err)
 {
     memset(e, 0, sizeof *e);
@@ -272,7 +297,7 @@ int engine_setup(struct engine *e, struct config *c, char **err)
         return -1;
     if (setup_policy(e, c, err) < 0 || setup_isolate(e, c, err) < 0 || setup_keys(e, c, err) < 0)
         return -1;
-    if (spool_open(&e->spool, c->spool_root, false, err) < 0 || spool_lock(&e->spool, err) < 0 ||
+    if (spool_open(&e->spool, c->spool_root, false, err) < 0 || engine_lock(e, c, err) < 0 ||
         open_db(e, err) < 0)
         return -1;
     if (ledger_integrity(e->ledger) < 0) {

@@ -16,7 +16,8 @@ static const struct {
     const char *help;
 } commands[] = {
     {"init", cmd_init, "create the spool, the database and a commented configuration"},
-    {"run", cmd_run, "process what is in incoming/ and exit (--watch: keep running)"},
+    {"run", cmd_run, "process what is in incoming/ and exit (--watch: as serve)"},
+    {"serve", cmd_serve, "the daemon: keep processing until SIGTERM; commands work beside it"},
     {"status", cmd_status, "letters per state and what waits in the spool (--json)"},
     {"health", cmd_health, "checks for monitoring: exit 0 healthy, 1 degraded, 2 down"},
     {"show", cmd_show, "one letter's state, addresses, documents and history (--json)"},

@@ -140,5 +140,16 @@ int run_recover(struct engine *e, struct run_stats *st);
 
 /* Process what is due in deferred/ and everything in incoming/. -1 when a run had to stop. */
 int run_once(struct engine *e, struct run_stats *st, bool progress);
+/* One turn of the daemon under the spool lock. */
+struct run_turn {
+    int max;            /* entries at most (deferred retries and claims); 0: no bound */
+    bool (*stop)(void); /* when it says so, the pass ends after the letter in hand; NULL */
+    bool sweep;         /* recovery also removes unfinished temporary files (it reads every
+                         * spool directory: at start and once a day is enough, their names
+                         * are the writer's pid, never taken again by a live one) */
+};
+/* run_once for one turn: 1 when it ended at max or on stop, with entries maybe left; 0 when
+ * it went through everything; -1 when a run had to stop. */
+int run_batch(struct engine *e, struct run_stats *st, const struct run_turn *t);
 
 #endif

@@ -113,10 +113,12 @@ static enum outcome quarantine_stray(struct engine *e, const char *name)
     return o;
 }
 
-int run_recover(struct engine *e, struct run_stats *st)
+/* Recovery; sweep: also remove unfinished temporary files (it reads every spool
+ * directory, accepted/ and outbox/ with all they keep). */
+static int recover(struct engine *e, struct run_stats *st, bool sweep)
 {
     GPtrArray *active;
-    int removed = spool_remove_temporaries(&e->spool), rc = 0;
+    int removed = sweep ? spool_remove_temporaries(&e->spool) : 0, rc = 0;
     guint i;
 
     if (removed)
@@ -148,6 +150,8 @@ int run_recover(struct engine *e, struct run_stats *st)
         rc = -1;
     return rc;
 }
+
+int run_recover(struct engine *e, struct run_stats *st) { return recover(e, st, true); }
 
 static void log_outcome(const char *id, enum outcome o, const struct decision *v)
 {
@@ -246,7 +250,22 @@ static void progress_line(bool on, int done, int total, const struct run_stats *
     fflush(stderr);
 }
 
-static int retry_deferred(struct engine *e, struct run_stats *st)
+/* How much one pass may still take. */
+struct budget {
+    const struct run_turn *t;
+    int taken;
+    bool full; /* it stopped at max (or on a stop request) with entries maybe left */
+};
+
+/* Whether the pass must end before it takes one more entry. */
+static bool spent(struct budget *b)
+{
+    if ((b->t->max > 0 && b->taken >= b->t->max) || (b->t->stop && b->t->stop()))
+        b->full = true;
+    return b->full;
+}
+
+static int retry_deferred(struct engine *e, struct run_stats *st, struct budget *b)
 {
     GPtrArray *due = spool_list(e->spool.deferred);
     GDateTime *now = time_now();
@@ -259,8 +278,9 @@ static int retry_deferred(struct engine *e, struct run_stats *st)
         enum outcome o;
         if (!spool_id_ok(id) || spool_mtime(e->spool.deferred, id) > t)
             continue;
-        if (spool_move(e->spool.deferred, e->spool.active, id) < 0)
+        if (spent(b) || spool_move(e->spool.deferred, e->spool.active, id) < 0)
             continue;
+        b->taken++;
         o = process(e, id, NULL);
         count(st, o);
         rc = o == OUT_STOP ? -1 : 0;
@@ -270,23 +290,24 @@ static int retry_deferred(struct engine *e, struct run_stats *st)
     return rc;
 }
 
-int run_once(struct engine *e, struct run_stats *st, bool progress)
+static int pass(struct engine *e, struct run_stats *st, bool progress, struct budget *b)
 {
     GPtrArray *incoming;
     guint i;
-    int rc = run_recover(e, st);
+    int rc = recover(e, st, b->t->sweep);
 
     if (rc == 0)
-        rc = retry_deferred(e, st);
+        rc = retry_deferred(e, st, b);
     incoming = spool_list(e->spool.incoming);
     progress = progress && incoming->len > 1;
     log_set_progress_active(progress);
-    for (i = 0; i < incoming->len && rc == 0; i++) {
+    for (i = 0; i < incoming->len && rc == 0 && !spent(b); i++) {
         const char *name = incoming->pdata[i];
         char *id = NULL, *shown;
         enum outcome o;
         if (spool_claim(&e->spool, name, &id) < 0)
             continue; /* another process took it, or it vanished */
+        b->taken++;
         st->claimed++;
         shown = g_strescape(name, NULL);
         log_letter_info(id, "claimed incoming/%s", shown);
@@ -302,4 +323,20 @@ int run_once(struct engine *e, struct run_stats *st, bool progress)
     log_set_progress_active(false);
     g_ptr_array_free(incoming, TRUE);
     return rc;
+}
+
+int run_once(struct engine *e, struct run_stats *st, bool progress)
+{
+    static const struct run_turn all = {0, NULL, true};
+    struct budget b = {&all, 0, false};
+
+    return pass(e, st, progress, &b);
+}
+
+int run_batch(struct engine *e, struct run_stats *st, const struct run_turn *t)
+{
+    struct budget b = {t, 0, false};
+    int rc = pass(e, st, false, &b);
+
+    return rc < 0 ? -1 : b.full ? 1 : 0;
 }

@@ -53,6 +53,7 @@ int spool_open(struct spool *s, const char *root, bool create, char **err)
 
     memset(s, 0, sizeof *s);
     s->lock_fd = -1;
+    s->wait_fd = -1;
     s->root = g_canonicalize_filename(root, NULL);
     if (create && fsio_mkdirs(s->root, 0700) < 0) {
         *err = g_strdup_printf("cannot create spool %s: %s", s->root, g_strerror(errno));
@@ -79,6 +80,8 @@ void spool_close(struct spool *s)
 {
     if (s->root && s->lock_fd >= 0)
         close(s->lock_fd);
+    if (s->root && s->wait_fd >= 0)
+        close(s->wait_fd);
     g_free(s->root);
     g_free(s->tmp);
     g_free(s->incoming);
@@ -93,29 +96,7 @@ void spool_close(struct spool *s)
     g_free(s->jobs);
     memset(s, 0, sizeof *s);
     s->lock_fd = -1;
-}
-
-int spool_lock(struct spool *s, char **err)
-{
-    char *path = g_build_filename(s->ledger_dir, "run.lock", NULL);
-
-    s->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (s->lock_fd < 0) {
-        *err = g_strdup_printf("cannot open the run lock %s: %s", path, g_strerror(errno));
-        g_free(path);
-        return -1;
-    }
-    g_free(path);
-    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-        int saved = errno;
-        *err = saved == EWOULDBLOCK
-                   ? g_strdup_printf("another trykk process is working on spool %s", s->root)
-                   : g_strdup_printf("cannot lock spool %s: %s", s->root, g_strerror(saved));
-        close(s->lock_fd);
-        s->lock_fd = -1;
-        return -1;
-    }
-    return 0;
+    s->wait_fd = -1;
 }
 
 char *spool_db_path(const struct spool *s)

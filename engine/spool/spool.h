@@ -20,14 +20,23 @@ struct spool {
     char *root;
     char *tmp, *incoming, *active, *accepted, *failed, *quarantine, *deferred, *hold;
     char *outbox, *ledger_dir, *jobs;
-    int lock_fd;
+    int lock_fd; /* ledger/run.lock, open from the first spool_lock on */
+    int wait_fd; /* ledger/wait.lock, held shared while waiting for run.lock */
 };
 
 /* With create, make missing directories (0700). Always checks owner and modes. */
 int spool_open(struct spool *s, const char *root, bool create, char **err);
 void spool_close(struct spool *s);
-/* One engine process per spool: an exclusive lock on ledger/run.lock. */
-int spool_lock(struct spool *s, char **err);
+/* One engine process at a time works on the spool: an exclusive lock on ledger/run.lock
+ * (lock.c). spool_lock waits up to wait_ms while another process holds it, then fails with
+ * "another trykk process is working on spool …"; while it waits it holds ledger/wait.lock
+ * shared, which spool_lock_wanted sees. spool_unlock lets the lock go (the daemon between
+ * batches); spool_close does too. spool_lock: 0 locked, -2 still held by another process
+ * after wait_ms, -1 another error (the message in *err either way). */
+int spool_lock(struct spool *s, int wait_ms, char **err);
+void spool_unlock(struct spool *s);
+/* Whether another process is waiting in spool_lock now (the daemon gives way to it). */
+bool spool_lock_wanted(struct spool *s);
 char *spool_db_path(const struct spool *s);
 
 char *spool_new_id(void);

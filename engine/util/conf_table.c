@@ -28,6 +28,7 @@ const struct conf_section conf_sections[] = {
     {"ea", "ea", false, NULL},
     {"costs", "costs", false, NULL},
     {"retention", "retention", false, NULL},
+    {"serve", "serve", false, NULL},
     {"sender.*", "sender.910000001", true,
      "Sender profiles by organisation number: layout normal or eco, a logo (PNG), whether\n"
      "C4 envelopes are allowed, and a return address that replaces the message's."},
@@ -69,6 +70,9 @@ const struct conf_key conf_keys[] = {
     INT("trust", "max_skew_days", "7", 0, 36500, SET, NULL),
 
     STR("spool", "root", CONF_PATH, ARG, NULL, NULL),
+    INT("spool", "lock_wait_seconds", "30", 0, 3600, NOT,
+        "A command that finds the spool locked (`trykk serve` in a batch, another command)\n"
+        "waits this long for it, then gives up."),
 
     INT("limits", "max_package_mib", "50", 1, 1024, SET, NULL),
     INT("limits", "max_zip_entries", "1000", 10, 100000, SET, NULL),
@@ -120,6 +124,10 @@ const struct conf_key conf_keys[] = {
         "after dispatch, return or cancellation; history after history_months."),
     INT("retention", "history_months", "24", 1, 120, SET, NULL),
 
+    INT("serve", "batch_letters", "32", 1, 10000, NOT,
+        "`trykk serve` holds the spool lock for at most this many letters at a time, and wakes\n"
+        "at least every rescan_seconds (deferred retries, job cut-off) without inotify news."),
+    INT("serve", "rescan_seconds", "30", 1, 3600, NOT, NULL),
     /* Read, not written by trykk init (its file stays as it was): see trykk.conf(5). */
     STR("serve", "metrics_file", CONF_PATH, NOT, NULL,
         "The Prometheus text file the daemon writes each cycle; default ledger/metrics.prom."),

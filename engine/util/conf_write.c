@@ -35,6 +35,17 @@ static void key_line(GString *out, const struct conf_key *k, const char *const *
                            v);
 }
 
+/* A section whose keys are all read but not written is left out of the file. */
+static bool written(const struct conf_section *s)
+{
+    const struct conf_key *k;
+
+    for (k = conf_keys; k->key; k++)
+        if (g_strcmp0(k->section, s->name) == 0 && k->write != CONF_WRITE_NOT)
+            return true;
+    return false;
+}
+
 char *conf_text(const char *const *args, int nargs)
 {
     GString *out = g_string_new(
@@ -44,6 +55,8 @@ char *conf_text(const char *const *args, int nargs)
     int arg = 0;
 
     for (s = conf_sections; s->name; s++) {
+        if (!written(s))
+            continue;
         g_string_append_c(out, '\n');
         comment(out, s->comment);
         g_string_append_printf(out, "%s[%s]\n", s->hashed ? "#" : "", s->written);
