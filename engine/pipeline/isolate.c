@@ -244,7 +244,7 @@ static void send_report(const struct verdict_info *v, int phase)
 }
 
 /* The certificates this child decoded (certcache.c), for the engine to keep: one line, sent
- * before the final report. */
+ * before the phase-two report (only an accepted letter's are kept). */
 static void send_certs(void)
 {
     GPtrArray *noted = cert_noted();
@@ -282,8 +282,6 @@ _Noreturn static void child_main(struct engine *e, const char *path, int report_
     cert_note_start();
     verify_message(e, path, &v);
     blame_the_limit(&e->isolate, &v);
-    if (v.r.verdict != VERDICT_OK)
-        send_certs();
     send_report(&v, 1);
     if (v.r.verdict == VERDICT_OK) {
         verify_package(e, &v);
