@@ -26,6 +26,20 @@ int key_load(EVP_PKEY **out, const char *uri, char **err);
 /* A certificate file in PEM or DER. */
 int cert_load(X509 **out, const char *path, char **err);
 X509 *cert_from_der(const unsigned char *der, size_t len);
+
+/* certcache.c: decoded certificates the engine keeps for the children it forks, keyed by
+ * the SHA-256 of their DER (and the bytes themselves). cert_from_der looks here first.
+ * cert_cache_get: a new reference, or NULL unless those exact bytes were put. cert_cache_put
+ * decodes and keeps (the oldest of CERT_CACHE_MAX goes): 0, or -1 when der is no certificate
+ * or longer than CERT_DER_MAX. In a child, cert_note_start makes cert_from_der note the DER
+ * it decodes (at most a few); cert_noted gives them (struct bytes *), NULL when not started. */
+#define CERT_DER_MAX (16u << 10)
+X509 *cert_cache_get(const unsigned char *der, size_t len);
+int cert_cache_put(const unsigned char *der, size_t len);
+void cert_cache_clear(void);
+void cert_note_start(void);
+void cert_note(const unsigned char *der, size_t len);
+GPtrArray *cert_noted(void);
 char *cert_der_b64(X509 *cert);
 bool cert_matches_key(X509 *cert, EVP_PKEY *key);
 /* 9-digit organisation number from organizationIdentifier NTRNO-… or serialNumber. */

@@ -58,13 +58,18 @@ int key_load(EVP_PKEY **out, const char *uri, char **err)
 X509 *cert_from_der(const unsigned char *der, size_t len)
 {
     const unsigned char *p = der;
-    X509 *cert = d2i_X509(NULL, &p, (long)len);
+    X509 *cert = cert_cache_get(der, len);
 
+    if (cert)
+        return cert;
+    cert = d2i_X509(NULL, &p, (long)len);
     if (cert && p != der + len) { /* trailing bytes */
         X509_free(cert);
         cert = NULL;
     }
     ERR_clear_error();
+    if (cert)
+        cert_note(der, len);
     return cert;
 }
 

@@ -11,9 +11,11 @@
  * window that the sender did not put there for it. Ink under the marks is recorded on the
  * letter (layout reason and queued event); the knockout covers it, unless the sender's
  * profile says mark_zone_ink=refuse: then the letter goes to a MANUAL job, whose sheets are
- * inserted by hand and get no marks on the sender's pages. The mark-zone check of up to
- * INK_BATCH letters takes one rendering (inkbatch.c): the letters are read first, then
- * rendered together, then planned one by one in order.
+ * inserted by hand and get no marks on the sender's pages. The eco check and the mark-zone
+ * check of up to INK_BATCH letters take one rendering each (blank.c, inkbatch.c): the
+ * letters are read first (their documents wiped right away; the batch keeps only each eco
+ * letter's page 1 as printed, wiped once rendered, and each letter's strip), then rendered
+ * together, then planned one by one in order.
  */
 #include <string.h>
 #include "jobs.h"
@@ -30,30 +32,46 @@ struct plan {
     const struct sender_profile *prof;
 };
 
-/* eco only when page 1's field is blank */
-static void eco_check(struct print_setup *ps, GArray *docs, const char *derr, struct plan *p)
-{
-    char *err = NULL;
-    long ink = -1;
-    bool landscape = false;
+/* A letter's eco check between the passes: page 1 in the batch's eco rendering (slot), or
+ * why not (landscape, err). */
+struct eco_pending {
+    int slot;
+    bool landscape;
+    char *err;
+};
 
+/* Pass 1: page 1 as it prints into the batch (the documents may be wiped right after). */
+static void eco_read(struct eco_batch *b, GArray *docs, const char *derr, struct eco_pending *c)
+{
+    c->slot = -1;
+    c->landscape = false;
+    c->err = NULL;
     if (docs && docs->len > 0)
-        zone_ink(&g_array_index(docs, struct bytes, 0), &ps->eco, &ink, &landscape, &err);
+        c->slot = eco_batch_add(b, &g_array_index(docs, struct bytes, 0), &c->landscape, &c->err);
     else
-        err = g_strdup(derr ? derr : "no document");
-    if (landscape) {
+        c->err = g_strdup(derr ? derr : "no document");
+}
+
+/* Pass 3: eco only when page 1's field is blank. */
+static void eco_check(struct print_setup *ps, struct eco_batch *b, struct eco_pending *c,
+                      struct plan *p)
+{
+    long ink = c->slot == -2 ? 0 : -1;
+
+    if (c->slot >= 0)
+        eco_batch_result(b, c->slot, &ink, &c->err);
+    if (c->landscape) {
         p->layout = LAYOUT_NORMAL;
         p->reason = g_strdup("eco-page-landscape: page 1 is landscape and is turned for "
                              "print, so it has no blank field at the window");
     } else if (ink < 0) {
         p->layout = LAYOUT_NORMAL;
-        p->reason = g_strdup_printf("eco-check-failed: %s", err ? err : "no document");
+        p->reason = g_strdup_printf("eco-check-failed: %s", c->err ? c->err : "no document");
     } else if (ink > ps->eco.eco_max_ink) {
         p->layout = LAYOUT_NORMAL;
         p->reason = g_strdup_printf("eco-field-not-blank: %ld ink pixels at %d dpi", ink,
                                     ps->eco.eco_dpi);
     }
-    g_free(err);
 }
 
 static void add_reason(struct plan *p, char *why)
@@ -72,6 +90,13 @@ struct pending {
     struct plan p;
     int slot;
     char *derr;
+    struct eco_pending eco;
+};
+
+/* The two renderings of a batch: the eco fields and the mark areas. */
+struct batch {
+    struct eco_batch *eco;
+    struct ink_batch *ink;
 };
 
 /* Sender ink where the marks and their knockout go: recorded; refused when the profile says
@@ -105,7 +130,7 @@ static bool marks_check(struct print_setup *ps, struct ink_batch *b, struct pend
 
 /* Pass 1: decrypt, the eco check, the fronts into the batch's strips; the documents are
  * wiped before the next letter is read. */
-static void plan_read(struct jobs_ctx *e, struct print_setup *ps, struct ink_batch *b,
+static void plan_read(struct jobs_ctx *e, struct print_setup *ps, struct batch *b,
                       struct pending *l)
 {
     const struct sender_profile *prof = sender_profile_of(ps, l->r.avsender);
@@ -117,15 +142,16 @@ static void plan_read(struct jobs_ctx *e, struct print_setup *ps, struct ink_bat
     p->layout = !ps->c5.window ? LAYOUT_WINDOWLESS : prof->layout;
     l->slot = -1;
     l->derr = NULL;
+    l->eco.slot = -1;
     if (e->docs.fetch(e->docs.arg, l->r.id, &docs, &l->derr) < 0) {
         e->docs.release(docs);
         docs = NULL;
     }
     if (p->layout == LAYOUT_ECO)
-        eco_check(ps, docs, l->derr, p);
+        eco_read(b->eco, docs, l->derr, &l->eco);
     if (docs) {
         char *err = NULL;
-        l->slot = ink_batch_add(b, (const struct bytes *)(void *)docs->data, docs->len, &err);
+        l->slot = ink_batch_add(b->ink, (const struct bytes *)(void *)docs->data, docs->len, &err);
         if (l->slot < 0) {
             g_free(l->derr);
             l->derr = err;
@@ -137,12 +163,17 @@ static void plan_read(struct jobs_ctx *e, struct print_setup *ps, struct ink_bat
 }
 
 /* Pass 3: sheets, envelope and weight, once the marks check is known. */
-static void plan_letter(struct print_setup *ps, struct ink_batch *b, struct pending *l)
+static void plan_letter(struct print_setup *ps, struct batch *b, struct pending *l)
 {
     struct plan *p = &l->p;
     const struct sender_profile *prof = p->prof;
-    bool manual = marks_check(ps, b, l);
-    int cover = p->layout == LAYOUT_NORMAL;
+    bool manual;
+    int cover;
+
+    if (p->layout == LAYOUT_ECO)
+        eco_check(ps, b->eco, &l->eco, p);
+    manual = marks_check(ps, b->ink, l);
+    cover = p->layout == LAYOUT_NORMAL;
 
     p->content_sheets = (l->r.pages + 1) / 2;
     p->sheets = p->content_sheets + cover;
@@ -266,7 +297,7 @@ static void count(struct plan_stats *st, const struct plan *p)
 static int plan_part(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *ids, guint from,
                      guint to, const char *at, GDateTime *now, struct plan_stats *st)
 {
-    struct ink_batch *b = ink_batch_new(&ps->normal, &ps->marks);
+    struct batch b = {eco_batch_new(&ps->eco), ink_batch_new(&ps->normal, &ps->marks)};
     struct pending *l = g_new0(struct pending, to - from);
     guint n = 0, i;
     int rc = 0;
@@ -276,13 +307,15 @@ static int plan_part(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *ids,
             rc = -1;
             break;
         }
-        plan_read(e, ps, b, &l[n]);
+        plan_read(e, ps, &b, &l[n]);
     }
-    if (rc == 0)
-        ink_batch_render(b);
+    if (rc == 0) {
+        eco_batch_render(b.eco); /* the kept pages are wiped here */
+        ink_batch_render(b.ink);
+    }
     for (i = 0; i < n; i++) {
         if (rc == 0) {
-            plan_letter(ps, b, &l[i]);
+            plan_letter(ps, &b, &l[i]);
             rc = queue_letter(e, ps, &l[i].r, &l[i].p, at, now);
         }
         if (rc == 0) {
@@ -292,10 +325,12 @@ static int plan_part(struct jobs_ctx *e, struct print_setup *ps, GPtrArray *ids,
         }
         g_free(l[i].p.reason);
         g_free(l[i].derr);
+        g_free(l[i].eco.err);
         plan_row_free(&l[i].r);
     }
     g_free(l);
-    ink_batch_free(b);
+    eco_batch_free(b.eco);
+    ink_batch_free(b.ink);
     return rc;
 }
 

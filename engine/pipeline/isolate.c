@@ -10,7 +10,9 @@
  *     removing or changing files, sockets, exec, new processes and signals to others.
  * It verifies the entry (verify.c) and writes one JSON line per phase to the pipe (wire.c);
  * its log lines go the same way and the engine logs them. A key on a PKCS#11 token stays
- * with the engine: the child asks for its key transport over the same pipe (unwrap.c).
+ * with the engine: the child asks for its key transport over the same pipe (unwrap.c). The
+ * child also reports the DER of the certificates it decoded; for a letter it accepted, the
+ * engine keeps them decoded (crypto/certcache.c), so the next children inherit them.
  * The engine reads with a wall-clock
  * limit and a size cap, then reaps the child. A child that dies, exceeds a limit or reports
  * nonsense costs that entry (`resource-limit`), never the run. This is the separation
@@ -241,6 +243,30 @@ static void send_report(const struct verdict_info *v, int phase)
     json_decref(o);
 }
 
+/* The certificates this child decoded (certcache.c), for the engine to keep: one line, sent
+ * before the phase-two report (only an accepted letter's are kept). */
+static void send_certs(void)
+{
+    GPtrArray *noted = cert_noted();
+    json_t *a = json_array();
+    json_t *o;
+    guint i;
+
+    for (i = 0; noted && i < noted->len; i++) {
+        const struct bytes *b = noted->pdata[i];
+        char *s = b64_encode(b->data, b->len);
+        json_array_append_new(a, json_string(s));
+        g_free(s);
+    }
+    if (json_array_size(a) == 0) {
+        json_decref(a);
+        return;
+    }
+    o = json_pack("{s:o}", "certs", a);
+    send_line(o);
+    json_decref(o);
+}
+
 _Noreturn static void child_main(struct engine *e, const char *path, int report_fd,
                                  int reply_fd)
 {
@@ -253,12 +279,14 @@ _Noreturn static void child_main(struct engine *e, const char *path, int report_
     log_set_sink(child_log, &lines);
     if (reply_fd >= 0)
         unwrap_route_child(e, send_line, REPLY_FD);
+    cert_note_start();
     verify_message(e, path, &v);
     blame_the_limit(&e->isolate, &v);
     send_report(&v, 1);
     if (v.r.verdict == VERDICT_OK) {
         verify_package(e, &v);
         blame_the_limit(&e->isolate, &v);
+        send_certs();
         send_report(&v, 2);
     }
     /* no clean-up: the process ends, and with it every decrypted byte */
@@ -340,7 +368,27 @@ struct session {
     struct decision *out;
     bool have_report, final, stopped, bad_report;
     int reply_fd, unwraps; /* key transport through the engine (unwrap.c) */
+    json_t *certs;         /* the DER (base64) of the certificates the child decoded */
 };
+
+/* The child's certificates into the engine's cache (certcache.c), only when it accepted the
+ * letter: its sender authenticated, every check passed. A few, each bounded in size. */
+static void keep_certs(const struct session *s)
+{
+    size_t i;
+
+    if (!s->certs || s->out->r.verdict != VERDICT_OK || !s->out->authenticated)
+        return;
+    for (i = 0; i < json_array_size(s->certs) && i < 4; i++) {
+        const char *b64 = json_string_value(json_array_get(s->certs, i));
+        struct bytes der = {0};
+        if (b64 && strlen(b64) <= CERT_DER_MAX / 3 * 4 + 4 &&
+            b64_decode_strict(b64, strlen(b64), false, &der) == 0) {
+            cert_cache_put(der.data, der.len);
+            bytes_free(&der);
+        }
+    }
+}
 
 /* One line from the child: a log line, or a phase report. */
 static void handle_line(struct session *s, const char *line)
@@ -352,6 +400,14 @@ static void handle_line(struct session *s, const char *line)
 
     if (log) {
         relay_log(log);
+        json_decref(o);
+        return;
+    }
+    if (json_is_array(json_object_get(o, "certs"))) {
+        if (s->certs || s->final)
+            s->bad_report = true;
+        else
+            s->certs = json_incref(json_object_get(o, "certs"));
         json_decref(o);
         return;
     }
@@ -446,7 +502,7 @@ static void fork_failed(struct decision *out, int err)
 void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
                     struct decision *out)
 {
-    struct session s = {e, check_duplicate, out, false, false, false, false, -1, 0};
+    struct session s = {e, check_duplicate, out, false, false, false, false, -1, 0, NULL};
     struct reader rd = {-1, 0, NULL, 0, false, false};
     int fds[2], reply[2] = {-1, -1}, status = 0;
     pid_t pid;
@@ -495,4 +551,7 @@ void isolate_verify(struct engine *e, const char *path, duplicate_fn check_dupli
     g_string_free(rd.buf, TRUE);
     if (!s.final || s.bad_report || (!s.stopped && status != 0))
         limit_verdict(&s, status, &rd);
+    else if (!s.stopped)
+        keep_certs(&s);
+    json_decref(s.certs);
 }

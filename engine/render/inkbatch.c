@@ -67,16 +67,70 @@ static struct rect_mm strip_rect(const struct ink_batch *b, guint tiles)
     return (struct rect_mm){0, 0, b->r.w * tiles, b->r.h};
 }
 
-/* One strip alone (the fallback, and a batch of one). */
-static void render_alone(struct ink_batch *b, struct ink_slot *s)
+/* One item alone (the fallback, and a batch of one). */
+static void render_alone(struct gray_item *it, double inset, int dpi)
 {
-    struct rect_mm all = strip_rect(b, s->front->len);
-
-    s->pgm = g_byte_array_new();
-    if (render_gray(&s->strip, 1, &all, 0, b->m->ink_dpi, s->pgm, &s->err) < 0) {
-        g_byte_array_free(s->pgm, TRUE);
-        s->pgm = NULL;
+    it->pgm = g_byte_array_new();
+    if (render_gray(it->pdf, 1, &it->rect, inset, dpi, it->pgm, &it->err) < 0) {
+        g_byte_array_free(it->pgm, TRUE);
+        it->pgm = NULL;
     }
+}
+
+/* Cut the joined rendering into one PGM per item; false when it does not add up. */
+static bool split(struct gray_item *items, size_t n, const GByteArray *all)
+{
+    size_t off = 0, size, i;
+    unsigned w, h;
+
+    for (i = 0; i < n; i++, off += size) {
+        size = off < all->len ? pgm_size(all->data + off, all->len - off, &w, &h) : 0;
+        if (size == 0)
+            return false;
+        items[i].pgm = g_byte_array_new();
+        g_byte_array_append(items[i].pgm, all->data + off, (guint)size);
+    }
+    return off == all->len;
+}
+
+/* Every item in one pdftoppm run; false (nothing rendered) when that fails. */
+static bool render_joined(struct gray_item *items, size_t n, const struct rect_mm *joined,
+                          double inset, int dpi, const char *what)
+{
+    struct bytes all = {0};
+    GByteArray *out = g_byte_array_new();
+    const struct bytes **pdfs = g_new(const struct bytes *, n);
+    char *err = NULL;
+    size_t i;
+    bool ok;
+
+    for (i = 0; i < n; i++)
+        pdfs[i] = items[i].pdf;
+    ok = strips_join(pdfs, n, &all, &err) == 0 &&
+         render_gray(&all, (int)n, joined, inset, dpi, out, &err) == 0 && split(items, n, out);
+    for (i = 0; !ok && i < n; i++) {
+        if (items[i].pgm)
+            g_byte_array_free(items[i].pgm, TRUE);
+        items[i].pgm = NULL;
+    }
+    if (!ok)
+        log_info("the batch's %s were not rendered together (%s): each letter alone", what,
+                 err ? err : "the pages do not add up");
+    g_free(err);
+    g_free(pdfs);
+    bytes_wipe_free(&all);
+    g_byte_array_free(out, TRUE);
+    return ok;
+}
+
+void render_gray_items(struct gray_item *items, size_t n, const struct rect_mm *joined,
+                       double inset, int dpi, const char *what)
+{
+    size_t i;
+
+    if (n < 2 || !render_joined(items, n, joined, inset, dpi, what))
+        for (i = 0; i < n; i++)
+            render_alone(&items[i], inset, dpi);
 }
 
 /* The letters with a strip: their slots in order, the widest strip's tile count. */
@@ -96,64 +150,25 @@ static GPtrArray *with_strip(struct ink_batch *b, guint *widest)
     return v;
 }
 
-/* Cut the joined rendering into one PGM per strip; false when it does not add up. */
-static bool split(GPtrArray *v, const GByteArray *all)
-{
-    size_t off = 0, size;
-    unsigned w, h;
-    guint i;
-
-    for (i = 0; i < v->len; i++, off += size) {
-        struct ink_slot *s = v->pdata[i];
-        size = off < all->len ? pgm_size(all->data + off, all->len - off, &w, &h) : 0;
-        if (size == 0)
-            return false;
-        s->pgm = g_byte_array_new();
-        g_byte_array_append(s->pgm, all->data + off, (guint)size);
-    }
-    return off == all->len;
-}
-
-/* Every strip in one pdftoppm run; false (nothing rendered) when that fails. */
-static bool render_joined(struct ink_batch *b, GPtrArray *v, guint widest)
-{
-    struct bytes joined = {0};
-    struct rect_mm all = strip_rect(b, widest);
-    GByteArray *out = g_byte_array_new();
-    const struct bytes **strips = g_new(const struct bytes *, v->len);
-    char *err = NULL;
-    guint i;
-    bool ok;
-
-    for (i = 0; i < v->len; i++)
-        strips[i] = &((struct ink_slot *)v->pdata[i])->strip;
-    ok = strips_join(strips, v->len, &joined, &err) == 0 &&
-         render_gray(&joined, (int)v->len, &all, 0, b->m->ink_dpi, out, &err) == 0 &&
-         split(v, out);
-    for (i = 0; !ok && i < v->len; i++) {
-        struct ink_slot *s = v->pdata[i];
-        if (s->pgm)
-            g_byte_array_free(s->pgm, TRUE);
-        s->pgm = NULL;
-    }
-    if (!ok)
-        log_info("the batch's mark areas were not rendered together (%s): each letter alone",
-                 err ? err : "the pages do not add up");
-    g_free(err);
-    g_free(strips);
-    bytes_wipe_free(&joined);
-    g_byte_array_free(out, TRUE);
-    return ok;
-}
-
 void ink_batch_render(struct ink_batch *b)
 {
     guint widest, i;
     GPtrArray *v = with_strip(b, &widest);
+    struct gray_item *items = g_new0(struct gray_item, v->len + 1);
+    struct rect_mm all = strip_rect(b, widest);
 
-    if (v->len < 2 || !render_joined(b, v, widest))
-        for (i = 0; i < v->len; i++)
-            render_alone(b, v->pdata[i]);
+    for (i = 0; i < v->len; i++) {
+        struct ink_slot *s = v->pdata[i];
+        items[i].pdf = &s->strip;
+        items[i].rect = strip_rect(b, s->front->len);
+    }
+    render_gray_items(items, v->len, &all, 0, b->m->ink_dpi, "mark areas");
+    for (i = 0; i < v->len; i++) {
+        struct ink_slot *s = v->pdata[i];
+        s->pgm = items[i].pgm;
+        s->err = items[i].err;
+    }
+    g_free(items);
     g_ptr_array_free(v, TRUE);
 }
 

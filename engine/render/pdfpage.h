@@ -51,7 +51,7 @@ int marks_strip(const struct bytes *docs, size_t ndocs, double page_w, double pa
 /* strip.c: the first page of each of n one-page PDFs (strips), in order, as one document. */
 int strips_join(const struct bytes *const *strips, size_t n, struct bytes *out, char **err);
 
-/* blank.c: the size in bytes of the binary PGM (P5, maxval 255) at pgm, its width and height; 0 when
+/* pgm.c: the size in bytes of the binary PGM (P5, maxval 255) at pgm, its width and height; 0 when
  * it is not one. */
 size_t pgm_size(const unsigned char *pgm, size_t len, unsigned *w, unsigned *h);
 /* Ink pixels (darker than threshold) of that PGM in columns [c0, c1) (all when c1 < 0), or

@@ -27,4 +27,21 @@ int raster_run(const struct raster_job *job, const char *what, GByteArray *out, 
 int render_gray(const struct bytes *pdf, int pages, const struct rect_mm *f, double inset,
                 int dpi, GByteArray *out, char **err);
 
+/* inkbatch.c: one letter's page to render in a batch: page 1 of pdf, the rectangle rect when
+ * it is rendered alone. After render_gray_items, pgm holds its PGM (the caller frees it), or
+ * is NULL and err says why. */
+struct gray_item {
+    const struct bytes *pdf;
+    struct rect_mm rect;
+    GByteArray *pgm;
+    char *err;
+};
+/* Page 1 of every item, in one pdftoppm run of the items' pages joined (each rendered with
+ * the rectangle joined, the widest of them; a smaller page clips it), so the pixels are the
+ * ones a rendering alone gives. When the joined run fails (what names the pages in the log
+ * line), every item is rendered alone with its own rectangle: one bad page fails only its
+ * item. A batch of one is rendered alone. */
+void render_gray_items(struct gray_item *items, size_t n, const struct rect_mm *joined,
+                       double inset, int dpi, const char *what);
+
 #endif

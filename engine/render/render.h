@@ -184,6 +184,17 @@ const char *fold_catalog(int folds);
  * page 1 (turned for print: no field at the window) sets *landscape and is not rendered. */
 int zone_ink(const struct bytes *pdf, const struct layout *l, long *ink, bool *landscape,
              char **err);
+/* blank.c: the same check for many letters with one rendering, each judged as zone_ink
+ * judges it alone. eco_batch_add keeps page 1 as printed (pdf may be wiped right after) and
+ * returns the letter's slot, -2 when page 1 is landscape (*landscape: ink 0, not rendered)
+ * or -1 and *err (*landscape as page 1 was found, as zone_ink leaves it). Render once
+ * (the kept pages are wiped then), then read each slot's result. */
+struct eco_batch;
+struct eco_batch *eco_batch_new(const struct layout *l);
+int eco_batch_add(struct eco_batch *b, const struct bytes *pdf, bool *landscape, char **err);
+void eco_batch_render(struct eco_batch *b);
+int eco_batch_result(struct eco_batch *b, int slot, long *ink, char **err);
+void eco_batch_free(struct eco_batch *b);
 /* Sender ink under the marks (their extent with the knockout, marks_extent) on every sheet
  * front of a letter's documents (pages in print order, fronts 1, 3, …): ink pixels at the
  * profile's ink_dpi in *ink, the letter's page numbers that have any appended to pages. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_hostile_perm.c - permissions of secrets and trust, carrier caps, CMS ciphers, XAdES
- * wrapping, spool lock errors and a job whose stock changed while it was closing.
+ * test_hostile_perm.c - permissions of secrets and trust, carrier caps, CMS ciphers, a key
+ * rollover (both keys decoded once per engine), XAdES wrapping, spool lock errors and a job
+ * whose stock changed while it was closing.
  *
  * Every fixture is generated here (fixture.h); entries are dropped like a broker drops them
  * and the real trykk binary runs over them.
@@ -366,6 +367,41 @@ static void test_weak_ciphers(void)
     fx_free(&f);
 }
 
+/* A key rollover with key files: the engine decodes both keys once, before the children are
+ * forked, and every child still decrypts with either; letters to the current and to the
+ * previous key alternate in one run, and one to a key not configured fails alone. */
+static void test_previous_key(void)
+{
+    struct fixture f;
+    struct forge_letter l;
+    char *key, *cert, name[16];
+    int i;
+
+    fx_init(&f, "[provider]\nprevious_key=keys/previous-key.pem\n"
+                "previous_cert=keys/previous-cert.pem\n");
+    key = g_build_filename(f.root, "keys", "previous-key.pem", NULL);
+    cert = g_build_filename(f.root, "keys", "previous-cert.pem", NULL);
+    g_assert_cmpint(forge_write_key(key, f.stranger.key), ==, 0);
+    g_assert_cmpint(forge_write_cert(cert, f.stranger.cert), ==, 0);
+    fx_letter(&f, &l);
+    for (i = 0; i < 6; i++) {
+        g_snprintf(name, sizeof name, "letter-%d", i);
+        l.provider_cert = i % 2 ? f.stranger.cert : f.provider.cert;
+        fx_drop_letter(&f, name, 'b', &l);
+    }
+    l.provider_cert = f.untrusted.cert;
+    fx_drop_letter(&f, "other-key", 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    for (i = 0; i < 6; i++) {
+        g_snprintf(name, sizeof name, "letter-%d", i);
+        expect_free(&f, name, "ACCEPTED", NULL, "accepted");
+    }
+    expect_free(&f, "other-key", "FAILED", "cms-no-recipient", "failed");
+    g_free(key);
+    g_free(cert);
+    fx_free(&f);
+}
+
 /* The signed SignedProperties hidden under a namespaced w:Id, a decoy where the policy
  * looks: refused, because a reference resolves to plain Id attributes only. */
 static void test_xades_nsid_wrapping(void)
@@ -532,6 +568,7 @@ int main(int argc, char **argv)
     g_test_add_func("/caps/jwt-newline", test_jwt_newline);
     g_test_add_func("/caps/package-empty", test_package_empty);
     g_test_add_func("/cms/weak-ciphers", test_weak_ciphers);
+    g_test_add_func("/cms/previous-key", test_previous_key);
     g_test_add_func("/xades/nsid-wrapping", test_xades_nsid_wrapping);
     g_test_add_func("/spool/lock-error", test_lock_error);
     g_test_add_func("/spool/read-only", test_read_only_spool);

@@ -14,13 +14,16 @@
  * Then the load-time geometry check, the return line's shortening, and the mark-zone ink
  * check at planning with a sender profile that accepts and one that refuses, and the same
  * check for a whole batch in one rendering: each letter's pages and pixel count are what it
- * gets alone, and a letter that cannot be read or is not a PDF fails alone.
+ * gets alone, and a letter that cannot be read or is not a PDF fails alone; the eco check of
+ * a batch in one rendering likewise, with the fallback when the joined rendering fails.
  */
 #include <string.h>
 #include <glib/gstdio.h>
 #include "common/fixture.h"
 #include "outputs.h"
 #include "jobs/jobs.h"
+#include "render/pdfpage.h"
+#include "render/raster.h"
 
 #define NOW "2026-11-20T10:00:00+01:00"
 #define JOB_NO 42
@@ -832,6 +835,137 @@ static void test_mark_zone_batch(void)
     fx_free(&fx);
 }
 
+/* ---- the eco check of a whole batch, one rendering ---------------------------------------- */
+
+/* zone_ink on a letter forged from o, alone. */
+static long eco_alone(const struct print_setup *ps, const struct forge_pdf *o, bool *landscape)
+{
+    struct bytes pdf = {0};
+    char *err = NULL;
+    long ink = -1;
+
+    g_assert_cmpint(forge_pdf_make(o, &pdf), ==, 0);
+    g_assert_cmpint(zone_ink(&pdf, &ps->eco, &ink, landscape, &err), ==, 0);
+    g_assert_null(err);
+    bytes_free(&pdf);
+    return ink;
+}
+
+/* Six letters in one eco batch: text in the field on one page or several, clean ones, a
+ * landscape page 1 and a file that is no PDF. Each gets exactly the verdict and pixel count
+ * it gets alone; the landscape one is not rendered, the bad one fails alone when added. */
+static void test_eco_batch(void)
+{
+    static const struct { int pages; bool ink, landscape, junk; } cases[] = {
+        {1, true, false, false}, {2, false, false, false}, {1, false, false, true},
+        {2, false, true, false}, {3, true, false, false}, {1, false, false, false}};
+    struct print_setup ps;
+    struct eco_batch *b;
+    struct bytes junk = {(unsigned char *)"%PDF-1.4 not a PDF at all", 25};
+    int slot[G_N_ELEMENTS(cases)];
+    size_t c;
+
+    load_setup(&ps, "datamatrix");
+    b = eco_batch_new(&ps.eco);
+    for (c = 0; c < G_N_ELEMENTS(cases); c++) {
+        struct forge_pdf o = {.pages = cases[c].pages, .window_text = cases[c].ink};
+        struct bytes pdf = {0};
+        char *err = NULL;
+        bool landscape = true;
+        if (cases[c].landscape) {
+            o.width_mm = 297;
+            o.height_mm = 210;
+        }
+        if (cases[c].junk) {
+            slot[c] = eco_batch_add(b, &junk, &landscape, &err);
+            g_assert_cmpint(slot[c], ==, -1);
+            g_assert_nonnull(err);
+            g_free(err);
+            continue;
+        }
+        g_assert_cmpint(forge_pdf_make(&o, &pdf), ==, 0);
+        slot[c] = eco_batch_add(b, &pdf, &landscape, &err);
+        bytes_wipe_free(&pdf); /* the batch holds its own page 1 */
+        g_assert_null(err);
+        g_assert_cmpint(landscape, ==, cases[c].landscape);
+        if (cases[c].landscape)
+            g_assert_cmpint(slot[c], ==, -2);
+        else
+            g_assert_cmpint(slot[c], >=, 0);
+    }
+    eco_batch_render(b);
+    for (c = 0; c < G_N_ELEMENTS(cases); c++) {
+        struct forge_pdf o = {.pages = cases[c].pages, .window_text = cases[c].ink};
+        long ink = -1, want;
+        char *err = NULL;
+        bool landscape = false;
+        if (slot[c] < 0)
+            continue;
+        g_assert_cmpint(eco_batch_result(b, slot[c], &ink, &err), ==, 0);
+        g_assert_null(err);
+        want = eco_alone(&ps, &o, &landscape);
+        g_assert_false(landscape);
+        g_assert_cmpint(ink, ==, want);
+        g_assert_cmpint(ink > ps.eco.eco_max_ink, ==, cases[c].ink);
+    }
+    eco_batch_free(b);
+    print_setup_free(&ps);
+}
+
+/* The joined rendering fails (one page is no PDF): every page is rendered alone, the bad one
+ * fails alone and the others get the pixels they get alone. */
+static void test_eco_batch_fallback(void)
+{
+    static const bool ink[] = {true, false, false, true};
+    struct print_setup ps;
+    struct gray_item items[G_N_ELEMENTS(ink)];
+    struct bytes pages[G_N_ELEMENTS(ink)];
+    size_t c;
+
+    load_setup(&ps, "datamatrix");
+    memset(items, 0, sizeof items);
+    for (c = 0; c < G_N_ELEMENTS(ink); c++) {
+        struct forge_pdf o = {.pages = 1, .window_text = ink[c]};
+        struct bytes pdf = {0};
+        char *err = NULL;
+        bool landscape = false;
+        memset(&pages[c], 0, sizeof pages[c]);
+        if (c == 2) {
+            bytes_set(&pages[c], "%PDF-1.4 not a PDF at all", 25);
+        } else {
+            g_assert_cmpint(forge_pdf_make(&o, &pdf), ==, 0);
+            g_assert_cmpint(page_as_printed(&pdf, 0, PT(ps.eco.page_w), PT(ps.eco.page_h),
+                                            &pages[c], &landscape, &err), ==, 0);
+            g_assert_null(err);
+            bytes_free(&pdf);
+        }
+        items[c].pdf = &pages[c];
+        items[c].rect = ps.eco.eco_field;
+    }
+    render_gray_items(items, G_N_ELEMENTS(ink), &ps.eco.eco_field, ps.eco.eco_inset,
+                      ps.eco.eco_dpi, "eco fields");
+    for (c = 0; c < G_N_ELEMENTS(ink); c++) {
+        struct forge_pdf o = {.pages = 1, .window_text = ink[c]};
+        bool landscape = false;
+        long px;
+        if (c == 2) {
+            g_assert_null(items[c].pgm);
+            g_assert_nonnull(items[c].err);
+        } else {
+            g_assert_nonnull(items[c].pgm);
+            g_assert_null(items[c].err);
+            px = pgm_ink(items[c].pgm->data, items[c].pgm->len, ps.eco.eco_threshold, 0, -1);
+            g_assert_cmpint(px, ==, eco_alone(&ps, &o, &landscape));
+            g_assert_cmpint(px > ps.eco.eco_max_ink, ==, ink[c]);
+        }
+        if (items[c].pgm)
+            g_byte_array_free(items[c].pgm, TRUE);
+        g_free(items[c].err);
+        bytes_free(&pages[c]);
+    }
+    print_setup_free(&ps);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -843,5 +977,7 @@ int main(int argc, char **argv)
     g_test_add_func("/window/mark-zone-ink", test_mark_zone_ink);
     g_test_add_func("/window/ink-batch", test_ink_batch);
     g_test_add_func("/window/mark-zone-batch", test_mark_zone_batch);
+    g_test_add_func("/window/eco-batch", test_eco_batch);
+    g_test_add_func("/window/eco-batch-fallback", test_eco_batch_fallback);
     return g_test_run();
 }

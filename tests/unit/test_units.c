@@ -5,7 +5,8 @@
  * defaults), zip entry names, letter ids and organisation numbers, and the pdftoppm runner
  * (render/raster.c) with stand-in children: one that stops reading early is no SIGPIPE for
  * trykk and leaves SIGPIPE's disposition and the signal mask as they were; one that exits
- * early or fails is reaped and reported; one that writes more than the cap is killed.
+ * early or fails is reaped and reported; one that writes more than the cap is killed. The
+ * engine's decoded-certificate cache gives a certificate back for exactly its bytes only.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include "crypto/crypto.h"
 #include "forge/forge.h"
 #include "intake/asice.h"
 #include "intake/intake.h"
@@ -383,6 +385,75 @@ static void test_raster_bounded(void)
     g_byte_array_free(out, TRUE);
 }
 
+/* ---- the engine's decoded-certificate cache (crypto/certcache.c) ----------------------------- */
+
+static struct bytes cert_der(X509 *c)
+{
+    unsigned char *der = NULL;
+    int n = i2d_X509(c, &der);
+    struct bytes b = {0};
+
+    g_assert_cmpint(n, >, 0);
+    bytes_set(&b, der, (size_t)n);
+    OPENSSL_free(der);
+    return b;
+}
+
+/* A certificate put is given back for exactly its bytes: never for another certificate's,
+ * a changed byte, a prefix or the bytes with more after them; and the checks still see the
+ * bytes they were given (a changed certificate is decoded afresh, or refused). */
+static void test_cert_cache(void)
+{
+    EVP_PKEY *k = forge_rsa(2048);
+    gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+    X509 *a = forge_cert("A", "974761076", k, k, NULL, now - 60, now + 3600, false);
+    X509 *b = forge_cert("B", "974761076", k, k, NULL, now - 60, now + 3600, false);
+    struct bytes da = cert_der(a), db = cert_der(b), longer = {0};
+    X509 *got, *got2;
+
+    g_assert_null(cert_cache_get(da.data, da.len));
+    g_assert_cmpint(cert_cache_put(da.data, da.len), ==, 0);
+    got = cert_cache_get(da.data, da.len);
+    g_assert_nonnull(got);
+    g_assert_cmpint(X509_cmp(got, a), ==, 0);
+    got2 = cert_from_der(da.data, da.len); /* the same object, another reference */
+    g_assert_true(got2 == got);
+    X509_free(got2);
+    X509_free(got);
+    /* other bytes: another certificate, a prefix, a changed byte, trailing bytes */
+    g_assert_null(cert_cache_get(db.data, db.len));
+    got = cert_from_der(db.data, db.len);
+    g_assert_nonnull(got);
+    g_assert_cmpint(X509_cmp(got, b), ==, 0);
+    X509_free(got);
+    g_assert_null(cert_cache_get(da.data, da.len - 1));
+    g_assert_null(cert_from_der(da.data, da.len - 1));
+    da.data[da.len - 10] ^= 0x01; /* inside the signature: still decodes, another certificate */
+    g_assert_null(cert_cache_get(da.data, da.len));
+    got = cert_from_der(da.data, da.len);
+    g_assert_nonnull(got);
+    g_assert_cmpint(X509_cmp(got, a), !=, 0);
+    X509_free(got);
+    da.data[da.len - 10] ^= 0x01;
+    longer.data = g_malloc(da.len + 1);
+    longer.len = da.len + 1;
+    memcpy(longer.data, da.data, da.len);
+    longer.data[da.len] = 0;
+    g_assert_null(cert_cache_get(longer.data, longer.len));
+    g_assert_null(cert_from_der(longer.data, longer.len)); /* trailing bytes: refused */
+    bytes_free(&longer);
+    /* not a certificate, or too long: not kept */
+    g_assert_cmpint(cert_cache_put((const unsigned char *)"junk", 4), ==, -1);
+    g_assert_null(cert_cache_get((const unsigned char *)"junk", 4));
+    cert_cache_clear();
+    g_assert_null(cert_cache_get(da.data, da.len));
+    bytes_free(&da);
+    bytes_free(&db);
+    X509_free(a);
+    X509_free(b);
+    EVP_PKEY_free(k);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -398,5 +469,6 @@ int main(int argc, char **argv)
     g_test_add_func("/render/raster-sigpipe", test_raster_sigpipe);
     g_test_add_func("/render/raster-early-exit", test_raster_early_exit);
     g_test_add_func("/render/raster-bounded", test_raster_bounded);
+    g_test_add_func("/crypto/cert-cache", test_cert_cache);
     return g_test_run();
 }
