@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "serve_fx.h"
@@ -75,6 +76,7 @@ pid_t sfx_start(const char *const *env, bool watch, const char *log)
         dup2(null, 0);
         dup2(fd, 1);
         dup2(fd, 2);
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed test leaves no daemon behind */
         setenv(env[0], env[1], 1);
         if (watch)
             execl(TRYKK_BIN, TRYKK_BIN, "--config", sfx.conf, "run", "--watch", (char *)NULL);
