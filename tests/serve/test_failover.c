@@ -5,12 +5,13 @@
  * Two daemons share a spool: the spool lock (ledger/run.lock) decides which one works, turn
  * by turn. Letters keep arriving in bursts; at random moments the daemon holding the lock is
  * frozen (SIGSTOP, so it is seen to hold it), killed with SIGKILL, and the test times how long
- * the other takes to hold the lock, its turn starting with recovery (the takeover); the
- * killed one is started again so that two run. At the end both drain and are stopped with
- * SIGTERM, the last open jobs are closed, and every dropped entry has been processed once
- * (one ledger row, one terminal place, its mottakskvittering once, every receipt in outbox/
- * byte for byte the ledger's and none twice) and printed once (each accepted letter one
- * piece, each job published once in jobs/ with exactly its pieces). The seed is printed:
+ * the other takes to have its turn, which starts with recovery (the takeover: seen holding
+ * the lock in /proc/locks, or its heartbeat written); the killed one is started again so that
+ * two run. At the end both drain and are stopped with SIGTERM, the last open jobs are
+ * closed, and every dropped entry has been processed once (one ledger row, one terminal
+ * place, its mottakskvittering once, every receipt in outbox/ byte for byte the ledger's and
+ * none twice) and printed once (each accepted letter one piece, each job published once in
+ * jobs/ with exactly its pieces). The seed is printed:
  * TEST_FAILOVER_SEED=N replays the same bursts and kill moments (the timing is the
  * machine's); TEST_FAILOVER_LETTERS and TEST_FAILOVER_KILLS change the load.
  */
