@@ -125,6 +125,14 @@ enum outcome { OUT_ACCEPTED, OUT_FAILED, OUT_QUARANTINED, OUT_DEFERRED, OUT_HELD
  * or the file system failed; the entry stays in active/ for recovery. */
 enum outcome commit_letter(struct engine *e, const char *id, const char *entry_name,
                            struct decision *v);
+/* A verdict waiting for its group's commit (the strings and the verdict are borrowed). */
+struct pending {
+    const char *id, *entry_name;
+    struct decision *v;
+};
+/* Commit n verdicts in one transaction and one fsync, then finish each letter in order (its
+ * receipt is published only after the commit is durable); out[i]: letter i's outcome. */
+void commit_group(struct engine *e, const struct pending *p, size_t n, enum outcome *out);
 /* Finish a committed letter from the ledger alone: receipts, reason file, rename. */
 enum outcome finish_letter(struct engine *e, const char *id);
 
