@@ -39,6 +39,12 @@ struct group {
     struct decision v[COMMIT_GROUP];
 };
 
+/* What the pool hands its verdicts to. */
+struct engine_group {
+    struct engine *e;
+    struct group *g;
+};
+
 /* The group being filled, for check_duplicate (a callback without a context of its own). */
 static const struct group *filling;
 
@@ -335,6 +341,22 @@ static int process(struct engine *e, struct group *g, const char *id, const char
     return g->n == COMMIT_GROUP ? flush(e, g) : 0;
 }
 
+/* The pool hands on a verified entry (in claim order): into the group. */
+static int take_verdict(void *ctx, const char *id, const char *entry_name,
+                        struct isolate_job *j)
+{
+    struct engine_group *eg = ctx;
+    struct group *g = eg->g;
+
+    filling = g;
+    isolate_end(j, check_duplicate, &g->v[g->n]);
+    filling = NULL;
+    g->id[g->n] = g_strdup(id);
+    g->entry_name[g->n] = g_strdup(entry_name);
+    g->n++;
+    return g->n == COMMIT_GROUP ? flush(eg->e, g) : 0;
+}
+
 static void progress_line(bool on, int done, int total, const struct run_stats *st)
 {
     if (!on)
@@ -359,7 +381,7 @@ static bool spent(struct budget *b)
     return b->full;
 }
 
-static int retry_deferred(struct engine *e, struct group *g, struct budget *b)
+static int retry_deferred(struct engine *e, struct pool *pl, struct budget *b)
 {
     GPtrArray *due = spool_list(e->spool.deferred);
     GDateTime *now = time_now();
@@ -374,7 +396,7 @@ static int retry_deferred(struct engine *e, struct group *g, struct budget *b)
         if (spent(b) || spool_move(e->spool.deferred, e->spool.active, id) < 0)
             continue;
         b->taken++;
-        rc = process(e, g, id, NULL);
+        rc = pool_add(pl, id, NULL);
     }
     g_date_time_unref(now);
     g_ptr_array_free(due, TRUE);
@@ -384,12 +406,14 @@ static int retry_deferred(struct engine *e, struct group *g, struct budget *b)
 static int pass(struct engine *e, struct run_stats *st, bool progress, struct budget *b)
 {
     struct group g = {st, 0, {0}, {0}, {{0}}};
+    struct engine_group eg = {e, &g};
+    struct pool *pl = pool_new(e, take_verdict, &eg);
     GPtrArray *incoming;
     guint i;
     int rc = recover(e, &g, b->t->sweep);
 
     if (rc == 0)
-        rc = retry_deferred(e, &g, b);
+        rc = retry_deferred(e, pl, b);
     incoming = spool_list(e->spool.incoming);
     progress = progress && incoming->len > 1;
     log_set_progress_active(progress);
@@ -403,10 +427,13 @@ static int pass(struct engine *e, struct run_stats *st, bool progress, struct bu
         shown = g_strescape(name, NULL);
         log_letter_info(id, "claimed incoming/%s", shown);
         g_free(shown);
-        rc = process(e, &g, id, name);
+        rc = pool_add(pl, id, name);
         g_free(id);
         progress_line(progress, (int)i + 1, (int)incoming->len, st);
     }
+    if (pool_drain(pl) < 0)
+        rc = -1;
+    pool_free(pl);
     if (flush(e, &g) < 0)
         rc = -1;
     if (progress)
