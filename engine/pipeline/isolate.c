@@ -320,7 +320,9 @@ static char *take_line(struct reader *rd)
     return line;
 }
 
-static void relay_log(json_t *log)
+/* A log line of the child, under its letter's id: with several children at once the lines of
+ * different letters interleave. */
+static void relay_log(json_t *log, const char *letter_id)
 {
     json_int_t level = json_integer_value(json_object_get(log, "level"));
     const char *func = json_string_value(json_object_get(log, "func"));
@@ -330,7 +332,7 @@ static void relay_log(json_t *log)
     if (!text || !func || level < LOG_DEBUG || level > LOG_ERROR)
         return;
     shown = g_strescape(text, NULL);
-    log_msg((enum log_level)level, func, "verify: %s", shown);
+    log_letter_msg((enum log_level)level, func, letter_id, "verify: %s", shown);
     g_free(shown);
 }
 
@@ -342,6 +344,7 @@ struct session {
     int reply_fd, unwraps; /* key transport through the engine (unwrap.c) */
     json_t *phase_one; /* for a later duplicate check (isolate_end), when asked to keep it */
     bool keep_phase_one;
+    const char *letter_id; /* for its log lines: the entry's name in active/ */
 };
 
 /* One line from the child: a log line, or a phase report. */
@@ -353,7 +356,7 @@ static void handle_line(struct session *s, const char *line)
     json_int_t phase = json_integer_value(json_object_get(o, "phase"));
 
     if (log) {
-        relay_log(log);
+        relay_log(log, s->letter_id);
         json_decref(o);
         return;
     }
@@ -441,6 +444,7 @@ struct isolate_job {
     pid_t pid;
     int fds[2], reply[2];
     bool done;
+    char *letter_id;
 };
 
 /* Fork the child for the entry at path; a job that could not start is done already. */
@@ -450,6 +454,8 @@ static void start_job(struct engine *e, const char *path, struct isolate_job *j)
     j->rd = (struct reader){-1, 0, NULL, 0, false, false};
     j->pid = -1;
     j->done = true;
+    j->letter_id = g_path_get_basename(path);
+    j->s.letter_id = j->letter_id;
     if (compile_filter() < 0) {
         fork_failed(j->s.out, EINVAL);
         return;
@@ -529,7 +535,7 @@ struct isolate_job *isolate_start(struct engine *e, const char *path)
 {
     struct isolate_job *j = g_new0(struct isolate_job, 1);
 
-    j->s = (struct session){e, NULL, &j->out, false, false, false, false, -1, 0, NULL, true};
+    j->s = (struct session){e, NULL, &j->out, false, false, false, false, -1, 0, NULL, true, NULL};
     start_job(e, path, j);
     return j;
 }
@@ -561,6 +567,7 @@ void isolate_end(struct isolate_job *j, duplicate_fn check_duplicate, struct dec
             decision_free(&one);
     }
     json_decref(j->s.phase_one);
+    g_free(j->letter_id);
     g_free(j);
 }
 
@@ -571,8 +578,9 @@ void isolate_verify(struct engine *e, const char *path, duplicate_fn check_dupli
 
     memset(out, 0, sizeof *out);
     j.s = (struct session){e, check_duplicate, out, false, false, false, false, -1, 0, NULL,
-                           false};
+                           false, NULL};
     start_job(e, path, &j);
     while (!pump_job(&j))
         ;
+    g_free(j.letter_id);
 }

@@ -68,7 +68,7 @@ static int pool_hand_on(struct pool *p, size_t *handed)
 /* Wait until some child has said more (or its time is up) and read it. */
 static void pool_poll(struct pool *p)
 {
-    struct pollfd fds[POOL_MAX];
+    struct pollfd fds[POOL_MAX] = {{0}};
     struct isolate_job *who[POOL_MAX];
     gint64 first = G_MAXINT64, now = g_get_monotonic_time();
     size_t i, m = 0;

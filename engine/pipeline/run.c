@@ -302,7 +302,7 @@ static void after_commit(struct engine *e, const char *id, enum outcome o,
  * one of them had to stop (it stays in active/ for recovery). */
 static int flush(struct engine *e, struct group *g)
 {
-    struct pending p[COMMIT_GROUP];
+    struct pending p[COMMIT_GROUP] = {{0}};
     enum outcome o[COMMIT_GROUP];
     size_t i;
     int rc = 0;
