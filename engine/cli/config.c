@@ -241,6 +241,7 @@ static int setup_isolate(struct engine *e, struct config *c, char **err)
 {
     e->isolate.memory = (size_t)number(c, "limits", "worker_memory_mib", err) << 20;
     e->isolate.cpu_seconds = number(c, "limits", "worker_cpu_seconds", err);
+    e->isolate.workers = number(c, "limits", "workers", err);
     return *err ? -1 : 0;
 }
 

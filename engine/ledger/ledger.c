@@ -347,6 +347,28 @@ void ledger_rollback(struct ledger *l)
     sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * ledger_mark, ledger_unmark, ledger_undo_mark - a savepoint inside the open transaction:
+ * one letter of a group commit (pipeline/finish.c) kept or taken back on its own.
+ */
+static int exec_kept(struct ledger *l, const char *sql)
+{
+    if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    keep_error(l, NULL);
+    return -1;
+}
+
+int ledger_mark(struct ledger *l) { return exec_kept(l, "SAVEPOINT letter"); }
+
+int ledger_unmark(struct ledger *l) { return exec_kept(l, "RELEASE letter"); }
+
+void ledger_undo_mark(struct ledger *l)
+{
+    sqlite3_exec(l->db, "ROLLBACK TO letter", NULL, NULL, NULL);
+    sqlite3_exec(l->db, "RELEASE letter", NULL, NULL, NULL);
+}
+
 int ledger_finish(struct ledger *l, int rc)
 {
     if (rc == 0)

@@ -54,6 +54,10 @@ const char *ledger_error(struct ledger *l);
 int ledger_begin(struct ledger *l);
 int ledger_commit(struct ledger *l);
 void ledger_rollback(struct ledger *l);
+/* A savepoint per letter inside one transaction (group commit). */
+int ledger_mark(struct ledger *l);
+int ledger_unmark(struct ledger *l);
+void ledger_undo_mark(struct ledger *l);
 /* End a transaction: commit when rc is 0, roll back otherwise. Returns 0 when committed,
  * else rc (or -1 when the commit failed). */
 int ledger_finish(struct ledger *l, int rc);

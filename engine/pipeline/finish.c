@@ -3,7 +3,8 @@
  * finish.c - commit a verdict to the ledger and move the entry to its terminal place.
  *
  * commit_letter writes, in one transaction, the letter row, its addresses and documents, a
- * history event and the signed receipt. finish_letter then works from the ledger alone:
+ * history event and the signed receipt; commit_group does so for several letters in one
+ * transaction and one fsync (group commit). finish_letter then works from the ledger alone:
  * publish the stored receipts, write the reason file, rename active/<id> into place. Start-up
  * recovery calls finish_letter for every committed entry still in active/, so a crash at any
  * point between the commit and the rename is repaired with identical bytes.
@@ -214,31 +215,74 @@ static int write_rows(struct engine *e, const char *id, const char *entry_name,
     return err ? -1 : 0;
 }
 
+/* One letter's rows inside the group's transaction, kept or taken back on their own. */
+static int write_one(struct engine *e, const struct pending *p)
+{
+    GDateTime *now = time_now();
+    struct decision *v = p->v;
+    enum letter_state state = state_of(v, v->r.verdict == VERDICT_INTERNAL &&
+                                              past_deadline(e, p->id, v, now));
+    int rc = ledger_mark(e->ledger);
+
+    if (rc == 0)
+        rc = write_rows(e, p->id, p->entry_name, v, state, now);
+    g_date_time_unref(now);
+    if (rc == 0 && fault_point("row") < 0) /* a crash after k of the group's rows */
+        rc = -1;
+    if (rc == 0)
+        rc = ledger_unmark(e->ledger);
+    if (rc < 0) {
+        log_letter_error(p->id, "ledger: %s", ledger_error(e->ledger));
+        ledger_undo_mark(e->ledger);
+    }
+    return rc;
+}
+
+/*
+ * commit_group - the verdicts of n letters in one transaction (one fsync), then each letter
+ * finished in order: its receipt is published only once the commit is durable. A letter whose
+ * rows cannot be written is left out of the commit (OUT_STOP, it stays in active/); when the
+ * commit itself fails every letter of the group does so. Recovery finishes a committed letter
+ * from the ledger and verifies an uncommitted one again, whatever instant the engine stopped.
+ */
+void commit_group(struct engine *e, const struct pending *p, size_t n, enum outcome *out)
+{
+    size_t i, kept = 0;
+
+    for (i = 0; i < n; i++)
+        out[i] = OUT_STOP;
+    if (ledger_begin(e->ledger) < 0) {
+        log_letter_error(p[0].id, "ledger: %s", ledger_error(e->ledger));
+        return;
+    }
+    for (i = 0; i < n; i++)
+        if (write_one(e, &p[i]) == 0) {
+            out[i] = OUT_ACCEPTED; /* written; the place comes from finish_letter */
+            kept++;
+        }
+    if (kept == 0) {
+        ledger_rollback(e->ledger);
+        return;
+    }
+    if (ledger_commit(e->ledger) < 0) {
+        log_letter_error(p[0].id, "ledger: the commit of %zu letter(s) failed", kept);
+        for (i = 0; i < n; i++)
+            out[i] = OUT_STOP;
+        return;
+    }
+    for (i = 0; i < n; i++)
+        if (out[i] != OUT_STOP)
+            out[i] = finish_letter(e, p[i].id);
+}
+
 enum outcome commit_letter(struct engine *e, const char *id, const char *entry_name,
                            struct decision *v)
 {
-    GDateTime *now = time_now();
-    enum letter_state state = state_of(v, v->r.verdict == VERDICT_INTERNAL &&
-                                              past_deadline(e, id, v, now));
-    int rc;
+    struct pending p = {id, entry_name, v};
+    enum outcome o;
 
-    if (ledger_begin(e->ledger) < 0) {
-        g_date_time_unref(now);
-        log_letter_error(id, "ledger: %s", ledger_error(e->ledger));
-        return OUT_STOP;
-    }
-    rc = write_rows(e, id, entry_name, v, state, now);
-    g_date_time_unref(now);
-    if (rc < 0) {
-        log_letter_error(id, "ledger: %s", ledger_error(e->ledger));
-        ledger_rollback(e->ledger);
-        return OUT_STOP;
-    }
-    if (ledger_commit(e->ledger) < 0) {
-        log_letter_error(id, "ledger: the commit failed");
-        return OUT_STOP;
-    }
-    return finish_letter(e, id);
+    commit_group(e, &p, 1, &o);
+    return o;
 }
 
 static char *reason_text(const char *id, enum letter_state state, const char *reason,

@@ -348,7 +348,9 @@ static char *take_line(struct reader *rd)
     return line;
 }
 
-static void relay_log(json_t *log)
+/* A log line of the child, under its letter's id: with several children at once the lines of
+ * different letters interleave. */
+static void relay_log(json_t *log, const char *letter_id)
 {
     json_int_t level = json_integer_value(json_object_get(log, "level"));
     const char *func = json_string_value(json_object_get(log, "func"));
@@ -358,7 +360,7 @@ static void relay_log(json_t *log)
     if (!text || !func || level < LOG_DEBUG || level > LOG_ERROR)
         return;
     shown = g_strescape(text, NULL);
-    log_msg((enum log_level)level, func, "verify: %s", shown);
+    log_letter_msg((enum log_level)level, func, letter_id, "verify: %s", shown);
     g_free(shown);
 }
 
@@ -368,6 +370,9 @@ struct session {
     struct decision *out;
     bool have_report, final, stopped, bad_report;
     int reply_fd, unwraps; /* key transport through the engine (unwrap.c) */
+    json_t *phase_one; /* for a later duplicate check (isolate_end), when asked to keep it */
+    bool keep_phase_one;
+    const char *letter_id; /* for its log lines: the entry's name in active/ */
     json_t *certs;         /* the DER (base64) of the certificates the child decoded */
 };
 
@@ -399,7 +404,7 @@ static void handle_line(struct session *s, const char *line)
     json_int_t phase = json_integer_value(json_object_get(o, "phase"));
 
     if (log) {
-        relay_log(log);
+        relay_log(log, s->letter_id);
         json_decref(o);
         return;
     }
@@ -422,6 +427,8 @@ static void handle_line(struct session *s, const char *line)
         json_decref(o);
         return;
     }
+    if (s->keep_phase_one && phase == 1)
+        s->phase_one = json_incref(o);
     decision_free(s->out);
     if (decision_parse(s->out, o) < 0) {
         s->bad_report = true;
@@ -431,20 +438,6 @@ static void handle_line(struct session *s, const char *line)
     s->final = phase == 2 || s->out->r.verdict != VERDICT_OK;
     if (!s->final && s->check_duplicate && s->check_duplicate(s->e, s->out))
         s->final = s->stopped = true;
-}
-
-static void read_reports(struct session *s, struct reader *rd)
-{
-    char *line;
-    bool more = true;
-
-    while (more && !s->stopped && !s->bad_report) {
-        more = read_more(rd);
-        while (!s->stopped && !s->bad_report && (line = take_line(rd))) {
-            handle_line(s, line);
-            g_free(line);
-        }
-    }
 }
 
 static char *describe_status(int status, const struct reader *rd, const struct engine *e)
@@ -499,59 +492,155 @@ static void fork_failed(struct decision *out, int err)
                        "process: %s", g_strerror(err));
 }
 
-void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
-                    struct decision *out)
-{
-    struct session s = {e, check_duplicate, out, false, false, false, false, -1, 0, NULL};
-    struct reader rd = {-1, 0, NULL, 0, false, false};
-    int fds[2], reply[2] = {-1, -1}, status = 0;
+/* One child at work (isolate_start .. isolate_end), for a pool of them (run.c). */
+struct isolate_job {
+    struct session s;
+    struct reader rd;
+    struct decision out;
     pid_t pid;
+    int fds[2], reply[2];
+    bool done;
+    char *letter_id;
+};
 
-    memset(out, 0, sizeof *out);
+/* Fork the child for the entry at path; a job that could not start is done already. */
+static void start_job(struct engine *e, const char *path, struct isolate_job *j)
+{
+    j->fds[0] = j->fds[1] = j->reply[0] = j->reply[1] = -1;
+    j->rd = (struct reader){-1, 0, NULL, 0, false, false};
+    j->pid = -1;
+    j->done = true;
+    j->letter_id = g_path_get_basename(path);
+    j->s.letter_id = j->letter_id;
     if (compile_filter() < 0) {
-        fork_failed(out, EINVAL);
+        fork_failed(j->s.out, EINVAL);
         return;
     }
-    if (pipe2(fds, O_CLOEXEC) < 0) {
-        fork_failed(out, errno);
+    if (pipe2(j->fds, O_CLOEXEC) < 0) {
+        fork_failed(j->s.out, errno);
         return;
     }
-    if (unwrap_needed(e) && pipe2(reply, O_CLOEXEC) < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        fork_failed(out, errno);
+    if (unwrap_needed(e) && pipe2(j->reply, O_CLOEXEC) < 0) {
+        close(j->fds[0]);
+        close(j->fds[1]);
+        fork_failed(j->s.out, errno);
         return;
     }
     fflush(NULL);
-    pid = fork();
-    if (pid == 0)
-        child_main(e, path, fds[1], reply[0]);
-    close(fds[1]);
-    if (reply[0] >= 0)
-        close(reply[0]);
-    s.reply_fd = reply[1];
-    if (pid < 0) {
-        close(fds[0]);
-        if (reply[1] >= 0)
-            close(reply[1]);
-        fork_failed(out, errno);
+    j->pid = fork();
+    if (j->pid == 0)
+        child_main(e, path, j->fds[1], j->reply[0]);
+    close(j->fds[1]);
+    if (j->reply[0] >= 0)
+        close(j->reply[0]);
+    j->s.reply_fd = j->reply[1];
+    if (j->pid < 0) {
+        close(j->fds[0]);
+        if (j->reply[1] >= 0)
+            close(j->reply[1]);
+        fork_failed(j->s.out, errno);
         return;
     }
-    rd.fd = fds[0];
-    rd.deadline = g_get_monotonic_time() + (gint64)e->isolate.cpu_seconds * 3 * G_USEC_PER_SEC;
-    rd.buf = g_string_new(NULL);
-    read_reports(&s, &rd);
-    if (s.stopped || rd.timeout || rd.overflow || s.bad_report)
-        kill(pid, SIGKILL);
-    close(fds[0]);
-    if (reply[1] >= 0)
-        close(reply[1]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    j->rd.fd = j->fds[0];
+    j->rd.deadline = g_get_monotonic_time() + (gint64)e->isolate.cpu_seconds * 3 * G_USEC_PER_SEC;
+    j->rd.buf = g_string_new(NULL);
+    j->done = false;
+}
+
+/* The child has said all it will (or must stop): kill it if need be, reap it, and give the
+ * verdict its final form. */
+static void reap_job(struct isolate_job *j)
+{
+    struct session *s = &j->s;
+    int status = 0;
+
+    if (s->stopped || j->rd.timeout || j->rd.overflow || s->bad_report)
+        kill(j->pid, SIGKILL);
+    close(j->fds[0]);
+    if (j->reply[1] >= 0)
+        close(j->reply[1]);
+    while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
         ;
-    g_string_free(rd.buf, TRUE);
-    if (!s.final || s.bad_report || (!s.stopped && status != 0))
-        limit_verdict(&s, status, &rd);
-    else if (!s.stopped)
-        keep_certs(&s);
-    json_decref(s.certs);
+    g_string_free(j->rd.buf, TRUE);
+    if (!s->final || s->bad_report || (!s->stopped && status != 0))
+        limit_verdict(s, status, &j->rd);
+    else if (!s->stopped)
+        keep_certs(s);
+    json_decref(s->certs);
+    s->certs = NULL;
+    j->done = true;
+}
+
+/* One read's worth of the child's lines; true when the job is done. */
+static bool pump_job(struct isolate_job *j)
+{
+    struct session *s = &j->s;
+    char *line;
+    bool more;
+
+    if (j->done)
+        return true;
+    more = read_more(&j->rd);
+    while (!s->stopped && !s->bad_report && (line = take_line(&j->rd))) {
+        handle_line(s, line);
+        g_free(line);
+    }
+    if (more && !s->stopped && !s->bad_report)
+        return false;
+    reap_job(j);
+    return true;
+}
+
+struct isolate_job *isolate_start(struct engine *e, const char *path)
+{
+    struct isolate_job *j = g_new0(struct isolate_job, 1);
+
+    j->s = (struct session){e, NULL, &j->out, false, false, false, false, -1, 0, NULL, true, NULL, NULL};
+    start_job(e, path, j);
+    return j;
+}
+
+int isolate_fd(const struct isolate_job *j) { return j->done ? -1 : j->rd.fd; }
+
+gint64 isolate_deadline(const struct isolate_job *j) { return j->done ? 0 : j->rd.deadline; }
+
+bool isolate_pump(struct isolate_job *j) { return pump_job(j); }
+
+/*
+ * isolate_end - the job's verdict into out, the job freed. The duplicate check runs here, not
+ * when the phase-one report came: called in claim order, it sees every earlier letter's final
+ * verdict, so W children at once decide as one would. A duplicate's verdict is made from its
+ * phase-one report, as when the child is stopped after it.
+ */
+void isolate_end(struct isolate_job *j, duplicate_fn check_duplicate, struct decision *out)
+{
+    while (!pump_job(j))
+        ;
+    *out = j->out;
+    if (j->s.phase_one && check_duplicate) {
+        struct decision one = {0};
+        if (decision_parse(&one, json_incref(j->s.phase_one)) == 0 &&
+            one.r.verdict == VERDICT_OK && check_duplicate(j->s.e, &one)) {
+            decision_free(out);
+            *out = one;
+        } else
+            decision_free(&one);
+    }
+    json_decref(j->s.phase_one);
+    g_free(j->letter_id);
+    g_free(j);
+}
+
+void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
+                    struct decision *out)
+{
+    struct isolate_job j = {0};
+
+    memset(out, 0, sizeof *out);
+    j.s = (struct session){e, check_duplicate, out, false, false, false, false, -1, 0, NULL,
+                           false, NULL, NULL};
+    start_job(e, path, &j);
+    while (!pump_job(&j))
+        ;
+    g_free(j.letter_id);
 }

@@ -21,10 +21,12 @@
 
 enum check_time { CHECK_NOW, CHECK_MESSAGE };
 
-/* What the verifying child may use (isolate.c): [limits] worker_memory_mib, worker_cpu_seconds. */
+/* What the verifying child may use (isolate.c): [limits] worker_memory_mib, worker_cpu_seconds;
+ * and how many of them work at once, [limits] workers. */
 struct isolate_limits {
     size_t memory;      /* bytes of heap and anonymous memory (RLIMIT_DATA) */
     int cpu_seconds;    /* RLIMIT_CPU; the wall-clock limit is three times this */
+    int workers;        /* [limits] workers: children at once (run.c); 0 read as one per core */
 };
 
 /* The intake's context, prepared once from the configuration: the only one that holds the
@@ -118,6 +120,27 @@ void unwrap_route_child(struct engine *e, void (*send)(json_t *), int reply_fd);
 bool unwrap_answer(struct engine *e, json_t *req, int reply_fd, int *count);
 void isolate_verify(struct engine *e, const char *path, duplicate_fn check_duplicate,
                     struct decision *out);
+/* The same, as a job among several (run.c's pool of W children): isolate_fd is the report
+ * pipe to poll (-1 once done) until isolate_deadline (monotonic µs); isolate_pump reads what is
+ * there (true when the job is done); isolate_end, called in claim order, runs the duplicate
+ * check against the earlier letters' verdicts, fills out and frees the job. */
+struct isolate_job;
+struct isolate_job *isolate_start(struct engine *e, const char *path);
+int isolate_fd(const struct isolate_job *j);
+gint64 isolate_deadline(const struct isolate_job *j);
+bool isolate_pump(struct isolate_job *j);
+void isolate_end(struct isolate_job *j, duplicate_fn check_duplicate, struct decision *out);
+
+/* pool.c: up to [limits] workers children at once; each entry handed on (done) in claim
+ * order once its child is done; done ends the job (isolate_end). -1: a done said so. */
+struct pool;
+typedef int (*pool_done_fn)(void *ctx, const char *id, const char *entry_name,
+                            struct isolate_job *j);
+int pool_workers(const struct engine *e);
+struct pool *pool_new(struct engine *e, pool_done_fn done, void *ctx);
+int pool_add(struct pool *p, const char *id, const char *entry_name);
+int pool_drain(struct pool *p);
+void pool_free(struct pool *p);
 
 enum outcome { OUT_ACCEPTED, OUT_FAILED, OUT_QUARANTINED, OUT_DEFERRED, OUT_HELD, OUT_STOP };
 
@@ -125,6 +148,14 @@ enum outcome { OUT_ACCEPTED, OUT_FAILED, OUT_QUARANTINED, OUT_DEFERRED, OUT_HELD
  * or the file system failed; the entry stays in active/ for recovery. */
 enum outcome commit_letter(struct engine *e, const char *id, const char *entry_name,
                            struct decision *v);
+/* A verdict waiting for its group's commit (the strings and the verdict are borrowed). */
+struct pending {
+    const char *id, *entry_name;
+    struct decision *v;
+};
+/* Commit n verdicts in one transaction and one fsync, then finish each letter in order (its
+ * receipt is published only after the commit is durable); out[i]: letter i's outcome. */
+void commit_group(struct engine *e, const struct pending *p, size_t n, enum outcome *out);
 /* Finish a committed letter from the ledger alone: receipts, reason file, rename. */
 enum outcome finish_letter(struct engine *e, const char *id);
 

@@ -87,6 +87,8 @@ const struct conf_key conf_keys[] = {
     INT("limits", "worker_memory_mib", "448", 64, 65536, NOT,
         "The bounded verification child: its address space and CPU time."),
     INT("limits", "worker_cpu_seconds", "60", 1, 3600, NOT, NULL),
+    INT("limits", "workers", "0", 0, 64, NOT,
+        "Verification children at work at once; 0: one per core."),
 
     {"render", "stock", CONF_STRING, "window", 0, 0, NULL, SET, NULL,
      "Envelope stock: window (cover sheet or eco stamp shows through the window) or plain\n"

@@ -6,7 +6,9 @@
  * Sweep: TRYKK_CRASH_AT=k kills the process with SIGKILL at its k-th fault point (every
  * write, fsync, rename, unlink and ledger commit), for k = 1, 2, … until a run finishes
  * without reaching k. I/O errors: TRYKK_FAIL_AT=k fails the k-th fault point with EIO.
- * Random: an external SIGKILL after a random delay. After each fault a
+ * Random: an external SIGKILL after a random delay. Group commit: TRYKK_CRASH_ON picks the
+ * fault points inside one group (after k of its rows, after its commit, between publishes).
+ * After each fault a
  * plain `trykk run` must leave: incoming/ and active/ empty; exactly one ledger row and one
  * terminal entry per dropped forsendelse, in the expected state; exactly the right receipts
  * in the outbox, byte-identical to the ledger's; no temporary files.
@@ -257,6 +259,100 @@ static void test_random_kill(void)
     }
 }
 
+/* How many of the dropped letters (those with a message id) have a ledger row. */
+static int committed_letters(const char *spool)
+{
+    char *db = g_build_filename(spool, "ledger", "trykk.db", NULL), *err = NULL;
+    struct ledger *l;
+    size_t i;
+    int n = 0;
+
+    g_assert_cmpint(ledger_open(&l, db, &err), ==, 0);
+    for (i = 0; i < ndrops; i++) {
+        json_t *o = drops[i].message_id ? ledger_letter(l, drops[i].message_id) : NULL;
+        n += o != NULL;
+        json_decref(o);
+    }
+    ledger_close(l);
+    g_free(db);
+    return n;
+}
+
+static int letters_with_id(void)
+{
+    size_t i;
+    int n = 0;
+
+    for (i = 0; i < ndrops; i++)
+        n += drops[i].message_id != NULL;
+    return n;
+}
+
+/* Crash at the k-th fault point named what (TRYKK_CRASH_ON); 137 when it was reached. */
+static int crash_on(const char *spool, const char *what, int k)
+{
+    const char *run[] = {"--spool", spool, "run", NULL};
+    char *at = g_strdup_printf("%d", k);
+    const char *env[] = {"TRYKK_CRASH_ON", what, "TRYKK_CRASH_AT", at, NULL};
+    int status = fx_trykk(&fx, NULL, run, env);
+
+    g_free(at);
+    g_assert_true(status == 137 || status == 1);
+    return status;
+}
+
+static void restart_and_check(const char *spool)
+{
+    const char *run[] = {"--spool", spool, "run", NULL};
+
+    g_assert_cmpint(fx_trykk(&fx, NULL, run, NULL), <=, 1);
+    check_invariants(spool);
+}
+
+/*
+ * Inside one group commit (all the drops fit in one group): a crash after k of its rows
+ * leaves nothing committed and nothing published; a crash right after its commit leaves every
+ * letter committed and no receipt published; a crash between two publishes leaves the rest for
+ * recovery. Each ends with every entry once and its receipt byte-identical to the ledger's.
+ */
+static void test_group_commit_points(void)
+{
+    int k, crashes = 0;
+    char *spool;
+
+    for (k = 1; k <= (int)ndrops; k++) { /* after k of the group's rows */
+        spool = fresh_spool(30000 + k);
+        g_assert_cmpint(crash_on(spool, "row", k), ==, 137);
+        g_assert_cmpint(committed_letters(spool), ==, 0);
+        g_assert_cmpint(count_files(spool, "active", NULL, false), ==, (int)ndrops);
+        g_assert_cmpint(count_files(spool, "outbox", NULL, false), ==, 0);
+        restart_and_check(spool);
+        g_free(spool);
+    }
+    spool = fresh_spool(30100); /* after the commit, before any publish */
+    g_assert_cmpint(crash_on(spool, "committed", 1), ==, 137);
+    g_assert_cmpint(committed_letters(spool), ==, letters_with_id());
+    g_assert_cmpint(count_files(spool, "active", NULL, false), ==, (int)ndrops);
+    g_assert_cmpint(count_files(spool, "outbox", NULL, false), ==, 0);
+    restart_and_check(spool);
+    g_free(spool);
+    for (k = (int)ndrops + 1; k < 200; k++) { /* the claims' renames, then the publishes' */
+        int status;
+        spool = fresh_spool(30200 + k);
+        status = crash_on(spool, "rename", k);
+        if (status == 137) {
+            crashes++;
+            g_assert_cmpint(committed_letters(spool), ==, letters_with_id());
+        }
+        restart_and_check(spool);
+        g_free(spool);
+        if (status != 137)
+            break;
+    }
+    g_test_message("%d crashes between publishes", crashes);
+    g_assert_cmpint(crashes, >=, (int)ndrops);
+}
+
 int main(int argc, char **argv)
 {
     int rc;
@@ -268,6 +364,7 @@ int main(int argc, char **argv)
     g_test_add_func("/crash/sweep-every-fault-point", test_crash_sweep);
     g_test_add_func("/crash/io-error-sweep", test_io_error_sweep);
     g_test_add_func("/crash/random-kill-9", test_random_kill);
+    g_test_add_func("/crash/group-commit-points", test_group_commit_points);
     rc = g_test_run();
     for (i = 0; i < ndrops; i++) {
         g_free(drops[i].jwt);

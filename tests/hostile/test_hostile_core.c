@@ -322,6 +322,93 @@ static void test_child_memory_limit(void)
     fx_free(&f);
 }
 
+/* The terminal place, state and reason of every entry, one line each, by entry name. */
+static char *outcomes(struct fixture *f, const char *const *names, size_t n)
+{
+    GString *s = g_string_new(NULL);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        json_t *o = fx_letter_by_entry(f, names[i]);
+        const char *id;
+        g_assert_nonnull(o);
+        id = json_string_value(json_object_get(o, "id"));
+        g_string_append_printf(s, "%s %s %s %s\n", names[i], fx_intake_state(o),
+                               json_string_value(json_object_get(o, "reason")) ?: "-",
+                               fx_place_of(f, id));
+        json_decref(o);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* One spool's worth of letters, good and bad, through W children at once. */
+static char *run_with_workers(int w)
+{
+    static const char *const names[] = {"a-good", "b-dup", "c-large", "d-good", "e-reused",
+                                        "f-junk", "g-good", "h-good", "i-letter", "j-good"};
+    char *conf = g_strdup_printf("max_package_mib=60\nworker_memory_mib=96\nworkers=%d\n", w);
+    char *summary, *jwt = NULL;
+    struct fixture f;
+    struct forge_letter l, orig;
+    struct bytes cms;
+
+    fx_init(&f, conf);
+    fx_letter(&f, &orig);
+    orig.message_id = "6f1c2a6e-0b1d-4c35-9d7e-1a2b3c4d5e6f";
+    g_assert_cmpint(forge_letter_build(&orig, &jwt, &cms), ==, 0);
+    fx_drop(&f, names[0], 'b', jwt, &cms);
+    fx_drop(&f, names[1], 'b', jwt, &cms); /* the same message again */
+    g_free(jwt);
+    bytes_free(&cms);
+    fx_letter(&f, &l);
+    l.pad_bytes = 40u << 20; /* its child meets the memory limit (child-memory-limit) */
+    fx_drop_letter(&f, names[2], 'b', &l);
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, names[3], 'a', &l);
+    l.message_id = orig.message_id; /* another message under the first one's id */
+    l.pdf.pages = 2;
+    fx_drop_letter(&f, names[4], 'b', &l);
+    fx_drop(&f, names[5], 'b', "not a jwt", &(struct bytes){(unsigned char *)"junk", 4});
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, names[6], 'b', &l);
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, names[7], 'a', &l);
+    fx_letter(&f, &l);
+    l.pdf.width_mm = 215.9; /* US Letter: failed */
+    l.pdf.height_mm = 279.4;
+    fx_drop_letter(&f, names[8], 'b', &l);
+    fx_letter(&f, &l);
+    fx_drop_letter(&f, names[9], 'b', &l);
+    g_assert_cmpint(fx_trykk(&f, NULL, run, NULL), ==, 1);
+    drained(&f);
+    summary = outcomes(&f, names, G_N_ELEMENTS(names));
+    fx_free(&f);
+    g_free(conf);
+    return summary;
+}
+
+/* Two children at once end every entry where one child at a time does, for the same reason,
+ * duplicates and a child killed by its memory limit included. */
+static void test_workers_same_outcome(void)
+{
+    char *one, *two;
+
+    if (asan) {
+        g_test_skip("no memory limit for the child under AddressSanitizer");
+        return;
+    }
+    one = run_with_workers(1);
+    two = run_with_workers(2);
+    g_test_message("workers=1:\n%s", one);
+    g_assert_nonnull(strstr(one, "b-dup FAILED duplicate-message-id"));
+    g_assert_nonnull(strstr(one, "e-reused FAILED message-id-reused"));
+    g_assert_nonnull(strstr(one, "c-large FAILED resource-limit"));
+    g_assert_nonnull(strstr(one, "f-junk QUARANTINED"));
+    g_assert_cmpstr(one, ==, two);
+    g_free(one);
+    g_free(two);
+}
+
 /* The confined child can read and report, but cannot write a file, open a socket, run a
  * program or start a process. Each refused operation sets one bit of the exit status. */
 static int try_escape(void)
@@ -352,7 +439,7 @@ static int try_escape(void)
 
 static void test_child_confined(void)
 {
-    struct isolate_limits lim = {256u << 20, 10};
+    struct isolate_limits lim = {256u << 20, 10, 0};
     int fds[2], status;
     pid_t pid;
 
@@ -519,6 +606,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostile/core/namespaced-id", test_namespaced_id);
     g_test_add_func("/hostile/core/object-stream-bomb", test_object_stream_bomb);
     g_test_add_func("/hostile/core/child-memory-limit", test_child_memory_limit);
+    g_test_add_func("/hostile/core/workers-same-outcome", test_workers_same_outcome);
     g_test_add_func("/hostile/core/child-confined", test_child_confined);
     g_test_add_func("/hostile/core/stray-in-active", test_stray_in_active);
     g_test_add_func("/hostile/core/worker-crash-twice", test_worker_crash_twice);
