@@ -24,7 +24,7 @@ build_pkgs=(cmake make gcc pkg-config libssl-dev libzip-dev libxml2-dev libxmlse
   libhpdf-dev libzint-dev zlib1g-dev libseccomp-dev libp11-kit-dev libsystemd-dev poppler-utils
   iso-codes)
 test_pkgs=(qpdf ghostscript dmtx-utils xmlsec1 zip unzip sqlite3 openssl nodejs npm python3
-  libnss3 libnss3-tools softhsm2)
+  libnss3 libnss3-tools softhsm2 man-db systemd)
 
 missing_pkgs() {
   local p
