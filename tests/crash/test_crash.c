@@ -168,6 +168,10 @@ static void check_invariants(const char *spool)
         o = ledger_letter(l, drops[i].message_id);
         g_assert_nonnull(o);
         id = json_string_value(json_object_get(o, "id"));
+        if (strcmp(fx_intake_state(o), drops[i].state) != 0) /* say why before failing */
+            g_test_message("letter %s (drop %zu): %s, reason %s: %s", id, i, fx_intake_state(o),
+                           json_string_value(json_object_get(o, "reason")),
+                           json_string_value(json_object_get(o, "detail")));
         g_assert_cmpstr(fx_intake_state(o), ==, drops[i].state);
         check_receipts(spool, l, id, strcmp(drops[i].state, "ACCEPTED") == 0 ? "mottakskvittering"
                                                                           : "feil", &receipts);
