@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include "cli.h"
 #include "../service/service.h"
-#include "../util/conf.h"
 
 static const struct cli_usage health_usage = {
     "health", "",
@@ -21,19 +20,13 @@ static void print_check(enum health h, const char *check, const char *line, void
     cli_printf("%-8s %-8s %s\n", health_name(h), check, line);
 }
 
-/* [health]; a bad value is named as "config FILE: [health] KEY ...". */
+/* [health] (config_int: a bad value is named as "config FILE: [health] KEY ..."). */
 static int limits(struct config *c, struct health_limits *lim, char **err)
 {
-    char *name = c->file ? g_strdup_printf("config %s", c->file) : g_strdup("config");
-    struct conf r = {c->kf, name, c->dir, err};
-    int rc = conf_get_int(&r, "health", "max_queue_age", &lim->max_queue_age) < 0 ||
-                     conf_get_int(&r, "health", "max_receipt_age", &lim->max_receipt_age) < 0 ||
-                     conf_get_int(&r, "health", "max_heartbeat_age", &lim->max_heartbeat_age) < 0
-                 ? -1
-                 : 0;
-
-    g_free(name);
-    return rc;
+    lim->max_queue_age = config_int(c, "health", "max_queue_age", err);
+    lim->max_receipt_age = config_int(c, "health", "max_receipt_age", err);
+    lim->max_heartbeat_age = config_int(c, "health", "max_heartbeat_age", err);
+    return *err ? -1 : 0;
 }
 
 int cmd_health(struct config *c, int argc, char **argv)

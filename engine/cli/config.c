@@ -75,7 +75,7 @@ static char *value(struct config *c, const char *group, const char *key)
 }
 
 /* A whole number by its row in conf_table.c; the first error is kept in *err. */
-static int number(struct config *c, const char *group, const char *key, char **err)
+int config_int(struct config *c, const char *group, const char *key, char **err)
 {
     char *name;
     struct conf r = reader(c, &name, err);
@@ -84,11 +84,6 @@ static int number(struct config *c, const char *group, const char *key, char **e
     conf_get_int(&r, group, key, &n);
     g_free(name);
     return n;
-}
-
-int config_int(struct config *c, const char *group, const char *key, char **err)
-{
-    return number(c, group, key, err);
 }
 
 static int need(struct config *c, const char *group, const char *key, char **out, char **err)
@@ -223,25 +218,25 @@ static int setup_policy(struct engine *e, struct config *c, char **err)
         rc = -1;
     g_free(anchors);
     e->check_time = check_time(c, err);
-    e->max_skew_days = number(c, "trust", "max_skew_days", err);
-    e->carrier_limits.max_package = (size_t)number(c, "limits", "max_package_mib", err) << 20;
+    e->max_skew_days = config_int(c, "trust", "max_skew_days", err);
+    e->carrier_limits.max_package = (size_t)config_int(c, "limits", "max_package_mib", err) << 20;
     e->carrier_limits.max_message = 1 << 20;
-    e->zip_limits.max_entries = (size_t)number(c, "limits", "max_zip_entries", err);
+    e->zip_limits.max_entries = (size_t)config_int(c, "limits", "max_zip_entries", err);
     e->zip_limits.max_total = 50 << 20;
-    e->zip_limits.max_ratio = (unsigned)number(c, "limits", "max_zip_ratio", err);
+    e->zip_limits.max_ratio = (unsigned)config_int(c, "limits", "max_zip_ratio", err);
     e->zip_limits.ratio_floor = 1 << 20;
-    e->page_tolerance_mm = (double)number(c, "limits", "page_tolerance_mm", err);
-    e->max_pages = number(c, "limits", "max_pages", err);
-    e->retry_deadline_hours = number(c, "limits", "retry_deadline_hours", err);
+    e->page_tolerance_mm = (double)config_int(c, "limits", "page_tolerance_mm", err);
+    e->max_pages = config_int(c, "limits", "max_pages", err);
+    e->retry_deadline_hours = config_int(c, "limits", "retry_deadline_hours", err);
     return rc < 0 || *err ? -1 : 0;
 }
 
 /* The bounded verification child (pipeline/isolate.c). */
 static int setup_isolate(struct engine *e, struct config *c, char **err)
 {
-    e->isolate.memory = (size_t)number(c, "limits", "worker_memory_mib", err) << 20;
-    e->isolate.cpu_seconds = number(c, "limits", "worker_cpu_seconds", err);
-    e->isolate.workers = number(c, "limits", "workers", err);
+    e->isolate.memory = (size_t)config_int(c, "limits", "worker_memory_mib", err) << 20;
+    e->isolate.cpu_seconds = config_int(c, "limits", "worker_cpu_seconds", err);
+    e->isolate.workers = config_int(c, "limits", "workers", err);
     return *err ? -1 : 0;
 }
 
@@ -268,7 +263,7 @@ int engine_open_ledger(struct engine *e, struct config *c, char **err)
 
 int engine_lock(struct engine *e, struct config *c, char **err)
 {
-    int seconds = number(c, "spool", "lock_wait_seconds", err), rc;
+    int seconds = config_int(c, "spool", "lock_wait_seconds", err), rc;
 
     if (*err)
         return -1;
